@@ -1,0 +1,8 @@
+// `npm run test:services` is the suite against real Postgres and Redis: without them it would
+// silently run the embedded suite again, so refuse to start instead.
+for (const name of ['DATABASE_URL', 'REDIS_URL']) {
+  if (!process.env[name]) {
+    console.error(`test:services needs ${name} (e.g. postgres://postgres@127.0.0.1:5432/postgres and redis://127.0.0.1:6379)`);
+    process.exit(1);
+  }
+}

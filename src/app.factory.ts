@@ -1,0 +1,57 @@
+import { RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { AppOptions } from './app.options';
+import { registerJsonBodyParser } from './common/http/json-body.parser';
+import { ProblemException } from './common/http/problem.exception';
+import { requestIdFor } from './common/http/request-id';
+import { setUpOpenApi } from './common/openapi/openapi';
+
+export const API_PREFIX = 'api/v1';
+
+/** Request bodies over 100 KiB are refused with 413 before they are read further (API.md). */
+const BODY_LIMIT_BYTES = 100 * 1024;
+
+/**
+ * Builds the whole application, ready to listen: used by main.ts and by every HTTP test, so the
+ * tests exercise exactly what runs in production.
+ */
+export async function createApp(options: AppOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+    // Bounded waits (OWASP API4): a slow client cannot hold a connection or a request forever.
+    connectionTimeout: 60_000,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+    // X-Forwarded-* are believed only from configured proxies (API.md, Rate limits).
+    trustProxy: (address: string) => options.config.trustedProxies.check(address, address.includes(':') ? 'ipv6' : 'ipv4'),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  const fastify = app.getHttpAdapter().getInstance();
+  registerJsonBodyParser(fastify);
+  fastify.addHook('onRequest', async (request) => {
+    // A percent-encoded NUL in a path or query is refused before routing (API.md, General rules).
+    if (request.url.includes('%00')) throw new ProblemException(400, 'The URL may not contain U+0000');
+  });
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+    ],
+  });
+  if (!options.config.isProduction) setUpOpenApi(app);
+  await app.init();
+  await fastify.ready();
+  return app;
+}

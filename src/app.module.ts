@@ -1,0 +1,45 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AppOptions } from './app.options';
+import { AppConfig } from './config/app-config';
+import { ProblemFilter } from './common/http/problem.filter';
+import { loggingOptions } from './common/logging/logging.options';
+import { NoUnknownQueryInterceptor } from './common/validation/no-unknown-query.interceptor';
+import { createValidationPipe } from './common/validation/validation.pipe';
+import { dataSourceOptions } from './database/data-source.options';
+import { DemoSeeder } from './database/demo-seeder';
+import { HealthModule } from './health/health.module';
+import { OrdersModule } from './orders/orders.module';
+import { ProductsModule } from './products/products.module';
+import { SERVICE_SECRETS } from './secrets/service-secrets';
+import { AuthenticationGuard } from './security/authentication.guard';
+
+@Module({})
+export class AppModule {
+  static register(options: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        LoggerModule.forRoot(loggingOptions(options.config.LOG_LEVEL, options.logStream)),
+        TypeOrmModule.forRootAsync({ useFactory: () => dataSourceOptions(options.database) }),
+        HealthModule,
+        ProductsModule,
+        OrdersModule,
+      ],
+      providers: [
+        { provide: AppConfig, useValue: options.config },
+        { provide: SERVICE_SECRETS, useValue: options.secrets },
+        // Global, in a fixed order (DESIGN.md): deny by default, then validate, then answer.
+        { provide: APP_GUARD, useClass: AuthenticationGuard },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: NoUnknownQueryInterceptor },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        DemoSeeder,
+      ],
+      exports: [AppConfig, SERVICE_SECRETS],
+    };
+  }
+}

@@ -1,0 +1,17 @@
+import { HttpException } from '@nestjs/common';
+import { FieldError } from './problem';
+
+/**
+ * An error answered as problem details with extra response headers (e.g. `WWW-Authenticate`,
+ * `Retry-After`) and, for validation failures, the list of failing fields.
+ */
+export class ProblemException extends HttpException {
+  constructor(
+    status: number,
+    detail: string,
+    readonly headers: Record<string, string> = {},
+    readonly errors?: FieldError[],
+  ) {
+    super(detail, status);
+  }
+}

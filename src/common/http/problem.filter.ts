@@ -1,0 +1,68 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PROBLEM_CONTENT_TYPE, ProblemBody, problemTitle } from './problem';
+import { ProblemException } from './problem.exception';
+
+interface FastifyError extends Error {
+  statusCode?: number;
+  code?: string;
+}
+
+/**
+ * The one place errors become responses: RFC 9457 problem details for everything, whether it was
+ * thrown by a handler, a guard, a pipe, or by Fastify itself (body too large, bad JSON, wrong
+ * content type: Nest routes those here too). A 5xx says nothing but its title and request id:
+ * no message, stack, SQL or class name ever leaves the server (API.md, Errors).
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const status = statusOf(error);
+    const body: ProblemBody = {
+      type: 'about:blank',
+      title: problemTitle(status),
+      status,
+      detail: status < 500 ? detailOf(error, status) : undefined,
+      instance: request.url.split('?')[0],
+      requestId: String(request.id),
+    };
+    if (error instanceof ProblemException) {
+      if (error.errors) body.errors = error.errors;
+      void reply.headers(error.headers);
+    }
+    if (status >= 500) this.logger.error({ err: error, requestId: request.id }, 'request failed');
+    void reply.status(status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+  }
+}
+
+function statusOf(error: unknown): number {
+  if (error instanceof HttpException) return error.getStatus();
+  const statusCode = (error as FastifyError)?.statusCode;
+  // Fastify's own client errors (413 body too large, 415, 400 bad JSON) keep their status.
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return statusCode;
+  return 500;
+}
+
+function detailOf(error: unknown, status: number): string | undefined {
+  if (error instanceof HttpException) {
+    const response = error.getResponse();
+    if (typeof response === 'string') return response;
+    const message = (response as { message?: unknown }).message;
+    return typeof message === 'string' ? message : undefined;
+  }
+  return FASTIFY_DETAILS[(error as FastifyError)?.code ?? ''] ?? problemTitle(status);
+}
+
+/** Fastify's messages can quote internals; these replace them with plain, fixed wording. */
+const FASTIFY_DETAILS: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Request body is larger than 100 KiB',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported content type: send application/json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'Request body is empty',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Request body is not valid JSON',
+};

@@ -1,0 +1,25 @@
+import { STATUS_CODES } from 'node:http';
+
+/** One field that failed validation, as listed in a problem body's `errors`. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** An RFC 9457 problem details body, with the two members API.md adds (`requestId`, `errors`). */
+export interface ProblemBody {
+  type: 'about:blank';
+  title: string;
+  status: number;
+  detail?: string;
+  instance: string;
+  requestId: string;
+  errors?: FieldError[];
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+/** With `type: about:blank`, RFC 9457 §4.2.1 says the title is the status code's standard phrase. */
+export function problemTitle(status: number): string {
+  return STATUS_CODES[status] ?? 'Error';
+}

@@ -1,0 +1,43 @@
+import type { IncomingMessage } from 'node:http';
+import type { Params } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+
+/**
+ * What must never be written to a log, wherever it appears (OWASP API8 / ASVS V7: no credentials
+ * in logs). Request headers are not logged at all; these paths are the second line of defence.
+ */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  ...['password', 'currentPassword', 'newPassword', 'token', 'accessToken', 'refreshToken', 'access_token', 'secret', 'clientSecret', 'client_secret', 'key', 'apiKey'].flatMap(
+    (field) => [field, `*.${field}`, `*.*.${field}`],
+  ),
+];
+
+/** Structured JSON logs with the request id on every line (nestjs-pino over pino-http). */
+export function loggingOptions(level: string, stream?: DestinationStream): Params {
+  return {
+    pinoHttp: [
+      {
+        level,
+        redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+        // The id Fastify chose (src/common/http/request-id.ts) is on the raw request.
+        genReqId: (request: IncomingMessage & { id?: unknown }) => String(request.id),
+        serializers: {
+          // Only what an operator needs. The path without its query string: a credential
+          // wrongly sent in a query (which we refuse) must not end up in the logs either.
+          req: (request: { id: string; method: string; url: string; remoteAddress?: string }) => ({
+            id: request.id,
+            method: request.method,
+            path: request.url.split('?')[0],
+            remoteAddress: request.remoteAddress,
+          }),
+          res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+        },
+      },
+      ...(stream ? [stream] : []),
+    ] as Params['pinoHttp'],
+  };
+}

@@ -1,0 +1,35 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { RouteParamtypes } from '@nestjs/common/internal';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import type { FastifyRequest } from 'fastify';
+import { Observable } from 'rxjs';
+import { ProblemException } from '../http/problem.exception';
+
+/**
+ * API.md: unknown query parameters are `400`. Routes with a `@Query()` DTO get that from the
+ * ValidationPipe (forbidNonWhitelisted); this covers the routes that take no query at all.
+ */
+@Injectable()
+export class NoUnknownQueryInterceptor implements NestInterceptor {
+  private readonly takesQuery = new WeakMap<object, boolean>();
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const query = request.query as Record<string, unknown> | undefined;
+    if (query && Object.keys(query).length > 0 && !this.handlerTakesQuery(context)) {
+      throw new ProblemException(400, 'This route takes no query parameters');
+    }
+    return next.handle();
+  }
+
+  private handlerTakesQuery(context: ExecutionContext): boolean {
+    const handler = context.getHandler();
+    let known = this.takesQuery.get(handler);
+    if (known === undefined) {
+      const args: Record<string, unknown> = Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {};
+      known = Object.keys(args).some((key) => key.startsWith(`${RouteParamtypes.QUERY}:`));
+      this.takesQuery.set(handler, known);
+    }
+    return known;
+  }
+}

@@ -1,0 +1,27 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Product } from '../products/product.entity';
+
+const DEMO_PRODUCTS: Partial<Product>[] = [
+  { sku: 'MUG-001', name: 'Enamel mug', description: 'A camp mug that survives the dishwasher.', priceCents: 1200, currency: 'EUR', stock: 100, costCents: 400 },
+  { sku: 'TEE-002', name: 'Organic cotton tee', description: 'Plain, heavy, no logo.', priceCents: 2500, currency: 'EUR', stock: 50, costCents: 900 },
+  { sku: 'BAG-003', name: 'Canvas tote bag', description: 'Carries a week of groceries.', priceCents: 1800, currency: 'EUR', stock: 75, costCents: 500 },
+  { sku: 'PEN-004', name: 'Brass pen', description: 'Refillable, lasts a lifetime.', priceCents: 4500, currency: 'EUR', stock: 20, costCents: 1500 },
+  { sku: 'NB-005', name: 'Dot-grid notebook', description: 'A5, 192 pages.', priceCents: 1500, currency: 'EUR', stock: 0, costCents: 450 },
+];
+
+/** Seeds demo data into an empty embedded database, so `npm start` has something to show. */
+@Injectable()
+export class DemoSeeder {
+  private readonly logger = new Logger('DemoSeeder');
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async seedIfEmpty(): Promise<void> {
+    const products = this.dataSource.getRepository(Product);
+    if ((await products.count()) > 0) return;
+    await products.save(DEMO_PRODUCTS.map((product) => products.create(product)));
+    this.logger.log(`Seeded ${DEMO_PRODUCTS.length} demo products`);
+  }
+}

@@ -1,0 +1,9 @@
+import { AuditEvent } from '../audit/audit-event.entity';
+import { IdempotencyKey } from '../orders/idempotency-key.entity';
+import { OrderLine } from '../orders/order-line.entity';
+import { Order } from '../orders/order.entity';
+import { Product } from '../products/product.entity';
+import { User } from '../users/user.entity';
+
+/** Every entity, listed explicitly (no globbing: the same list works from src/ and dist/). */
+export const ENTITIES = [User, Product, Order, OrderLine, IdempotencyKey, AuditEvent];

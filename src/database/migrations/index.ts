@@ -1,0 +1,4 @@
+import { InitialSchema1764547200000 } from './1764547200000-initial-schema';
+
+/** Every migration, in order. Listed explicitly so the build needs no file globbing. */
+export const MIGRATIONS = [InitialSchema1764547200000];

@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { ProblemException } from '../common/http/problem.exception';
+import { PlaceOrderDto } from './dto/place-order.dto';
+import { IdempotencyKey } from './idempotency-key.entity';
+import { assertDistinctProducts, priceOrder } from './order-pricing';
+import { canMoveTo, OrderStatus } from './order-status';
+import { Order } from './order.entity';
+import { adjustStock, lockProducts } from './stock';
+
+export interface PlacedOrder {
+  order: Order;
+  /** True when an earlier request with the same Idempotency-Key already placed this order. */
+  replayed: boolean;
+}
+
+/** Narrows a lookup to one owner's orders; `undefined` means the caller may see every order. */
+export type OwnerScope = string | undefined;
+
+@Injectable()
+export class OrdersService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Places an order all-or-nothing: stock, order and lines commit together or not at all. */
+  async place(userId: string, input: PlaceOrderDto, idempotencyKey?: string): Promise<PlacedOrder> {
+    assertDistinctProducts(input.items);
+    return this.dataSource.transaction(async (manager) => {
+      if (idempotencyKey !== undefined) {
+        const earlier = await claimIdempotencyKey(manager, userId, idempotencyKey, requestHash(input));
+        if (earlier) return { order: await this.findWith(manager, earlier, userId), replayed: true };
+      }
+      const products = await lockProducts(manager, input.items.map((item) => item.productId));
+      const priced = priceOrder(input.items, products);
+      await adjustStock(manager, priced.lines, -1);
+      const order = await manager.save(
+        manager.create(Order, { userId, status: 'pending', currency: priced.currency, totalCents: priced.totalCents, items: priced.lines }),
+      );
+      if (idempotencyKey !== undefined) {
+        await manager.update(IdempotencyKey, { userId, key: idempotencyKey }, { orderId: order.id });
+      }
+      return { order: await this.findWith(manager, order.id, userId), replayed: false };
+    });
+  }
+
+  /** One order, if it exists and is in the owner scope; not the caller's is the same as absent. */
+  async find(orderId: string, owner: OwnerScope): Promise<Order | null> {
+    return loadOrder(this.dataSource.manager, orderId, owner);
+  }
+
+  /** Cancels from pending or paid and gives the stock back, in one transaction. */
+  async cancel(orderId: string, owner: OwnerScope): Promise<Order> {
+    return this.transition(orderId, owner, 'cancelled');
+  }
+
+  /** Moves an order one step along pending → paid → shipped → delivered. */
+  async changeStatus(orderId: string, status: OrderStatus): Promise<Order> {
+    if (status === 'cancelled') throw new ProblemException(409, 'Use POST /api/v1/orders/:id/cancel to cancel an order');
+    return this.transition(orderId, undefined, status);
+  }
+
+  private async transition(orderId: string, owner: OwnerScope, to: OrderStatus): Promise<Order> {
+    return this.dataSource.transaction(async (manager) => {
+      // Row lock: two concurrent cancels cannot both give the stock back.
+      const locked = await manager
+        .createQueryBuilder(Order, 'o')
+        .setLock('pessimistic_write')
+        .where('o.id = :orderId', { orderId })
+        .andWhere(owner === undefined ? '1=1' : 'o.user_id = :owner', { owner })
+        .getOne();
+      if (!locked) throw new ProblemException(404, 'Order not found');
+      if (!canMoveTo(locked.status, to)) {
+        throw new ProblemException(409, `An order cannot move from ${locked.status} to ${to}`);
+      }
+      if (to === 'cancelled') {
+        const order = await this.findWith(manager, orderId, owner);
+        await lockProducts(manager, order.items.map((line) => line.productId));
+        await adjustStock(manager, order.items, 1);
+      }
+      await manager.update(Order, { id: orderId }, { status: to });
+      return this.findWith(manager, orderId, owner);
+    });
+  }
+
+  private async findWith(manager: EntityManager, orderId: string, owner: OwnerScope): Promise<Order> {
+    const order = await loadOrder(manager, orderId, owner);
+    if (!order) throw new ProblemException(404, 'Order not found');
+    return order;
+  }
+}
+
+function loadOrder(manager: EntityManager, orderId: string, owner: OwnerScope): Promise<Order | null> {
+  // Ownership is part of the query itself, so a forgotten check elsewhere cannot leak a row.
+  return manager.findOne(Order, {
+    where: owner === undefined ? { id: orderId } : { id: orderId, userId: owner },
+    relations: { items: true },
+    order: { items: { lineNo: 'ASC' } },
+  });
+}
+
+/**
+ * Records the key before the order is placed. Returns the earlier order's id on a replay; throws
+ * 422 when the key was used with another body. A concurrent request with the same key waits on
+ * the primary key until this transaction ends, then sees the committed row (or claims the key
+ * itself, if this one rolled back).
+ */
+async function claimIdempotencyKey(manager: EntityManager, userId: string, key: string, hash: string): Promise<string | undefined> {
+  // "Keys are kept at least 24 hours" (API.md): older ones may be claimed again.
+  await manager.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at < now() - interval '24 hours'`, [userId, key]);
+  const inserted: unknown[] = await manager.query(
+    `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING key`,
+    [userId, key, hash],
+  );
+  if (inserted.length > 0) return undefined;
+  const earlier = await manager.findOneByOrFail(IdempotencyKey, { userId, key });
+  if (earlier.requestHash !== hash || !earlier.orderId) {
+    throw new ProblemException(422, 'This Idempotency-Key was already used with a different request');
+  }
+  return earlier.orderId;
+}
+
+function requestHash(input: PlaceOrderDto): string {
+  const canonical = JSON.stringify(input.items.map((item) => [item.productId.toLowerCase(), item.quantity]));
+  return createHash('sha256').update(canonical).digest('hex');
+}

@@ -1,0 +1,44 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Page, toPage } from '../common/pagination/page';
+import { toResponse } from '../common/http/response';
+import { Public } from '../security/public.decorator';
+import { CreateProductDto } from './dto/create-product.dto';
+import { ListProductsQuery } from './dto/list-products.query';
+import { UpdateProductDto } from './dto/update-product.dto';
+import { AdminProductResponse, ProductResponse } from './product.response';
+import { ProductsService } from './products.service';
+
+@ApiTags('products')
+@Controller('products')
+export class ProductsController {
+  constructor(private readonly products: ProductsService) {}
+
+  @Public()
+  @Get()
+  @ApiOkResponse({ type: ProductResponse, isArray: true })
+  async list(@Query() query: ListProductsQuery): Promise<Page<ProductResponse>> {
+    const { rows, total } = await this.products.listActive(query);
+    return toPage(ProductResponse, rows, total, query);
+  }
+
+  @Public()
+  @Get(':id')
+  @ApiOkResponse({ type: ProductResponse })
+  async get(@Param('id', ParseUUIDPipe) id: string): Promise<ProductResponse> {
+    return toResponse(ProductResponse, await this.products.getActive(id));
+  }
+
+  @Post()
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: AdminProductResponse })
+  async create(@Body() body: CreateProductDto): Promise<AdminProductResponse> {
+    return toResponse(AdminProductResponse, await this.products.create(body));
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: AdminProductResponse })
+  async update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateProductDto): Promise<AdminProductResponse> {
+    return toResponse(AdminProductResponse, await this.products.update(id, body));
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * A fixed-window hit counter, shared by every instance that shares its store. It serves both the
+ * general rate limiter (through HitCounterThrottlerStorage) and the failed-login counter:
+ * `hit` on each failed login, `peek` before checking a password, `reset` on success.
+ *
+ * Semantics (identical for every implementation):
+ * - the first hit on a key opens a window of `windowMs`; later hits do not move its end;
+ * - a hit is `blocked` when it takes the count past `limit`, so exactly `limit` hits pass per window;
+ * - the hit that first crosses the limit extends the key's life to `blockMs` from now when that is
+ *   longer than what is left of the window (later hits never extend it again);
+ * - when the key expires, counting starts from zero.
+ */
+export interface HitCounter {
+  hit(key: string, policy: HitPolicy): Promise<HitResult>;
+  /** The key's current count, without counting a hit. */
+  peek(key: string): Promise<HitCount>;
+  /** Forgets the key, e.g. the failed logins of an email after a successful login. */
+  reset(key: string): Promise<void>;
+}
+
+export interface HitPolicy {
+  windowMs: number;
+  limit: number;
+  /** How long a key stays blocked after crossing the limit; 0 (default) blocks until the window ends. */
+  blockMs?: number;
+}
+
+export interface HitCount {
+  hits: number;
+  /** Milliseconds until the key expires and counting restarts (0 when the key has no hits). */
+  resetMs: number;
+}
+
+export interface HitResult extends HitCount {
+  blocked: boolean;
+}
+
+/** The counter's store could not answer (e.g. Redis down): the caller chooses to fail open or closed. */
+export class HitCounterUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('The hit counter store is unavailable', { cause });
+    this.name = 'HitCounterUnavailableError';
+  }
+}

@@ -1,0 +1,40 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DestinationStream } from 'pino';
+import { createApp } from '../../src/app.factory';
+import { loadConfig } from '../../src/config/app-config';
+import { ServiceSecrets } from '../../src/secrets/service-secrets';
+import { createTestDatabase, TestDatabase } from './test-database';
+import { testSecrets } from './test-secrets';
+
+export interface TestAppOptions {
+  /** Environment variables for the app's configuration (NODE_ENV defaults to `test`). */
+  env?: Record<string, string>;
+  secrets?: Partial<ServiceSecrets>;
+  /** Share another app's database (e.g. two instances of the service). */
+  database?: TestDatabase;
+  logStream?: DestinationStream;
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * The real application (Fastify, guards, pipes, filters, database) on a fresh database, for HTTP
+ * tests. Requests go through `app.inject()`, which runs Fastify's full request lifecycle.
+ */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env });
+  const app = await createApp({ config, secrets: testSecrets(options.secrets), database: database.target, logStream: options.logStream });
+  return {
+    app,
+    database,
+    close: async () => {
+      await app.close();
+      if (!options.database) await database.drop();
+    },
+  };
+}

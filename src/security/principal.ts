@@ -1,0 +1,29 @@
+import type { UserRole } from '../users/user.entity';
+
+export const SCOPES = ['orders:read', 'orders:write', 'orders:fulfil', 'products:write'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/**
+ * Whoever made the request, however they authenticated (user access token, API key, or a service
+ * client's token): one shape for every handler and guard (DESIGN.md, pattern 2).
+ */
+export interface Principal {
+  kind: 'user' | 'client';
+  /** The user's or service client's id (a UUID). */
+  id: string;
+  /** Users only; `admin` is carried only by user access tokens, never by a key or a client. */
+  role?: UserRole;
+  scopes: ReadonlySet<Scope>;
+  /** Set when the request authenticated with an API key. */
+  keyId?: string;
+  /** The access token's `jti` and expiry, for logout (token requests only). */
+  tokenId?: string;
+  tokenExpiresAt?: number;
+}
+
+/** Where the authentication guard leaves the principal on the Fastify request. */
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}

@@ -8,7 +8,8 @@ import { ProblemException } from './problem.exception';
  * (Postgres text cannot store it, and it has no business in an API).
  */
 export function registerJsonBodyParser(fastify: FastifyInstance): void {
-  fastify.removeContentTypeParser('application/json');
+  // JSON is the only body this API reads; anything else (Fastify also parses text/plain) is 415.
+  fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(
     'application/json',
     { parseAs: 'string' },

@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { LocalSecretsProvider } from '../../src/secrets/local-secrets.provider';
+import { insertProduct } from '../support/fixtures';
+import { startTestApp } from '../support/test-app';
+
+/** `npm start` without services: embedded Postgres and local secrets under DATA_DIR survive a restart. */
+describe('embedded mode keeps its data', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'orders-data-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('keeps rows across a stop and a start', async () => {
+    const database = { target: { pgliteDir: dataDir }, drop: async () => undefined };
+    const first = await startTestApp({ database });
+    const product = await insertProduct(first.app.get(DataSource), { sku: 'KEPT-1' });
+    await first.close();
+
+    const second = await startTestApp({ database });
+    try {
+      const response = await second.app.inject({ method: 'GET', url: `/api/v1/products/${product.id}` });
+      expect(response.statusCode).toBe(200);
+      expect(response.json().sku).toBe('KEPT-1');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('generates local secrets once, mode 0600, and reuses them', async () => {
+    const first = await new LocalSecretsProvider(dataDir, {}).load();
+    const second = await new LocalSecretsProvider(dataDir, {}).load();
+    expect(statSync(join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
+    expect(second.signingKeys.current.kid).toBe(first.signingKeys.current.kid);
+    expect(first.signingKeys.current.privateKey.asymmetricKeyDetails?.modulusLength).toBeGreaterThanOrEqual(2048);
+  });
+});

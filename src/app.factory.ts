@@ -8,6 +8,8 @@ import { registerJsonBodyParser } from './common/http/json-body.parser';
 import { ProblemException } from './common/http/problem.exception';
 import { requestIdFor } from './common/http/request-id';
 import { setUpOpenApi } from './common/openapi/openapi';
+import { registerHardening } from './security/hardening/hardening';
+import { tlsOptions } from './security/hardening/tls-options';
 
 export const API_PREFIX = 'api/v1';
 
@@ -19,7 +21,10 @@ const BODY_LIMIT_BYTES = 100 * 1024;
  * tests exercise exactly what runs in production.
  */
 export async function createApp(options: AppOptions): Promise<NestFastifyApplication> {
+  // Built once: the trustProxy check runs on every read of request.ip or request.protocol.
+  const trustedProxies = options.config.trustedProxies;
   const adapter = new FastifyAdapter({
+    https: tlsOptions(options.config),
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: requestIdFor,
     requestIdHeader: false,
@@ -28,7 +33,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     requestTimeout: 30_000,
     keepAliveTimeout: 5_000,
     // X-Forwarded-* are believed only from configured proxies (API.md, Rate limits).
-    trustProxy: (address: string) => options.config.trustedProxies.check(address, address.includes(':') ? 'ipv6' : 'ipv4'),
+    trustProxy: (address: string) => trustedProxies.check(address, address.includes(':') ? 'ipv6' : 'ipv4'),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
     bufferLogs: true,
@@ -37,6 +42,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   registerJsonBodyParser(fastify);
+  await registerHardening(fastify, options.config);
   fastify.addHook('onRequest', async (request) => {
     // A percent-encoded NUL in a path or query is refused before routing (API.md, General rules).
     if (request.url.includes('%00')) throw new ProblemException(400, 'The URL may not contain U+0000');
@@ -48,6 +54,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
+      { path: '.well-known/jwks.json', method: RequestMethod.GET },
     ],
   });
   if (!options.config.isProduction) setUpOpenApi(app);

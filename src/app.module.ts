@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AppOptions } from './app.options';
+import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { ProblemFilter } from './common/http/problem.filter';
 import { loggingOptions } from './common/logging/logging.options';
@@ -14,7 +15,11 @@ import { HealthModule } from './health/health.module';
 import { OrdersModule } from './orders/orders.module';
 import { ProductsModule } from './products/products.module';
 import { SERVICE_SECRETS } from './secrets/service-secrets';
+import { UsersModule } from './users/users.module';
 import { AuthenticationGuard } from './security/authentication.guard';
+import { AnonymousRateLimitGuard } from './throttling/anonymous-rate-limit.guard';
+import { PrincipalRateLimitGuard } from './throttling/principal-rate-limit.guard';
+import { RateLimitModule } from './throttling/rate-limit.module';
 
 @Module({})
 export class AppModule {
@@ -25,6 +30,9 @@ export class AppModule {
       imports: [
         LoggerModule.forRoot(loggingOptions(options.config.LOG_LEVEL, options.logStream)),
         TypeOrmModule.forRootAsync({ useFactory: () => dataSourceOptions(options.database) }),
+        RateLimitModule,
+        AuthModule,
+        UsersModule,
         HealthModule,
         ProductsModule,
         OrdersModule,
@@ -33,7 +41,12 @@ export class AppModule {
         { provide: AppConfig, useValue: options.config },
         { provide: SERVICE_SECRETS, useValue: options.secrets },
         // Global, in a fixed order (DESIGN.md): deny by default, then validate, then answer.
+        // Rate limits sit on both sides of authentication: requests without a credential are
+        // limited per client IP before anything else runs; requests with one, per principal,
+        // as soon as authentication has said who the principal is (see both guards).
+        { provide: APP_GUARD, useClass: AnonymousRateLimitGuard },
         { provide: APP_GUARD, useClass: AuthenticationGuard },
+        { provide: APP_GUARD, useClass: PrincipalRateLimitGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: NoUnknownQueryInterceptor },
         { provide: APP_FILTER, useClass: ProblemFilter },

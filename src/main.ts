@@ -1,16 +1,21 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { loadConfig } from './config/app-config';
+import { databaseTarget } from './database/data-source.options';
 import { DemoSeeder } from './database/demo-seeder';
 import { loadSecrets } from './secrets/load-secrets';
+import { DemoAccountsSeeder } from './users/demo-accounts.seeder';
 
 /** Bootstrap: configuration → secrets → app → listen. Any failure stops the boot with exit 1. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const secrets = await loadSecrets(config);
-  const database = secrets.databaseUrl ? { postgresUrl: secrets.databaseUrl } : { pgliteDir: config.DATA_DIR };
+  const database = databaseTarget(config, secrets);
   const app = await createApp({ config, secrets, database });
-  if ('pgliteDir' in database) await app.get(DemoSeeder).seedIfEmpty();
+  if ('pgliteDir' in database) {
+    await app.get(DemoSeeder).seedIfEmpty();
+    await app.get(DemoAccountsSeeder).seedIfEmpty(config.DATA_DIR);
+  }
 
   // Graceful shutdown: stop accepting, let in-flight requests finish, close the database, exit 0.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

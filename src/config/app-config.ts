@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { accessSync, constants, statSync } from 'node:fs';
 import { BlockList, isIP } from 'node:net';
 import { parseRateLimit, RateLimitSetting } from './rate-limit-setting';
 
@@ -43,6 +44,20 @@ export class AppConfig {
   /** Comma-separated list of allowed browser origins; empty means no cross-origin access. */
   @IsString()
   CORS_ORIGINS = '';
+
+  /** Optional native TLS: PEM files of the private key and of the certificate chain, set together. */
+  @IsOptional()
+  @IsString()
+  TLS_KEY_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  TLS_CERT_FILE?: string;
+
+  /** Namespace for this deployment's Redis keys, when several deployments (or test runs) share one Redis. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9:_-]{0,64}$/, { message: 'REDIS_KEY_PREFIX may hold only letters, digits, ":", "_" and "-"' })
+  REDIS_KEY_PREFIX = '';
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
@@ -110,6 +125,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   for (const entry of splitList(config.TRUSTED_PROXIES)) {
     if (!isValidCidr(entry)) problems.push(`TRUSTED_PROXIES has an invalid entry: ${entry}`);
   }
+  for (const entry of config.corsOrigins) {
+    if (!isExactOrigin(entry)) problems.push(`CORS_ORIGINS has an entry that is not an exact origin: ${entry}`);
+  }
+  problems.push(...tlsFileProblems(config));
   if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${[...new Set(problems)].join('; ')}`);
   return config;
 }
@@ -121,4 +140,28 @@ function isValidCidr(entry: string): boolean {
   if (prefix === undefined) return true;
   const bits = Number(prefix);
   return /^\d{1,3}$/.test(prefix) && bits <= (version === 6 ? 128 : 32);
+}
+
+// A wildcard (or any pattern) would open the API to every site: only exact origins such as
+// https://shop.example (scheme, host, optional port; no path) are allowed. The URL parser takes
+// `*` as a host character, hence the explicit check.
+function isExactOrigin(entry: string): boolean {
+  return !entry.includes('*') && URL.canParse(entry) && new URL(entry).origin === entry;
+}
+
+// A half-configured TLS must stop the boot, not fall back to plain HTTP.
+function tlsFileProblems({ TLS_KEY_FILE, TLS_CERT_FILE }: AppConfig): string[] {
+  if (Boolean(TLS_KEY_FILE) !== Boolean(TLS_CERT_FILE)) return ['TLS_KEY_FILE and TLS_CERT_FILE must be set together'];
+  return Object.entries({ TLS_KEY_FILE, TLS_CERT_FILE })
+    .filter(([, path]) => path !== undefined && !isReadableFile(path))
+    .map(([name]) => `${name} is not a readable file`);
+}
+
+function isReadableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }

@@ -2,12 +2,19 @@ import { PGlite } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { ServiceSecrets } from '../secrets/service-secrets';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { pgliteDriver } from './pglite-driver';
 
 /** Where the data lives: a real Postgres (DATABASE_URL), or the embedded PGlite (on disk or in memory). */
 export type DatabaseTarget = { postgresUrl: string } | { pgliteDir: string | 'memory' };
+
+/** The database of a running service (main.ts, the CLI): the secrets' Postgres, else PGlite under DATA_DIR. */
+export function databaseTarget(config: AppConfig, secrets: ServiceSecrets): DatabaseTarget {
+  return secrets.databaseUrl ? { postgresUrl: secrets.databaseUrl } : { pgliteDir: config.DATA_DIR };
+}
 
 const common = {
   type: 'postgres',

@@ -1,4 +1,5 @@
 import { AuditEvent } from '../audit/audit-event.entity';
+import { RefreshToken } from '../auth/refresh-token.entity';
 import { IdempotencyKey } from '../orders/idempotency-key.entity';
 import { OrderLine } from '../orders/order-line.entity';
 import { Order } from '../orders/order.entity';
@@ -6,4 +7,4 @@ import { Product } from '../products/product.entity';
 import { User } from '../users/user.entity';
 
 /** Every entity, listed explicitly (no globbing: the same list works from src/ and dist/). */
-export const ENTITIES = [User, Product, Order, OrderLine, IdempotencyKey, AuditEvent];
+export const ENTITIES = [User, Product, Order, OrderLine, IdempotencyKey, AuditEvent, RefreshToken];

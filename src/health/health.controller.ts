@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../security/public.decorator';
+import { NotRateLimited } from '../throttling/not-rate-limited.decorator';
 
 export class HealthResponse {
   status: 'ok';
@@ -13,6 +14,7 @@ export class HealthResponse {
  */
 @ApiTags('health')
 @Public()
+@NotRateLimited()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,20 +1,55 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ProblemException } from '../common/http/problem.exception';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Authenticator } from 'passport';
+import { JwtStrategy } from '../auth/jwt.strategy';
+import { credentialCount } from './credentials';
+import { Principal } from './principal';
 import { IS_PUBLIC } from './public.decorator';
+import { invalidCredentials, isStoreUnavailable, serviceUnavailable } from './security-problems';
+
+/** The passport strategies tried, in order, on each request; the first that accepts the credential wins. */
+const STRATEGIES = ['jwt'];
 
 /**
- * Deny by default: every route needs a credential unless it is marked `@Public()`.
- * Until the authentication strategies land, no credential is accepted, so every
- * non-public route answers 401 (never open).
+ * Deny by default (DESIGN.md, pattern 1): every route needs a credential unless it is `@Public()`.
+ * Whatever is wrong with a credential, the answer is the same 401 (API.md, Authentication); a store
+ * that cannot say whether a token was revoked makes it a 503, never a pass.
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  // Our own Authenticator rather than passport's global singleton, so two apps in one process
+  // (tests, a CLI) never share strategies and each checks tokens against its own stores.
+  private readonly passport = new Authenticator();
 
-  canActivate(context: ExecutionContext): boolean {
+  constructor(
+    private readonly reflector: Reflector,
+    jwt: JwtStrategy,
+  ) {
+    this.passport.use(jwt);
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
-    throw new ProblemException(401, 'Authentication required', { 'WWW-Authenticate': 'Bearer realm="orders-api"' });
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const credentials = credentialCount(request);
+    // Exactly one credential (API.md): with two, which one would speak for the request?
+    const principal = credentials === 1 ? await this.authenticate(request, http.getResponse<FastifyReply>()) : undefined;
+    if (!principal) throw invalidCredentials(credentials > 0);
+    request.principal = principal;
+    return true;
+  }
+
+  private authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Principal | undefined> {
+    return new Promise((resolve, reject) => {
+      const onResult = (error: unknown, principal?: Principal | false): void => {
+        if (isStoreUnavailable(error)) reject(serviceUnavailable());
+        else if (error) reject(error);
+        else resolve(principal || undefined);
+      };
+      this.passport.authenticate(STRATEGIES, { session: false }, onResult)(request, reply, onResult);
+    });
   }
 }

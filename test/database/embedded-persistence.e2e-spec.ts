@@ -12,7 +12,7 @@ describe('embedded mode keeps its data', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('keeps rows across a stop and a start', async () => {
-    const database = { target: { pgliteDir: dataDir }, drop: async () => undefined };
+    const database = { target: { pgliteDir: dataDir }, redisKeyPrefix: 'persistence:', drop: async () => undefined };
     const first = await startTestApp({ database });
     const product = await insertProduct(first.app.get(DataSource), { sku: 'KEPT-1' });
     await first.close();

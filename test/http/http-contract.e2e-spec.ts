@@ -108,7 +108,7 @@ describe('HTTP contract', () => {
     });
 
     it('is off in production', async () => {
-      const production = await startTestApp({ env: { NODE_ENV: 'production' } });
+      const production = await startTestApp({ env: { NODE_ENV: 'production', TRUSTED_PROXIES: '127.0.0.1/32' } });
       try {
         for (const url of ['/docs', '/docs/openapi.json']) {
           expect((await production.app.inject({ method: 'GET', url, headers: { 'x-forwarded-proto': 'https' } })).statusCode).toBe(404);

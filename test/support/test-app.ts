@@ -27,7 +27,7 @@ export interface TestApp {
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', REDIS_KEY_PREFIX: database.redisKeyPrefix, ...options.env });
   const app = await createApp({ config, secrets: testSecrets(options.secrets), database: database.target, logStream: options.logStream });
   return {
     app,

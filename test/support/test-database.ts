@@ -4,6 +4,8 @@ import { DatabaseTarget } from '../../src/database/data-source.options';
 
 export interface TestDatabase {
   target: DatabaseTarget;
+  /** Redis key prefix of the apps on this database: instances of one service share it, other tests do not. */
+  redisKeyPrefix: string;
   drop(): Promise<void>;
 }
 
@@ -13,13 +15,15 @@ export interface TestDatabase {
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) return { target: { pgliteDir: 'memory' }, drop: async () => undefined };
   const name = `orders_test_${randomBytes(6).toString('hex')}`;
+  const redisKeyPrefix = `${name}:`;
+  if (!serverUrl) return { target: { pgliteDir: 'memory' }, redisKeyPrefix, drop: async () => undefined };
   await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     target: { postgresUrl: url.toString() },
+    redisKeyPrefix,
     drop: () => withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }

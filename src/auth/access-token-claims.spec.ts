@@ -1,0 +1,86 @@
+import { buildAccessTokenClaims, issuedAt, readAccessToken, revocationCutoff, SCOPES_BY_ROLE } from './access-token-claims';
+import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_TOLERANCE_SECONDS, TOKEN_AUDIENCE, TOKEN_ISSUER } from './token.constants';
+
+const USER_ID = '0b9a4c0e-8f4a-4d2e-9c1a-2f6f1d2b3c4d';
+const JTI = '5e1c7f2a-3b4d-4e6f-8a9b-0c1d2e3f4a5b';
+const NOW_MS = 1_800_000_000_500;
+const NOW = 1_800_000_000;
+
+describe('SCOPES_BY_ROLE (API.md, Roles and scopes)', () => {
+  it('gives a customer orders:read and orders:write, an admin all four scopes', () => {
+    expect(SCOPES_BY_ROLE.customer).toEqual(['orders:read', 'orders:write']);
+    expect([...SCOPES_BY_ROLE.admin].sort()).toEqual(['orders:fulfil', 'orders:read', 'orders:write', 'products:write']);
+  });
+});
+
+describe('buildAccessTokenClaims', () => {
+  it('builds exactly the claims of API.md, expiring 15 minutes after issue', () => {
+    expect(buildAccessTokenClaims({ id: USER_ID, role: 'customer', tokensValidAfter: null }, JTI, NOW_MS)).toEqual({
+      iss: TOKEN_ISSUER,
+      aud: TOKEN_AUDIENCE,
+      sub: `user:${USER_ID}`,
+      jti: JTI,
+      iat: NOW,
+      exp: NOW + ACCESS_TOKEN_TTL_SECONDS,
+      role: 'customer',
+      scope: 'orders:read orders:write',
+    });
+  });
+
+  it('carries every scope and the admin role for an admin', () => {
+    const claims = buildAccessTokenClaims({ id: USER_ID, role: 'admin', tokensValidAfter: null }, JTI, NOW_MS);
+    expect(claims.role).toBe('admin');
+    expect(claims.scope.split(' ').sort()).toEqual(['orders:fulfil', 'orders:read', 'orders:write', 'products:write']);
+  });
+});
+
+describe('revocation cutoff and issuedAt', () => {
+  it('voids every token issued up to the revocation, including earlier in the same second', () => {
+    const cutoff = revocationCutoff(NOW_MS);
+    expect(issuedAt(NOW_MS - 400, null)).toBeLessThan(cutoff);
+    expect(issuedAt(NOW_MS, null)).toBeLessThan(cutoff);
+  });
+
+  it('keeps a token issued after the revocation, even in the same second, valid', () => {
+    const cutoff = revocationCutoff(NOW_MS);
+    const validAfter = new Date(cutoff * 1000);
+    expect(issuedAt(NOW_MS + 100, validAfter)).toBe(cutoff);
+    expect(issuedAt(NOW_MS + 5_000, validAfter)).toBe(NOW + 5);
+  });
+});
+
+describe('readAccessToken', () => {
+  const claims = buildAccessTokenClaims({ id: USER_ID, role: 'customer', tokensValidAfter: null }, JTI, NOW_MS);
+
+  it('turns verified claims into a user principal and what revocation checks', () => {
+    expect(readAccessToken(claims, NOW)).toEqual({
+      principal: { kind: 'user', id: USER_ID, role: 'customer', scopes: new Set(['orders:read', 'orders:write']), tokenId: JTI, tokenExpiresAt: NOW + ACCESS_TOKEN_TTL_SECONDS },
+      revocationRef: { userId: USER_ID, tokenId: JTI, issuedAt: NOW },
+    });
+  });
+
+  it('allows an iat up to the clock tolerance ahead', () => {
+    expect(readAccessToken({ ...claims, iat: NOW + CLOCK_TOLERANCE_SECONDS }, NOW)).toBeDefined();
+  });
+
+  it.each([
+    ['no exp', { exp: undefined }],
+    ['no iat', { iat: undefined }],
+    ['an iat in the future', { iat: NOW + CLOCK_TOLERANCE_SECONDS + 1 }],
+    ['a sub that is not user:<uuid>', { sub: USER_ID }],
+    ['a client sub', { sub: `client:${USER_ID}` }],
+    ['an upper-case uuid (not one we issue)', { sub: `user:${USER_ID.toUpperCase()}` }],
+    ['a jti that is not a uuid', { jti: 'abc' }],
+    ['an unknown role', { role: 'root' }],
+    ['a scope the role does not carry', { scope: 'orders:read products:write' }],
+    ['an unknown scope', { scope: 'orders:read admin' }],
+    ['a scope that is not a string', { scope: ['orders:read'] }],
+  ])('refuses %s', (_name, change) => {
+    expect(readAccessToken({ ...claims, ...change }, NOW)).toBeUndefined();
+  });
+
+  it('refuses a payload that is not an object', () => {
+    expect(readAccessToken('claims', NOW)).toBeUndefined();
+    expect(readAccessToken(null, NOW)).toBeUndefined();
+  });
+});

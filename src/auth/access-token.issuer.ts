@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { sign } from 'jsonwebtoken';
+import { randomUUID } from 'node:crypto';
+import { buildAccessTokenClaims, TokenSubject } from './access-token-claims';
+import { KeyRing } from './key-ring';
+import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE } from './token.constants';
+
+export interface IssuedAccessToken {
+  token: string;
+  /** The token's `jti` and `exp` (seconds), kept with its refresh token so a family can revoke it. */
+  id: string;
+  expiresAt: number;
+}
+
+/** Signs user access tokens (RS256) with the current key, named by `kid` so verifiers pick the right one. */
+@Injectable()
+export class AccessTokenIssuer {
+  constructor(private readonly keys: KeyRing) {}
+
+  issue(user: TokenSubject): IssuedAccessToken {
+    const claims = buildAccessTokenClaims(user, randomUUID(), Date.now());
+    const { kid, privateKey } = this.keys.signingKey;
+    // A KeyObject, parsed once at boot: jsonwebtoken would re-parse a PEM string on every call.
+    const token = sign(claims, privateKey, {
+      algorithm: ACCESS_TOKEN_ALGORITHM,
+      header: { alg: ACCESS_TOKEN_ALGORITHM, typ: ACCESS_TOKEN_TYPE, kid },
+    });
+    return { token, id: claims.jti, expiresAt: claims.exp };
+  }
+}

@@ -1,0 +1,43 @@
+import { Module } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { AuditModule } from '../audit/audit.module';
+import { AppConfig } from '../config/app-config';
+import { REDIS_CLIENT, RedisModule } from '../redis/redis.module';
+import { SERVICE_SECRETS, ServiceSecrets } from '../secrets/service-secrets';
+import { HitCounterModule } from '../throttling/hit-counter.module';
+import { UsersModule } from '../users/users.module';
+import { AccessTokenIssuer } from './access-token.issuer';
+import { AccountsService } from './accounts.service';
+import { AuthController } from './auth.controller';
+import { JwksController } from './jwks.controller';
+import { JwtStrategy } from './jwt.strategy';
+import { KeyRing } from './key-ring';
+import { LoginThrottle } from './login-throttle';
+import { LoginService } from './login.service';
+import { MemoryRevocationStore } from './revocation/memory-revocation-store';
+import { RedisRevocationStore } from './revocation/redis-revocation-store';
+import { REVOCATION_STORE, RevocationStore } from './revocation/revocation-store';
+import { SessionsService } from './sessions.service';
+
+@Module({
+  imports: [UsersModule, AuditModule, RedisModule, HitCounterModule],
+  controllers: [AuthController, JwksController],
+  providers: [
+    { provide: KeyRing, inject: [SERVICE_SECRETS], useFactory: (secrets: ServiceSecrets) => new KeyRing(secrets.signingKeys) },
+    {
+      provide: REVOCATION_STORE,
+      inject: [REDIS_CLIENT, AppConfig],
+      useFactory: (redis: Redis | null, config: AppConfig): RevocationStore =>
+        redis ? new RedisRevocationStore(redis, `${config.REDIS_KEY_PREFIX}revoked:`) : new MemoryRevocationStore(),
+    },
+    AccessTokenIssuer,
+    JwtStrategy,
+    LoginThrottle,
+    LoginService,
+    AccountsService,
+    SessionsService,
+  ],
+  // JwtStrategy for the global AuthenticationGuard; SessionsService.revokeAllForUser for suspension.
+  exports: [JwtStrategy, SessionsService, AccountsService],
+})
+export class AuthModule {}

@@ -1,0 +1,25 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { toResponse } from '../common/http/response';
+import { Public } from '../security/public.decorator';
+import { JwksResponse } from './jwks.response';
+import { KeyRing } from './key-ring';
+
+/** The public keys that verify our access tokens, at the usual `/.well-known/` path (RFC 8615), outside /api/v1. */
+@ApiTags('auth')
+@Public()
+@Controller('.well-known')
+export class JwksController {
+  private readonly jwks: JwksResponse;
+
+  constructor(keys: KeyRing) {
+    // Built once: the keys change only with a restart.
+    this.jwks = toResponse(JwksResponse, keys.jwks);
+  }
+
+  @Get('jwks.json')
+  @ApiOkResponse({ type: JwksResponse })
+  keys(): JwksResponse {
+    return this.jwks;
+  }
+}

@@ -1,0 +1,99 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { normalizeIp } from '@nestjs/throttler';
+import { createHash } from 'node:crypto';
+import { ProblemException } from '../common/http/problem.exception';
+import { AppConfig } from '../config/app-config';
+import { RateLimitSetting } from '../config/rate-limit-setting';
+import { failClosed } from '../security/security-problems';
+import { HitCount, HitCounter } from '../throttling/hit-counter';
+import { HIT_COUNTER } from '../throttling/hit-counter.module';
+import { RateLimitReport } from '../throttling/rate-limit-fields';
+import { RateLimitState } from '../throttling/rate-limit-headers';
+
+/**
+ * The login limits of API.md: attempts per client IP, and failed password checks per email. The
+ * email count is kept whether or not the account exists, so the limit reveals nothing about which
+ * emails have one (OWASP ASVS V2.2.1). If the counters cannot be reached, password checks fail
+ * closed (503): an outage must not switch off brute-force protection.
+ */
+@Injectable()
+export class LoginThrottle {
+  private readonly perIp: RateLimitSetting;
+  private readonly perEmail: RateLimitSetting;
+
+  constructor(
+    @Inject(HIT_COUNTER) private readonly counter: HitCounter,
+    config: AppConfig,
+  ) {
+    this.perIp = config.rateLimit('LOGIN_IP');
+    this.perEmail = config.rateLimit('LOGIN_EMAIL');
+  }
+
+  /**
+   * Runs one password check of `email` from `ip` under both limits: `429` with Retry-After once
+   * either is reached, else `check`, which reports its outcome on the attempt. The limits' state
+   * goes to `report` whatever happens, for the response's RateLimit fields.
+   */
+  async limit<T>(ip: string, email: string, report: RateLimitReport, check: (attempt: LoginAttempt) => Promise<T>): Promise<T> {
+    const emailKey = `login-email:${sha256(email.toLowerCase())}`;
+    const [ipCount, emailCount] = await failClosed(() =>
+      // Per IPv6 /64, as for the general limits: a client usually holds a whole /64 and could rotate through it.
+      Promise.all([this.counter.hit(`login-ip:${normalizeIp(ip)}`, policy(this.perIp)), this.counter.peek(emailKey)]),
+    );
+    const attempt = new LoginAttempt(this.counter, emailKey, this.perEmail, emailCount);
+    try {
+      // The IP count includes this attempt; the email count, only earlier failures.
+      const ipBlocked = ipCount.hits > this.perIp.quota;
+      const emailBlocked = emailCount.hits >= this.perEmail.quota;
+      if (ipBlocked || emailBlocked) {
+        const waitMs = Math.max(ipBlocked ? ipCount.resetMs : 0, emailBlocked ? emailCount.resetMs : 0);
+        throw new ProblemException(429, 'Too many login attempts, try again later', { 'Retry-After': String(Math.max(1, seconds(waitMs))) });
+      }
+      return await check(attempt);
+    } finally {
+      report([state('login-ip', this.perIp, ipCount), state('login-email', this.perEmail, attempt.emailCount)]);
+    }
+  }
+}
+
+/** One password check: it reports whether the password was right. */
+export class LoginAttempt {
+  constructor(
+    private readonly counter: HitCounter,
+    private readonly emailKey: string,
+    private readonly perEmail: RateLimitSetting,
+    private count: HitCount,
+  ) {}
+
+  /** The email's failures so far. */
+  get emailCount(): HitCount {
+    return this.count;
+  }
+
+  async failed(): Promise<void> {
+    this.count = await failClosed(() => this.counter.hit(this.emailKey, policy(this.perEmail)));
+  }
+
+  async succeeded(): Promise<void> {
+    await failClosed(() => this.counter.reset(this.emailKey));
+    this.count = { hits: 0, resetMs: 0 };
+  }
+}
+
+/** The email is hashed into the key, so Redis never holds the address itself. */
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function policy({ quota, windowSeconds }: RateLimitSetting): { limit: number; windowMs: number } {
+  return { limit: quota, windowMs: windowSeconds * 1000 };
+}
+
+function state(name: string, { quota, windowSeconds }: RateLimitSetting, count: HitCount): RateLimitState {
+  return { policy: name, quota, windowSeconds, remaining: Math.max(0, quota - count.hits), resetSeconds: seconds(count.resetMs) };
+}
+
+/** Rounded up: a client that waits this long is never refused again for the same window. */
+function seconds(ms: number): number {
+  return Math.ceil(ms / 1000);
+}

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { HttpOrigin } from '../audit/request-origin.decorator';
+import { unauthorized } from '../security/security-problems';
+import { RateLimitReport } from '../throttling/rate-limit-fields';
+import { PasswordHasher } from '../users/password-hasher';
+import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { LoginDto } from './dto/login.dto';
+import { LoginThrottle } from './login-throttle';
+import { SessionsService, Tokens } from './sessions.service';
+
+@Injectable()
+export class LoginService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly throttle: LoginThrottle,
+    private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Unknown email, wrong password and suspended account fail alike: the same work (one argon2
+   * verification, one counted failure, one audit row) and the same 401, so neither the answer nor
+   * its timing tells an attacker which emails have an account (OWASP Authentication Cheat Sheet).
+   */
+  async login(input: LoginDto, origin: HttpOrigin, report: RateLimitReport): Promise<Tokens> {
+    return this.throttle.limit(origin.ip, input.email, report, async (attempt) => {
+      const user = await this.users.findByEmail(input.email);
+      const passwordMatches = await this.hasher.verify(user?.passwordHash, input.password);
+      if (!user || !passwordMatches || user.status !== 'active') {
+        await attempt.failed();
+        await this.audit.record({ ...origin, actorType: 'anonymous', actorId: null, action: 'auth.login', targetType: 'user', targetId: user?.id ?? null, outcome: 'failure' });
+        throw unauthorized('Invalid email or password', false);
+      }
+      await attempt.succeeded();
+      return this.dataSource.transaction(async (manager) => {
+        await manager.update(User, { id: user.id }, { lastLoginAt: new Date() });
+        await this.audit.record({ ...origin, actorType: 'user', actorId: user.id, action: 'auth.login', targetType: 'user', targetId: user.id, outcome: 'success' }, manager);
+        return this.sessions.open(user, manager);
+      });
+    });
+  }
+}

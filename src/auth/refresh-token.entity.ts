@@ -1,0 +1,45 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * One refresh token, by hash only: the plaintext is returned to the client once and never stored,
+ * so a database leak yields no usable token (OWASP ASVS V3.5).
+ */
+@Entity('refresh_tokens')
+export class RefreshToken {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** Hex SHA-256 of the token. A fast hash is enough: the token is 256 random bits, not a password. */
+  @Column({ name: 'token_hash', type: 'char', length: 64, unique: true })
+  tokenHash: string;
+
+  /** Every token of one login session; reuse of any of them revokes them all. */
+  @Column({ name: 'family_id', type: 'uuid' })
+  familyId: string;
+
+  @Column({ name: 'parent_id', type: 'uuid', nullable: true })
+  parentId: string | null;
+
+  @Column({ name: 'user_id', type: 'uuid' })
+  userId: string;
+
+  /** The family's absolute end (login + 14 days): rotation never extends it. */
+  @Column({ name: 'expires_at', type: 'timestamptz' })
+  expiresAt: Date;
+
+  @Column({ name: 'used_at', type: 'timestamptz', nullable: true })
+  usedAt: Date | null;
+
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  revokedAt: Date | null;
+
+  /** The `jti` and expiry of the access token issued together with this refresh token. */
+  @Column({ name: 'access_token_id', type: 'uuid' })
+  accessTokenId: string;
+
+  @Column({ name: 'access_token_expires_at', type: 'timestamptz' })
+  accessTokenExpiresAt: Date;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

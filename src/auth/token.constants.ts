@@ -1,0 +1,17 @@
+/**
+ * Every fixed property of our tokens, in one place. `iss` and `aud` are checked on every access
+ * token (RFC 7519 §4.1.1, §4.1.3), so a token minted for another service is refused here.
+ */
+export const TOKEN_ISSUER = 'urn:orders-api:auth';
+export const TOKEN_AUDIENCE = 'urn:orders-api:api';
+
+/** RFC 9068 §2.1: access tokens are typed, so no other kind of JWT can pass for one. */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
+export const ACCESS_TOKEN_ALGORITHM = 'RS256';
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+
+/** A login session ends 14 days after login, however often it is refreshed (absolute, family-wide). */
+export const REFRESH_FAMILY_TTL_MS = 14 * 24 * 60 * 60 * 1000;
+
+/** Allowed clock skew between instances when checking `exp`, `nbf` and `iat`. */
+export const CLOCK_TOLERANCE_SECONDS = 10;

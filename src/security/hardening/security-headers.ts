@@ -1,0 +1,69 @@
+import helmet from '@fastify/helmet';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppConfig } from '../../config/app-config';
+import { credentialCount } from '../credentials';
+
+/**
+ * An API answers JSON, never a page: nothing may load, nothing may frame it (CSP3; OWASP REST
+ * Security Cheat Sheet). Written as API.md spells it: helmet would join the directives with ";"
+ * and no space, which browsers read the same, but clients compare against the contract's string.
+ */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+/**
+ * The OpenAPI UI is the one HTML page served (outside production only). Its scripts, stylesheet
+ * and favicons are files under /docs; it writes `<style>` blocks inline; its CSS draws icons from
+ * data: URIs; "Try it out" calls this same origin. Scripts stay 'self' only: no inline script.
+ */
+const DOCS_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** No powerful browser feature is ever needed by a response of this API (W3C Permissions Policy). */
+const PERMISSIONS_POLICY = 'geolocation=(), camera=(), microphone=()';
+
+/** HSTS for one year, subdomains included (RFC 6797); sent in production only, where TLS is certain. */
+const HSTS = { maxAge: 31_536_000, includeSubDomains: true };
+
+/** The security headers of API.md ("Response headers on every response"). */
+export async function registerSecurityHeaders(fastify: FastifyInstance, config: AppConfig): Promise<void> {
+  await fastify.register(helmet, {
+    contentSecurityPolicy: false, // set below, per route
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    strictTransportSecurity: config.isProduction ? HSTS : false,
+    // helmet's other defaults stay (nosniff, no X-Powered-By, CORP same-origin, ...): cheap and harmless.
+  });
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('content-security-policy', isDocsRoute(request) ? DOCS_CSP : API_CSP);
+    void reply.header('permissions-policy', PERMISSIONS_POLICY);
+  });
+  fastify.addHook('onSend', async (request, reply) => {
+    if (mayHoldPrivateData(request, reply.statusCode)) void reply.header('cache-control', 'no-store');
+  });
+}
+
+/**
+ * Responses no browser or shared cache may keep (RFC 9111 §5.2.2.5; OWASP REST Security Cheat
+ * Sheet): every response to a request that carried a credential, so every authenticated response
+ * and also a 401 about that credential, and every error: a cached 401, 403, 404 or 429 of an
+ * authenticated route could be replayed to someone else. Successful public responses (product
+ * list, JWKS) stay cacheable.
+ */
+function mayHoldPrivateData(request: FastifyRequest, status: number): boolean {
+  return credentialCount(request) > 0 || status >= 400;
+}
+
+// The matched route, not the URL: when the docs are not mounted (production), /docs is an
+// ordinary 404 and keeps the strict policy.
+function isDocsRoute(request: FastifyRequest): boolean {
+  const route = request.routeOptions.url;
+  return route !== undefined && (route === '/docs' || route.startsWith('/docs/'));
+}

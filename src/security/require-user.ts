@@ -1,0 +1,27 @@
+import { ProblemException } from '../common/http/problem.exception';
+import { Principal } from './principal';
+
+/** A user's access token, as the routes that need one (logout) see it. */
+export interface UserToken {
+  userId: string;
+  tokenId: string;
+  expiresAt: number;
+}
+
+/** The user behind a request to a route for users (API.md, Users): a service client gets `403`. */
+export function requireUser(principal: Principal): string {
+  if (principal.kind !== 'user') throw new ProblemException(403, 'Only users can use this route');
+  return principal.id;
+}
+
+/**
+ * Routes API.md marks "user token": an API key gets `403` too, so a key cannot log its owner out,
+ * change their password or edit their profile.
+ */
+export function requireUserToken(principal: Principal): UserToken {
+  const userId = requireUser(principal);
+  if (principal.keyId !== undefined || principal.tokenId === undefined || principal.tokenExpiresAt === undefined) {
+    throw new ProblemException(403, 'This route needs a user access token');
+  }
+  return { userId, tokenId: principal.tokenId, expiresAt: principal.tokenExpiresAt };
+}

@@ -1,0 +1,29 @@
+import { Global, Module } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { AppConfig } from '../config/app-config';
+import { REDIS_CLIENT, RedisModule } from '../redis/redis.module';
+import { HitCounter } from './hit-counter';
+import { MemoryHitCounter } from './memory-hit-counter';
+import { RedisHitCounter } from './redis-hit-counter';
+
+/** Injection token of the one HitCounter every limiter uses (general limits, login, token endpoint). */
+export const HIT_COUNTER = Symbol('HIT_COUNTER');
+
+/**
+ * Provides HIT_COUNTER: on Redis when one is configured, so every instance shares the counts
+ * (API.md: limits hold across instances), else in memory for the embedded single instance.
+ */
+@Global()
+@Module({
+  imports: [RedisModule],
+  providers: [
+    {
+      provide: HIT_COUNTER,
+      inject: [REDIS_CLIENT, AppConfig],
+      useFactory: (redis: Redis | null, config: AppConfig): HitCounter =>
+        redis ? new RedisHitCounter(redis, { keyPrefix: `${config.REDIS_KEY_PREFIX}rl:` }) : new MemoryHitCounter(),
+    },
+  ],
+  exports: [HIT_COUNTER],
+})
+export class HitCounterModule {}

@@ -1,0 +1,306 @@
+import { createPublicKey, verify as verifySignature } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AccountsService } from '../../src/auth/accounts.service';
+import { SessionsService } from '../../src/auth/sessions.service';
+import { AuditEvent } from '../../src/audit/audit-event.entity';
+import { User } from '../../src/users/user.entity';
+import { bearer, expectInvalidCredentials, login, loginRequest, manyLoginsEnv, me, refreshRequest, register, registerAndLogin, uniqueEmail } from '../support/auth';
+import { decodeSegment } from '../support/forge-token';
+import { startTestApp, TestApp } from '../support/test-app';
+import { testSecrets } from '../support/test-secrets';
+
+describe('Auth flows (API.md, Auth)', () => {
+  let testApp: TestApp;
+  const app = () => testApp.app;
+  const kid = testSecrets().signingKeys.current.kid;
+
+  beforeAll(async () => {
+    testApp = await startTestApp({ env: manyLoginsEnv() });
+  });
+  afterAll(() => testApp.close());
+
+  const post = (url: string, payload: object, headers: Record<string, string> = {}) => app().inject({ method: 'POST', url, payload, headers });
+
+  describe('register', () => {
+    it('creates a customer and answers 201 with exactly the User fields', async () => {
+      const response = await post('/api/v1/auth/register', { email: '  New.Person@Example.TEST ', password: 'correct horse battery', name: 'New Person' });
+      expect(response.statusCode).toBe(201);
+      const user = response.json<Record<string, unknown>>();
+      expect(Object.keys(user).sort()).toEqual(['createdAt', 'email', 'id', 'name', 'role']);
+      expect(user).toMatchObject({ email: 'new.person@example.test', name: 'New Person', role: 'customer' });
+      expect(new Date(user.createdAt as string).toISOString()).toBe(user.createdAt);
+    });
+
+    it('refuses a body naming a role, or any other unknown field, with 400', async () => {
+      const base = { email: uniqueEmail(), password: 'correct horse battery', name: 'Mallory' };
+      for (const extra of [{ role: 'admin' }, { status: 'active' }, { passwordHash: 'x' }]) {
+        expect((await post('/api/v1/auth/register', { ...base, ...extra })).statusCode).toBe(400);
+      }
+      expect((await post('/api/v1/auth/register', base)).statusCode).toBe(201);
+    });
+
+    it('holds passwords to 12..128 characters and names to 1..100', async () => {
+      const valid = { email: uniqueEmail(), password: 'x'.repeat(12), name: 'N' };
+      for (const invalid of [{ password: 'x'.repeat(11) }, { password: 'x'.repeat(129) }, { name: '' }, { name: 'n'.repeat(101) }, { email: 'not-an-email' }]) {
+        const response = await post('/api/v1/auth/register', { ...valid, ...invalid });
+        expect(response.statusCode).toBe(400);
+        // Validation errors name the field, never echo the value.
+        expect(response.body).not.toContain('x'.repeat(11));
+      }
+      expect((await post('/api/v1/auth/register', { ...valid, password: 'x'.repeat(128) })).statusCode).toBe(201);
+    });
+
+    it('answers 409 for an email already taken, in any case', async () => {
+      const email = uniqueEmail();
+      await register(app(), { email });
+      expect((await post('/api/v1/auth/register', { email: email.toUpperCase(), password: 'another password', name: 'Twin' })).statusCode).toBe(409);
+    });
+
+    it('stores an argon2id hash (m >= 19 MiB, t >= 2, p = 1), never the password', async () => {
+      const account = await register(app());
+      const user = await app().get(DataSource).getRepository(User).findOneByOrFail({ id: account.id });
+      const [, algorithm, , params] = user.passwordHash.split('$');
+      expect(algorithm).toBe('argon2id');
+      // PHC string format: $argon2id$v=19$m=...,p=...,t=...$salt$hash
+      const { m, t, p } = Object.fromEntries(params.split(',').map((pair) => [pair.split('=')[0], Number(pair.split('=')[1])]));
+      expect(m).toBeGreaterThanOrEqual(19 * 1024);
+      expect(t).toBeGreaterThanOrEqual(2);
+      expect(p).toBe(1);
+      expect(user.passwordHash).not.toContain(account.password);
+    });
+  });
+
+  describe('login', () => {
+    it('answers 200 with the token pair, never cached', async () => {
+      const account = await register(app());
+      const response = await loginRequest(app(), account.email.toUpperCase(), account.password);
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['cache-control']).toBe('no-store');
+      const body = response.json<Record<string, unknown>>();
+      expect(Object.keys(body).sort()).toEqual(['accessToken', 'expiresIn', 'refreshToken', 'tokenType']);
+      expect(body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
+      expect(body.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    });
+
+    it('issues an RS256 at+jwt with exactly the claims of API.md and no personal data', async () => {
+      const account = await registerAndLogin(app());
+      const header = decodeSegment(account.tokens.accessToken, 0);
+      const claims = decodeSegment(account.tokens.accessToken, 1);
+      expect(header).toEqual({ alg: 'RS256', typ: 'at+jwt', kid });
+      expect(Object.keys(claims).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'role', 'scope', 'sub']);
+      expect(claims).toMatchObject({ sub: `user:${account.id}`, role: 'customer', scope: 'orders:read orders:write' });
+      expect((claims.exp as number) - (claims.iat as number)).toBe(900);
+      expect(account.tokens.accessToken).not.toContain(Buffer.from(account.email).toString('base64url').slice(0, 12));
+    });
+
+    it('gives an admin every scope', async () => {
+      const email = uniqueEmail('admin');
+      await app().get(AccountsService).createOrPromoteAdmin(email, 'admin password 1');
+      const claims = decodeSegment((await login(app(), { email, password: 'admin password 1' })).accessToken, 1);
+      expect(claims).toMatchObject({ role: 'admin', scope: 'orders:read orders:write orders:fulfil products:write' });
+    });
+  });
+
+  describe('GET /.well-known/jwks.json', () => {
+    it('publishes the signing key, public members only, and it verifies our tokens', async () => {
+      const response = await app().inject({ method: 'GET', url: '/.well-known/jwks.json' });
+      expect(response.statusCode).toBe(200);
+      const { keys } = response.json<{ keys: Array<Record<string, string>> }>();
+      expect(keys).toHaveLength(1);
+      expect(Object.keys(keys[0]).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
+      expect(keys[0]).toMatchObject({ kty: 'RSA', kid, use: 'sig', alg: 'RS256' });
+
+      const { tokens } = await registerAndLogin(app());
+      const [header, payload, signature] = tokens.accessToken.split('.');
+      const publicKey = createPublicKey({ key: keys[0], format: 'jwk' });
+      expect(verifySignature('RSA-SHA256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
+    });
+
+    it('is not under /api/v1', async () => {
+      expect((await app().inject({ method: 'GET', url: '/api/v1/.well-known/jwks.json' })).statusCode).toBe(404);
+    });
+  });
+
+  describe('users/me', () => {
+    it('shows and edits the caller, name only', async () => {
+      const account = await registerAndLogin(app());
+      const shown = await me(app(), account.tokens.accessToken);
+      expect(shown.statusCode).toBe(200);
+      expect(shown.json()).toMatchObject({ id: account.id, email: account.email, role: 'customer' });
+
+      const patch = (payload: object) => app().inject({ method: 'PATCH', url: '/api/v1/users/me', payload, headers: bearer(account.tokens.accessToken) });
+      const renamed = await patch({ name: 'Renamed' });
+      expect(renamed.statusCode).toBe(200);
+      expect(renamed.json()).toMatchObject({ id: account.id, name: 'Renamed', role: 'customer' });
+      for (const forbidden of [{ role: 'admin' }, { email: uniqueEmail() }, { status: 'suspended' }]) {
+        expect((await patch(forbidden)).statusCode).toBe(400);
+      }
+      expect((await me(app(), account.tokens.accessToken)).json()).toMatchObject({ email: account.email, role: 'customer', name: 'Renamed' });
+    });
+
+    it('needs a credential', async () => {
+      expectInvalidCredentials(await app().inject({ method: 'GET', url: '/api/v1/users/me' }), false);
+    });
+  });
+
+  describe('refresh', () => {
+    it('returns a new pair and retires the refresh token used', async () => {
+      const { tokens } = await registerAndLogin(app());
+      const refreshed = await refreshRequest(app(), tokens.refreshToken);
+      expect(refreshed.statusCode).toBe(200);
+      expect(refreshed.headers['cache-control']).toBe('no-store');
+      const next = refreshed.json<{ accessToken: string; refreshToken: string }>();
+      expect(next.refreshToken).not.toBe(tokens.refreshToken);
+      expect((await me(app(), next.accessToken)).statusCode).toBe(200);
+      // The next refresh token works once more.
+      expect((await refreshRequest(app(), next.refreshToken)).statusCode).toBe(200);
+    });
+
+    it('treats a retired refresh token as reuse: 401, and the whole session is revoked', async () => {
+      const { id, tokens } = await registerAndLogin(app());
+      const next = (await refreshRequest(app(), tokens.refreshToken)).json<{ accessToken: string; refreshToken: string }>();
+      expect((await me(app(), next.accessToken)).statusCode).toBe(200);
+
+      const replay = await refreshRequest(app(), tokens.refreshToken);
+      expect(replay.statusCode).toBe(401);
+      expect(replay.json()).toMatchObject({ detail: 'Invalid refresh token' });
+      // Every token of that session: the newest refresh token and both access tokens.
+      expect((await refreshRequest(app(), next.refreshToken)).statusCode).toBe(401);
+      expectInvalidCredentials(await me(app(), next.accessToken));
+      expectInvalidCredentials(await me(app(), tokens.accessToken));
+      const events = await app().get(DataSource).getRepository(AuditEvent).findBy({ targetId: id, action: 'auth.refresh_reuse' });
+      expect(events).toEqual([expect.objectContaining({ outcome: 'failure' })]);
+    });
+
+    it('leaves the user’s other sessions alone on reuse', async () => {
+      const account = await registerAndLogin(app());
+      const other = await login(app(), account);
+      await refreshRequest(app(), account.tokens.refreshToken);
+      await refreshRequest(app(), account.tokens.refreshToken);
+      expect((await me(app(), other.accessToken)).statusCode).toBe(200);
+      expect((await refreshRequest(app(), other.refreshToken)).statusCode).toBe(200);
+    });
+
+    it('refuses an unknown refresh token and a suspended user’s', async () => {
+      expect((await refreshRequest(app(), 'A'.repeat(43))).statusCode).toBe(401);
+      const { id, tokens } = await registerAndLogin(app());
+      await app().get(DataSource).getRepository(User).update({ id }, { status: 'suspended' });
+      expect((await refreshRequest(app(), tokens.refreshToken)).statusCode).toBe(401);
+    });
+  });
+
+  describe('logout', () => {
+    it('revokes the access token used and its refresh family at once', async () => {
+      const { tokens } = await registerAndLogin(app());
+      const loggedOut = await post('/api/v1/auth/logout', {}, bearer(tokens.accessToken));
+      expect(loggedOut.statusCode).toBe(204);
+      expect(loggedOut.body).toBe('');
+      expectInvalidCredentials(await me(app(), tokens.accessToken));
+      expect((await refreshRequest(app(), tokens.refreshToken)).statusCode).toBe(401);
+    });
+
+    it('also revokes access tokens issued earlier in the same session, and no other session', async () => {
+      const account = await registerAndLogin(app());
+      const other = await login(app(), account);
+      const next = (await refreshRequest(app(), account.tokens.refreshToken)).json<{ accessToken: string }>();
+      expect((await post('/api/v1/auth/logout', {}, bearer(next.accessToken))).statusCode).toBe(204);
+      expectInvalidCredentials(await me(app(), account.tokens.accessToken));
+      expect((await me(app(), other.accessToken)).statusCode).toBe(200);
+    });
+
+    it('takes no body fields', async () => {
+      const { tokens } = await registerAndLogin(app());
+      expect((await post('/api/v1/auth/logout', { everywhere: true }, bearer(tokens.accessToken))).statusCode).toBe(400);
+      expect((await me(app(), tokens.accessToken)).statusCode).toBe(200);
+    });
+  });
+
+  describe('password change', () => {
+    it('needs the current password (403 otherwise) and a valid new one', async () => {
+      const { password, tokens } = await registerAndLogin(app());
+      const change = (payload: object) => post('/api/v1/auth/password', payload, bearer(tokens.accessToken));
+      expect((await change({ currentPassword: 'wrong password!', newPassword: 'brand new password' })).statusCode).toBe(403);
+      expect((await change({ currentPassword: password, newPassword: 'too short' })).statusCode).toBe(400);
+      expect((await me(app(), tokens.accessToken)).statusCode).toBe(200);
+    });
+
+    it('revokes every access and refresh token of the user; the new password works at once', async () => {
+      const account = await registerAndLogin(app());
+      const other = await login(app(), account);
+      const changed = await post('/api/v1/auth/password', { currentPassword: account.password, newPassword: 'a brand new password' }, bearer(account.tokens.accessToken));
+      expect(changed.statusCode).toBe(204);
+
+      expectInvalidCredentials(await me(app(), account.tokens.accessToken));
+      expectInvalidCredentials(await me(app(), other.accessToken));
+      expect((await refreshRequest(app(), other.refreshToken)).statusCode).toBe(401);
+      expect((await loginRequest(app(), account.email, account.password)).statusCode).toBe(401);
+      // Logged in within the same second as the change: the new token is not caught by the revocation.
+      const fresh = await login(app(), { email: account.email, password: 'a brand new password' });
+      expect((await me(app(), fresh.accessToken)).statusCode).toBe(200);
+    });
+  });
+
+  describe('revokeAllForUser (suspension)', () => {
+    it('voids every token of the user at once', async () => {
+      const account = await registerAndLogin(app());
+      await app().get(SessionsService).revokeAllForUser(account.id);
+      expectInvalidCredentials(await me(app(), account.tokens.accessToken));
+      expect((await refreshRequest(app(), account.tokens.refreshToken)).statusCode).toBe(401);
+    });
+  });
+
+  describe('suspended account', () => {
+    it('cannot log in, and fails exactly like a wrong password', async () => {
+      const account = await register(app());
+      await app().get(DataSource).getRepository(User).update({ id: account.id }, { status: 'suspended' });
+      const suspended = await loginRequest(app(), account.email, account.password);
+      const wrong = await loginRequest(app(), (await register(app())).email, 'wrong password!');
+      expect(suspended.statusCode).toBe(401);
+      const { requestId: _a, ...suspendedBody } = suspended.json<Record<string, unknown>>();
+      const { requestId: _b, ...wrongBody } = wrong.json<Record<string, unknown>>();
+      expect(suspendedBody).toEqual(wrongBody);
+    });
+  });
+
+  describe('credentials only in the Authorization header', () => {
+    it('ignores a token in the query string or the body', async () => {
+      const { tokens } = await registerAndLogin(app());
+      expect((await me(app(), tokens.accessToken)).statusCode).toBe(200);
+      expectInvalidCredentials(await app().inject({ method: 'GET', url: `/api/v1/users/me?access_token=${tokens.accessToken}` }), false);
+      expectInvalidCredentials(await post('/api/v1/auth/logout', { accessToken: tokens.accessToken, access_token: tokens.accessToken }), false);
+    });
+
+    it('refuses a request presenting two credentials', async () => {
+      const { tokens } = await registerAndLogin(app());
+      expectInvalidCredentials(await app().inject({ method: 'GET', url: '/api/v1/users/me', headers: { ...bearer(tokens.accessToken), 'x-api-key': 'sk_test_x' } }));
+    });
+  });
+
+  it('records audit events for every flow, with no secret in them', async () => {
+    const account = await registerAndLogin(app());
+    await loginRequest(app(), account.email, 'wrong password!');
+    const next = (await refreshRequest(app(), account.tokens.refreshToken)).json<{ accessToken: string }>();
+    await post('/api/v1/auth/password', { currentPassword: account.password, newPassword: 'another new password' }, bearer(next.accessToken));
+    const fresh = await login(app(), { email: account.email, password: 'another new password' });
+    await post('/api/v1/auth/logout', {}, bearer(fresh.accessToken));
+
+    const events = await app().get(DataSource).getRepository(AuditEvent).find({ where: { targetId: account.id }, order: { at: 'ASC' } });
+    expect(events.map((event) => [event.action, event.outcome])).toEqual([
+      ['auth.register', 'success'],
+      ['auth.login', 'success'],
+      ['auth.login', 'failure'],
+      ['auth.refresh', 'success'],
+      ['auth.password_change', 'success'],
+      ['auth.login', 'success'],
+      ['auth.logout', 'success'],
+    ]);
+    for (const event of events) {
+      expect(event.ip).toBe('127.0.0.1');
+      expect(event.requestId).toEqual(expect.any(String));
+    }
+    const stored = JSON.stringify(events);
+    for (const secret of [account.password, 'another new password', account.tokens.accessToken, account.tokens.refreshToken, fresh.accessToken]) {
+      expect(stored).not.toContain(secret);
+    }
+  });
+});

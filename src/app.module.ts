@@ -17,6 +17,8 @@ import { ProductsModule } from './products/products.module';
 import { SERVICE_SECRETS } from './secrets/service-secrets';
 import { UsersModule } from './users/users.module';
 import { AuthenticationGuard } from './security/authentication.guard';
+import { AuthorizationGuard } from './security/authorization.guard';
+import { PolicyGuard } from './security/policy.guard';
 import { AnonymousRateLimitGuard } from './throttling/anonymous-rate-limit.guard';
 import { PrincipalRateLimitGuard } from './throttling/principal-rate-limit.guard';
 import { RateLimitModule } from './throttling/rate-limit.module';
@@ -47,6 +49,9 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AnonymousRateLimitGuard },
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_GUARD, useClass: PrincipalRateLimitGuard },
+        // Then function-level (role and scopes: 403) and object-level (policy: 404) authorization.
+        { provide: APP_GUARD, useClass: AuthorizationGuard },
+        { provide: APP_GUARD, useClass: PolicyGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: NoUnknownQueryInterceptor },
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -1,10 +1,13 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import type { Redis } from 'ioredis';
+import { REDIS_CLIENT } from '../redis/redis.module';
 import { Public } from '../security/public.decorator';
 import { NotRateLimited } from '../throttling/not-rate-limited.decorator';
 
 export class HealthResponse {
+  @ApiProperty({ enum: ['ok'] })
   status: 'ok';
 }
 
@@ -20,6 +23,8 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
   ) {}
 
   @Get('live')
@@ -29,10 +34,22 @@ export class HealthController {
   }
 
   @Get('ready')
-  @HealthCheck()
   @ApiOkResponse({ type: HealthResponse })
+  @ApiServiceUnavailableResponse({ description: 'The database or Redis does not answer' })
   async ready(): Promise<HealthResponse> {
-    await this.health.check([() => this.database.pingCheck('database', { timeout: 2000 })]);
+    await this.health.check([
+      () => this.database.pingCheck('database', { timeout: 2000 }),
+      ...(this.redis ? [() => this.pingRedis(this.redis!)] : []),
+    ]);
     return { status: 'ok' };
+  }
+
+  private async pingRedis(redis: Redis) {
+    const indicator = this.indicators.check('redis');
+    // The client's own command timeout bounds this; any failure is just "down".
+    return redis.ping().then(
+      () => indicator.up(),
+      () => indicator.down(),
+    );
   }
 }

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { OrdersController } from './orders.controller';
 import { OrdersService } from './orders.service';
 
-/** The order domain. Its HTTP routes arrive with authorization (they need a principal). */
 @Module({
+  controllers: [OrdersController],
   providers: [OrdersService],
   exports: [OrdersService],
 })

@@ -49,6 +49,22 @@ export class OrdersService {
     return loadOrder(this.dataSource.manager, orderId, owner);
   }
 
+  /** A page of orders, newest first, within the owner scope (and an optional filter). */
+  async list(owner: OwnerScope, filter: { status?: OrderStatus; userId?: string; limit: number; offset: number }): Promise<{ rows: Order[]; total: number }> {
+    const where = {
+      ...(owner === undefined ? (filter.userId ? { userId: filter.userId } : {}) : { userId: owner }),
+      ...(filter.status ? { status: filter.status } : {}),
+    };
+    const [rows, total] = await this.dataSource.manager.findAndCount(Order, {
+      where,
+      relations: { items: true },
+      order: { createdAt: 'DESC', id: 'ASC', items: { lineNo: 'ASC' } },
+      take: filter.limit,
+      skip: filter.offset,
+    });
+    return { rows, total };
+  }
+
   /** Cancels from pending or paid and gives the stock back, in one transaction. */
   async cancel(orderId: string, owner: OwnerScope): Promise<Order> {
     return this.transition(orderId, owner, 'cancelled');

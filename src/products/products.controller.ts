@@ -2,7 +2,12 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Que
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Page, toPage } from '../common/pagination/page';
 import { toResponse } from '../common/http/response';
+import { Scopes } from '../security/access.decorators';
+import { LoadedResource } from '../security/loaded-resource.decorator';
+import { Policy } from '../security/policy';
 import { Public } from '../security/public.decorator';
+import { Product } from './product.entity';
+import { ProductPolicy } from './product.policy';
 import { CreateProductDto } from './dto/create-product.dto';
 import { ListProductsQuery } from './dto/list-products.query';
 import { UpdateProductDto } from './dto/update-product.dto';
@@ -31,14 +36,17 @@ export class ProductsController {
 
   @Post()
   @HttpCode(201)
+  @Scopes('products:write')
   @ApiCreatedResponse({ type: AdminProductResponse })
   async create(@Body() body: CreateProductDto): Promise<AdminProductResponse> {
     return toResponse(AdminProductResponse, await this.products.create(body));
   }
 
   @Patch(':id')
+  @Scopes('products:write')
+  @Policy(ProductPolicy.edit)
   @ApiOkResponse({ type: AdminProductResponse })
-  async update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateProductDto): Promise<AdminProductResponse> {
-    return toResponse(AdminProductResponse, await this.products.update(id, body));
+  async update(@LoadedResource() product: Product, @Body() body: UpdateProductDto): Promise<AdminProductResponse> {
+    return toResponse(AdminProductResponse, await this.products.update(product, body));
   }
 }

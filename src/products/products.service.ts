@@ -44,9 +44,12 @@ export class ProductsService {
     }
   }
 
-  async update(id: string, changes: UpdateProductDto): Promise<Product> {
-    const product = await this.products.findOneBy({ id });
-    if (!product) throw new ProblemException(404, 'Product not found');
+  /** Any product, active or not: for the people who manage the catalogue. */
+  findForEditing(id: string): Promise<Product | null> {
+    return this.products.findOneBy({ id });
+  }
+
+  async update(product: Product, changes: UpdateProductDto): Promise<Product> {
     try {
       return await this.products.save(this.products.merge(product, changes));
     } catch (error) {

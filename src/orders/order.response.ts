@@ -1,0 +1,33 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Expose, Type } from 'class-transformer';
+import { ORDER_STATUSES, OrderStatus } from './order-status';
+
+export class OrderLineResponse {
+  @ApiProperty({ format: 'uuid' }) @Expose() productId: string;
+  @ApiProperty() @Expose() sku: string;
+  @ApiProperty() @Expose() name: string;
+  @ApiProperty() @Expose() unitPriceCents: number;
+  @ApiProperty() @Expose() quantity: number;
+  @ApiProperty() @Expose() lineTotalCents: number;
+}
+
+/** The customer's view of an order. Fraud score and internal notes are never exposed. */
+export class OrderResponse {
+  @ApiProperty({ format: 'uuid' }) @Expose() id: string;
+  @ApiProperty({ enum: ORDER_STATUSES }) @Expose() status: OrderStatus;
+
+  @ApiProperty({ type: [OrderLineResponse] })
+  @Expose()
+  @Type(() => OrderLineResponse)
+  items: OrderLineResponse[];
+
+  @ApiProperty() @Expose() totalCents: number;
+  @ApiProperty() @Expose() currency: string;
+  @ApiProperty() @Expose() createdAt: Date;
+  @ApiProperty() @Expose() updatedAt: Date;
+}
+
+/** What admins and service clients see: the customer view plus the owner. */
+export class AdminOrderResponse extends OrderResponse {
+  @ApiProperty({ format: 'uuid' }) @Expose() userId: string;
+}

@@ -1,0 +1,91 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ProblemException } from '../common/http/problem.exception';
+import { toResponse } from '../common/http/response';
+import { Page, toPage } from '../common/pagination/page';
+import { Scopes } from '../security/access.decorators';
+import { seesEveryone } from '../security/authorization.guard';
+import { CurrentPrincipal } from '../security/current-principal.decorator';
+import { LoadedResource } from '../security/loaded-resource.decorator';
+import { Policy } from '../security/policy';
+import type { Principal } from '../security/principal';
+import { ChangeStatusDto } from './dto/change-status.dto';
+import { ListOrdersQuery } from './dto/list-orders.query';
+import { PlaceOrderDto } from './dto/place-order.dto';
+import { Order } from './order.entity';
+import { OrderPolicy, ownerScopeFor } from './order.policy';
+import { AdminOrderResponse, OrderResponse } from './order.response';
+import { OrdersService } from './orders.service';
+
+/** RFC 9110 token-ish: 1..255 visible ASCII characters (API.md, Orders). */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** Admins and service clients get the admin view (a separate class), everyone else the customer view. */
+function orderView(principal: Principal): typeof OrderResponse {
+  return seesEveryone(principal) ? AdminOrderResponse : OrderResponse;
+}
+
+@ApiTags('orders')
+@Controller('orders')
+export class OrdersController {
+  constructor(private readonly orders: OrdersService) {}
+
+  @Post()
+  @HttpCode(201)
+  @Scopes('orders:write')
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: OrderResponse })
+  async place(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: PlaceOrderDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OrderResponse> {
+    // Orders belong to people: a service client cannot place one (API.md: "user with orders:write").
+    if (principal.kind !== 'user') throw new ProblemException(403, 'You are not allowed to do this');
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new ProblemException(400, 'Idempotency-Key must be 1 to 255 visible ASCII characters');
+    }
+    const { order, replayed } = await this.orders.place(principal.id, body, idempotencyKey);
+    if (replayed) void reply.header('idempotent-replayed', 'true');
+    return toResponse(orderView(principal), order);
+  }
+
+  @Get()
+  @Scopes('orders:read')
+  @ApiOkResponse({ type: OrderResponse, isArray: true })
+  async list(@CurrentPrincipal() principal: Principal, @Query() query: ListOrdersQuery): Promise<Page<OrderResponse>> {
+    const owner = ownerScopeFor(principal);
+    if (owner !== undefined && query.userId !== undefined) {
+      throw new ProblemException(400, 'Request validation failed', {}, [{ field: 'userId', message: 'userId is for admins and service clients only' }]);
+    }
+    const { rows, total } = await this.orders.list(owner, query);
+    return toPage(orderView(principal), rows, total, query);
+  }
+
+  @Get(':id')
+  @Scopes('orders:read')
+  @Policy(OrderPolicy.read)
+  @ApiOkResponse({ type: OrderResponse })
+  get(@CurrentPrincipal() principal: Principal, @LoadedResource() order: Order): OrderResponse {
+    return toResponse(orderView(principal), order);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Scopes('orders:write')
+  @Policy(OrderPolicy.cancel)
+  @ApiOkResponse({ type: OrderResponse })
+  async cancel(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<OrderResponse> {
+    return toResponse(orderView(principal), await this.orders.cancel(id, ownerScopeFor(principal)));
+  }
+
+  @Patch(':id/status')
+  @Scopes('orders:fulfil')
+  @Policy(OrderPolicy.fulfil)
+  @ApiOkResponse({ type: OrderResponse })
+  async changeStatus(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: ChangeStatusDto): Promise<OrderResponse> {
+    return toResponse(orderView(principal), await this.orders.changeStatus(id, body.status));
+  }
+}

@@ -1,0 +1,36 @@
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { ModulesContainer } from '@nestjs/core';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+export interface RouteEntry {
+  method: string;
+  /** The full path as a client calls it, with `:params`. */
+  path: string;
+  controller: Function;
+  handler: Function;
+}
+
+const GLOBAL_PREFIX_EXCLUDED = ['/health/', '/.well-known/', '/docs'];
+
+/** Every route the application registered, read from Nest's own metadata (no list kept by hand). */
+export function listRoutes(app: NestFastifyApplication): RouteEntry[] {
+  const routes: RouteEntry[] = [];
+  const wrappers = [...app.get(ModulesContainer).values()].flatMap((module) => [...module.controllers.values()]);
+  for (const wrapper of wrappers) {
+    const controller = wrapper.metatype as Function | undefined;
+    if (!controller) continue;
+    const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
+    for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+      const handler = controller.prototype[name];
+      if (name === 'constructor' || typeof handler !== 'function') continue;
+      const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+      const own = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
+      if (method === undefined || own === undefined) continue;
+      const joined = `/${[base, own].map((part) => part.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`;
+      const prefixed = GLOBAL_PREFIX_EXCLUDED.some((prefix) => joined.startsWith(prefix) || joined === prefix.replace(/\/$/, '')) ? joined : `/api/v1${joined}`;
+      routes.push({ method: RequestMethod[method], path: prefixed, controller, handler });
+    }
+  }
+  return routes;
+}

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { Actor, AuditActor } from '../audit/audit-actor.decorator';
 import { ProblemException } from '../common/http/problem.exception';
 import { toResponse } from '../common/http/response';
 import { Page, toPage } from '../common/pagination/page';
@@ -40,6 +41,7 @@ export class OrdersController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: PlaceOrderDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Actor() actor: AuditActor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OrderResponse> {
     // Orders belong to people: a service client cannot place one (API.md: "user with orders:write").
@@ -47,7 +49,7 @@ export class OrdersController {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new ProblemException(400, 'Idempotency-Key must be 1 to 255 visible ASCII characters');
     }
-    const { order, replayed } = await this.orders.place(principal.id, body, idempotencyKey);
+    const { order, replayed } = await this.orders.place(principal.id, body, actor, idempotencyKey);
     if (replayed) void reply.header('idempotent-replayed', 'true');
     return toResponse(orderView(principal), order);
   }
@@ -77,15 +79,20 @@ export class OrdersController {
   @Scopes('orders:write')
   @Policy(OrderPolicy.cancel)
   @ApiOkResponse({ type: OrderResponse })
-  async cancel(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<OrderResponse> {
-    return toResponse(orderView(principal), await this.orders.cancel(id, ownerScopeFor(principal)));
+  async cancel(@CurrentPrincipal() principal: Principal, @LoadedResource() order: Order, @Actor() actor: AuditActor): Promise<OrderResponse> {
+    return toResponse(orderView(principal), await this.orders.cancel(order.id, ownerScopeFor(principal), actor));
   }
 
   @Patch(':id/status')
   @Scopes('orders:fulfil')
   @Policy(OrderPolicy.fulfil)
   @ApiOkResponse({ type: OrderResponse })
-  async changeStatus(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: ChangeStatusDto): Promise<OrderResponse> {
-    return toResponse(orderView(principal), await this.orders.changeStatus(id, body.status));
+  async changeStatus(
+    @CurrentPrincipal() principal: Principal,
+    @LoadedResource() order: Order,
+    @Body() body: ChangeStatusDto,
+    @Actor() actor: AuditActor,
+  ): Promise<OrderResponse> {
+    return toResponse(orderView(principal), await this.orders.changeStatus(order.id, body.status, actor));
   }
 }

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditActor } from '../audit/audit-actor.decorator';
+import { AuditService } from '../audit/audit.service';
 import { ProblemException } from '../common/http/problem.exception';
 import { PlaceOrderDto } from './dto/place-order.dto';
 import { IdempotencyKey } from './idempotency-key.entity';
@@ -21,10 +23,13 @@ export type OwnerScope = string | undefined;
 
 @Injectable()
 export class OrdersService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   /** Places an order all-or-nothing: stock, order and lines commit together or not at all. */
-  async place(userId: string, input: PlaceOrderDto, idempotencyKey?: string): Promise<PlacedOrder> {
+  async place(userId: string, input: PlaceOrderDto, actor: AuditActor, idempotencyKey?: string): Promise<PlacedOrder> {
     assertDistinctProducts(input.items);
     return this.dataSource.transaction(async (manager) => {
       if (idempotencyKey !== undefined) {
@@ -40,6 +45,7 @@ export class OrdersService {
       if (idempotencyKey !== undefined) {
         await manager.update(IdempotencyKey, { userId, key: idempotencyKey }, { orderId: order.id });
       }
+      await this.audit.record({ ...actor, action: 'order.place', targetType: 'order', targetId: order.id, outcome: 'success' }, manager);
       return { order: await this.findWith(manager, order.id, userId), replayed: false };
     });
   }
@@ -66,17 +72,17 @@ export class OrdersService {
   }
 
   /** Cancels from pending or paid and gives the stock back, in one transaction. */
-  async cancel(orderId: string, owner: OwnerScope): Promise<Order> {
-    return this.transition(orderId, owner, 'cancelled');
+  async cancel(orderId: string, owner: OwnerScope, actor: AuditActor): Promise<Order> {
+    return this.transition(orderId, owner, 'cancelled', actor);
   }
 
   /** Moves an order one step along pending → paid → shipped → delivered. */
-  async changeStatus(orderId: string, status: OrderStatus): Promise<Order> {
+  async changeStatus(orderId: string, status: OrderStatus, actor: AuditActor): Promise<Order> {
     if (status === 'cancelled') throw new ProblemException(409, 'Use POST /api/v1/orders/:id/cancel to cancel an order');
-    return this.transition(orderId, undefined, status);
+    return this.transition(orderId, undefined, status, actor);
   }
 
-  private async transition(orderId: string, owner: OwnerScope, to: OrderStatus): Promise<Order> {
+  private async transition(orderId: string, owner: OwnerScope, to: OrderStatus, actor: AuditActor): Promise<Order> {
     return this.dataSource.transaction(async (manager) => {
       // Row lock: two concurrent cancels cannot both give the stock back.
       const locked = await manager
@@ -95,6 +101,8 @@ export class OrdersService {
         await adjustStock(manager, order.items, 1);
       }
       await manager.update(Order, { id: orderId }, { status: to });
+      const action = to === 'cancelled' ? 'order.cancel' : 'order.status_change';
+      await this.audit.record({ ...actor, action, targetType: 'order', targetId: orderId, outcome: 'success' }, manager);
       return this.findWith(manager, orderId, owner);
     });
   }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Actor, AuditActor } from '../audit/audit-actor.decorator';
 import { Page, toPage } from '../common/pagination/page';
 import { toResponse } from '../common/http/response';
 import { Scopes } from '../security/access.decorators';
@@ -38,15 +39,15 @@ export class ProductsController {
   @HttpCode(201)
   @Scopes('products:write')
   @ApiCreatedResponse({ type: AdminProductResponse })
-  async create(@Body() body: CreateProductDto): Promise<AdminProductResponse> {
-    return toResponse(AdminProductResponse, await this.products.create(body));
+  async create(@Body() body: CreateProductDto, @Actor() actor: AuditActor): Promise<AdminProductResponse> {
+    return toResponse(AdminProductResponse, await this.products.create(body, actor));
   }
 
   @Patch(':id')
   @Scopes('products:write')
   @Policy(ProductPolicy.edit)
   @ApiOkResponse({ type: AdminProductResponse })
-  async update(@LoadedResource() product: Product, @Body() body: UpdateProductDto): Promise<AdminProductResponse> {
-    return toResponse(AdminProductResponse, await this.products.update(product, body));
+  async update(@LoadedResource() product: Product, @Body() body: UpdateProductDto, @Actor() actor: AuditActor): Promise<AdminProductResponse> {
+    return toResponse(AdminProductResponse, await this.products.update(product, body, actor));
   }
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { AuditActor } from '../audit/audit-actor.decorator';
+import { AuditService } from '../audit/audit.service';
 import { ProblemException } from '../common/http/problem.exception';
 import { isUniqueViolation } from '../database/postgres-errors';
 import { CreateProductDto } from './dto/create-product.dto';
@@ -10,7 +12,10 @@ import { Product } from './product.entity';
 
 @Injectable()
 export class ProductsService {
-  constructor(@InjectRepository(Product) private readonly products: Repository<Product>) {}
+  constructor(
+    @InjectRepository(Product) private readonly products: Repository<Product>,
+    private readonly audit: AuditService,
+  ) {}
 
   async listActive(query: ListProductsQuery): Promise<{ rows: Product[]; total: number }> {
     const builder = this.products
@@ -35,23 +40,27 @@ export class ProductsService {
     return product;
   }
 
-  async create(input: CreateProductDto): Promise<Product> {
-    try {
-      return await this.products.save(this.products.create({ ...input, description: input.description ?? '' }));
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new ProblemException(409, 'A product with this sku already exists');
-      throw error;
-    }
-  }
-
   /** Any product, active or not: for the people who manage the catalogue. */
   findForEditing(id: string): Promise<Product | null> {
     return this.products.findOneBy({ id });
   }
 
-  async update(product: Product, changes: UpdateProductDto): Promise<Product> {
+  async create(input: CreateProductDto, actor: AuditActor): Promise<Product> {
+    return this.saveAudited(this.products.create({ ...input, description: input.description ?? '' }), 'product.create', actor);
+  }
+
+  async update(product: Product, changes: UpdateProductDto, actor: AuditActor): Promise<Product> {
+    return this.saveAudited(this.products.merge(product, changes), 'product.update', actor);
+  }
+
+  /** Saves and audits in one transaction; a taken sku is 409 (unique index, not a racy pre-check). */
+  private async saveAudited(product: Product, action: string, actor: AuditActor): Promise<Product> {
     try {
-      return await this.products.save(this.products.merge(product, changes));
+      return await this.products.manager.transaction(async (manager: EntityManager) => {
+        const saved = await manager.save(product);
+        await this.audit.record({ ...actor, action, targetType: 'product', targetId: saved.id, outcome: 'success' }, manager);
+        return saved;
+      });
     } catch (error) {
       if (isUniqueViolation(error)) throw new ProblemException(409, 'A product with this sku already exists');
       throw error;

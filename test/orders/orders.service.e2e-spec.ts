@@ -4,7 +4,7 @@ import { Order } from '../../src/orders/order.entity';
 import { OrdersService } from '../../src/orders/orders.service';
 import { Product } from '../../src/products/product.entity';
 import { User } from '../../src/users/user.entity';
-import { insertProduct, insertUser, stockOf } from '../support/fixtures';
+import { actorFor, ADMIN, insertProduct, insertUser, stockOf } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /** The order domain against a real database (embedded PGlite, or Postgres in the service suite). */
@@ -35,7 +35,7 @@ describe('OrdersService', () => {
   it('prices an order from the database, snapshots the lines and takes the stock', async () => {
     const mug = await insertProduct(dataSource, { priceCents: 1250, stock: 5 });
     const tee = await insertProduct(dataSource, { priceCents: 999, stock: 2 });
-    const { order, replayed } = await orders.place(alice.id, { items: [{ productId: mug.id, quantity: 2 }, { productId: tee.id, quantity: 1 }] });
+    const { order, replayed } = await orders.place(alice.id, { items: [{ productId: mug.id, quantity: 2 }, { productId: tee.id, quantity: 1 }] }, actorFor(alice.id));
     expect(replayed).toBe(false);
     expect(order).toMatchObject({ userId: alice.id, status: 'pending', currency: 'EUR', totalCents: 2 * 1250 + 999 });
     expect(order.items.map((line) => [line.sku, line.unitPriceCents, line.quantity, line.lineTotalCents])).toEqual([
@@ -54,8 +54,8 @@ describe('OrdersService', () => {
     const retired = await insertProduct(dataSource, { active: false });
     const fine = await insertProduct(dataSource, { stock: 5 });
     const before = await orderCount();
-    await expectProblem(orders.place(alice.id, { items: [{ productId: fine.id, quantity: 1 }, { productId: retired.id, quantity: 1 }] }), 422);
-    await expectProblem(orders.place(alice.id, { items: [{ productId: '00000000-0000-4000-8000-000000000000', quantity: 1 }] }), 422);
+    await expectProblem(orders.place(alice.id, { items: [{ productId: fine.id, quantity: 1 }, { productId: retired.id, quantity: 1 }] }, actorFor(alice.id)), 422);
+    await expectProblem(orders.place(alice.id, { items: [{ productId: '00000000-0000-4000-8000-000000000000', quantity: 1 }] }, actorFor(alice.id)), 422);
     expect(await orderCount()).toBe(before);
     expect(await stockOf(dataSource, fine.id)).toBe(5);
   });
@@ -63,19 +63,19 @@ describe('OrdersService', () => {
   it('refuses mixed currencies with 422', async () => {
     const euro = await insertProduct(dataSource, { currency: 'EUR' });
     const dollar = await insertProduct(dataSource, { currency: 'USD' });
-    await expectProblem(orders.place(alice.id, { items: [{ productId: euro.id, quantity: 1 }, { productId: dollar.id, quantity: 1 }] }), 422);
+    await expectProblem(orders.place(alice.id, { items: [{ productId: euro.id, quantity: 1 }, { productId: dollar.id, quantity: 1 }] }, actorFor(alice.id)), 422);
   });
 
   it('refuses the same product twice with 400', async () => {
     const product = await insertProduct(dataSource);
-    await expectProblem(orders.place(alice.id, { items: [{ productId: product.id, quantity: 1 }, { productId: product.id.toUpperCase(), quantity: 1 }] }), 400);
+    await expectProblem(orders.place(alice.id, { items: [{ productId: product.id, quantity: 1 }, { productId: product.id.toUpperCase(), quantity: 1 }] }, actorFor(alice.id)), 400);
   });
 
   it('refuses an order it cannot fill with 409, all or nothing', async () => {
     const plenty = await insertProduct(dataSource, { stock: 50 });
     const scarce = await insertProduct(dataSource, { stock: 1 });
     const before = await orderCount();
-    await expectProblem(orders.place(alice.id, { items: [{ productId: plenty.id, quantity: 10 }, { productId: scarce.id, quantity: 2 }] }), 409);
+    await expectProblem(orders.place(alice.id, { items: [{ productId: plenty.id, quantity: 10 }, { productId: scarce.id, quantity: 2 }] }, actorFor(alice.id)), 409);
     expect(await orderCount()).toBe(before);
     expect(await stockOf(dataSource, plenty.id)).toBe(50);
     expect(await stockOf(dataSource, scarce.id)).toBe(1);
@@ -85,8 +85,8 @@ describe('OrdersService', () => {
     it('replays the first order for the same key and body, placing nothing new', async () => {
       const product = await insertProduct(dataSource, { stock: 10 });
       const body = { items: [{ productId: product.id, quantity: 3 }] };
-      const first = await orders.place(alice.id, body, 'retry-1');
-      const again = await orders.place(alice.id, body, 'retry-1');
+      const first = await orders.place(alice.id, body, actorFor(alice.id), 'retry-1');
+      const again = await orders.place(alice.id, body, actorFor(alice.id), 'retry-1');
       expect(again.replayed).toBe(true);
       expect(again.order.id).toBe(first.order.id);
       expect(await stockOf(dataSource, product.id)).toBe(7);
@@ -94,16 +94,16 @@ describe('OrdersService', () => {
 
     it('refuses the same key with another body with 422', async () => {
       const product = await insertProduct(dataSource, { stock: 10 });
-      await orders.place(alice.id, { items: [{ productId: product.id, quantity: 1 }] }, 'retry-2');
-      await expectProblem(orders.place(alice.id, { items: [{ productId: product.id, quantity: 2 }] }, 'retry-2'), 422);
+      await orders.place(alice.id, { items: [{ productId: product.id, quantity: 1 }] }, actorFor(alice.id), 'retry-2');
+      await expectProblem(orders.place(alice.id, { items: [{ productId: product.id, quantity: 2 }] }, actorFor(alice.id), 'retry-2'), 422);
       expect(await stockOf(dataSource, product.id)).toBe(9);
     });
 
     it('keeps keys per user: the same key from another user is a new order', async () => {
       const product = await insertProduct(dataSource, { stock: 10 });
       const body = { items: [{ productId: product.id, quantity: 1 }] };
-      const mine = await orders.place(alice.id, body, 'shared-key');
-      const theirs = await orders.place(bob.id, body, 'shared-key');
+      const mine = await orders.place(alice.id, body, actorFor(alice.id), 'shared-key');
+      const theirs = await orders.place(bob.id, body, actorFor(bob.id), 'shared-key');
       expect(theirs.replayed).toBe(false);
       expect(theirs.order.id).not.toBe(mine.order.id);
     });
@@ -111,8 +111,8 @@ describe('OrdersService', () => {
     it('lets a key be used again after a failed attempt (nothing was placed)', async () => {
       const product = await insertProduct(dataSource, { stock: 1 });
       const body = { items: [{ productId: product.id, quantity: 1 }] };
-      await expectProblem(orders.place(alice.id, { items: [{ productId: product.id, quantity: 5 }] }, 'after-409'), 409);
-      const placed = await orders.place(alice.id, body, 'after-409');
+      await expectProblem(orders.place(alice.id, { items: [{ productId: product.id, quantity: 5 }] }, actorFor(alice.id), 'after-409'), 409);
+      const placed = await orders.place(alice.id, body, actorFor(alice.id), 'after-409');
       expect(placed.replayed).toBe(false);
     });
   });
@@ -120,51 +120,51 @@ describe('OrdersService', () => {
   describe('ownership', () => {
     it('finds an order only within its owner scope', async () => {
       const product = await insertProduct(dataSource);
-      const { order } = await orders.place(alice.id, { items: [{ productId: product.id, quantity: 1 }] });
+      const { order } = await orders.place(alice.id, { items: [{ productId: product.id, quantity: 1 }] }, actorFor(alice.id));
       expect(await orders.find(order.id, alice.id)).not.toBeNull();
       expect(await orders.find(order.id, bob.id)).toBeNull();
       expect(await orders.find(order.id, undefined)).not.toBeNull();
-      await expectProblem(orders.cancel(order.id, bob.id), 404);
+      await expectProblem(orders.cancel(order.id, bob.id, actorFor(bob.id)), 404);
     });
   });
 
   describe('status machine', () => {
     async function newOrder(quantity = 2) {
       const product = await insertProduct(dataSource, { stock: 10 });
-      const { order } = await orders.place(alice.id, { items: [{ productId: product.id, quantity }] });
+      const { order } = await orders.place(alice.id, { items: [{ productId: product.id, quantity }] }, actorFor(alice.id));
       return { order, product };
     }
 
     it('moves pending → paid → shipped → delivered, one step at a time', async () => {
       const { order } = await newOrder();
-      await expectProblem(orders.changeStatus(order.id, 'shipped'), 409);
-      expect((await orders.changeStatus(order.id, 'paid')).status).toBe('paid');
-      await expectProblem(orders.changeStatus(order.id, 'paid'), 409);
-      expect((await orders.changeStatus(order.id, 'shipped')).status).toBe('shipped');
-      await expectProblem(orders.changeStatus(order.id, 'pending'), 409);
-      expect((await orders.changeStatus(order.id, 'delivered')).status).toBe('delivered');
-      await expectProblem(orders.cancel(order.id, alice.id), 409);
+      await expectProblem(orders.changeStatus(order.id, 'shipped', ADMIN), 409);
+      expect((await orders.changeStatus(order.id, 'paid', ADMIN)).status).toBe('paid');
+      await expectProblem(orders.changeStatus(order.id, 'paid', ADMIN), 409);
+      expect((await orders.changeStatus(order.id, 'shipped', ADMIN)).status).toBe('shipped');
+      await expectProblem(orders.changeStatus(order.id, 'pending', ADMIN), 409);
+      expect((await orders.changeStatus(order.id, 'delivered', ADMIN)).status).toBe('delivered');
+      await expectProblem(orders.cancel(order.id, alice.id, actorFor(alice.id)), 409);
     });
 
     it('cancels from pending or paid and puts the stock back exactly once', async () => {
       const { order, product } = await newOrder(4);
       expect(await stockOf(dataSource, product.id)).toBe(6);
-      await orders.changeStatus(order.id, 'paid');
-      expect((await orders.cancel(order.id, alice.id)).status).toBe('cancelled');
+      await orders.changeStatus(order.id, 'paid', ADMIN);
+      expect((await orders.cancel(order.id, alice.id, actorFor(alice.id))).status).toBe('cancelled');
       expect(await stockOf(dataSource, product.id)).toBe(10);
-      await expectProblem(orders.cancel(order.id, alice.id), 409);
-      await expectProblem(orders.changeStatus(order.id, 'paid'), 409);
+      await expectProblem(orders.cancel(order.id, alice.id, actorFor(alice.id)), 409);
+      await expectProblem(orders.changeStatus(order.id, 'paid', ADMIN), 409);
       expect(await stockOf(dataSource, product.id)).toBe(10);
     });
 
     it('refuses cancelling through the status route', async () => {
       const { order } = await newOrder();
-      await expectProblem(orders.changeStatus(order.id, 'cancelled'), 409);
+      await expectProblem(orders.changeStatus(order.id, 'cancelled', ADMIN), 409);
     });
 
     it('gives stock back once even when two cancels race', async () => {
       const { order, product } = await newOrder(3);
-      const results = await Promise.allSettled([orders.cancel(order.id, alice.id), orders.cancel(order.id, alice.id)]);
+      const results = await Promise.allSettled([orders.cancel(order.id, alice.id, actorFor(alice.id)), orders.cancel(order.id, alice.id, actorFor(alice.id))]);
       expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
       expect(await stockOf(dataSource, product.id)).toBe(10);
     });
@@ -172,7 +172,7 @@ describe('OrdersService', () => {
 
   it('never oversells under concurrent orders', async () => {
     const product = await insertProduct(dataSource, { stock: 5 });
-    const attempts = Array.from({ length: 12 }, () => orders.place(alice.id, { items: [{ productId: product.id, quantity: 1 }] }));
+    const attempts = Array.from({ length: 12 }, () => orders.place(alice.id, { items: [{ productId: product.id, quantity: 1 }] }, actorFor(alice.id)));
     const results = await Promise.allSettled(attempts);
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(5);
     for (const result of results.filter((r) => r.status === 'rejected')) {

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { ProblemException } from '../../src/common/http/problem.exception';
 import { OrdersService } from '../../src/orders/orders.service';
-import { insertProduct, insertUser, stockOf } from '../support/fixtures';
+import { actorFor, insertProduct, insertUser, stockOf } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /** Only meaningful on a real Postgres pool, where transactions truly run side by side. */
@@ -30,7 +30,7 @@ describe('concurrent orders on Postgres', () => {
     const user = await insertUser(dataSource);
     const product = await insertProduct(dataSource, { stock: 10 });
     const results = await Promise.allSettled(
-      Array.from({ length: 50 }, () => orders.place(user.id, { items: [{ productId: product.id, quantity: 1 }] })),
+      Array.from({ length: 50 }, () => orders.place(user.id, { items: [{ productId: product.id, quantity: 1 }] }, actorFor(user.id))),
     );
     const { placed, statuses, unexpected } = outcomes(results);
     expect(unexpected).toEqual([]);
@@ -49,7 +49,7 @@ describe('concurrent orders on Postgres', () => {
           items: index % 2 === 0
             ? [{ productId: a.id, quantity: 1 }, { productId: b.id, quantity: 2 }]
             : [{ productId: b.id, quantity: 2 }, { productId: a.id, quantity: 1 }],
-        }),
+        }, actorFor(user.id)),
       ),
     );
     const { placed, unexpected } = outcomes(results);
@@ -63,7 +63,7 @@ describe('concurrent orders on Postgres', () => {
     const user = await insertUser(dataSource);
     const product = await insertProduct(dataSource, { stock: 100 });
     const body = { items: [{ productId: product.id, quantity: 1 }] };
-    const results = await Promise.all(Array.from({ length: 10 }, () => orders.place(user.id, body, 'one-click')));
+    const results = await Promise.all(Array.from({ length: 10 }, () => orders.place(user.id, body, actorFor(user.id), 'one-click')));
     expect(new Set(results.map((result) => result.order.id)).size).toBe(1);
     expect(results.filter((result) => !result.replayed)).toHaveLength(1);
     expect(await stockOf(dataSource, product.id)).toBe(99);

@@ -1,3 +1,4 @@
+import { AuditActor } from '../../src/audit/audit-actor.decorator';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Product } from '../../src/products/product.entity';
@@ -21,3 +22,11 @@ export function insertProduct(dataSource: DataSource, overrides: Partial<Product
 export async function stockOf(dataSource: DataSource, productId: string): Promise<number> {
   return (await dataSource.getRepository(Product).findOneByOrFail({ id: productId })).stock;
 }
+
+/** An audit actor for service-level calls made on behalf of a user (no HTTP request). */
+export function actorFor(userId: string): AuditActor {
+  return { actorType: 'user', actorId: userId, ip: '127.0.0.1', requestId: 'service-test' };
+}
+
+/** An admin-ish actor for service-level status changes. */
+export const ADMIN: AuditActor = { actorType: 'user', actorId: null, ip: '127.0.0.1', requestId: 'service-test' };

@@ -1,0 +1,17 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PageQuery } from '../common/pagination/page-query.dto';
+
+export class ListAuditEventsQuery extends PageQuery {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  actorId?: string;
+
+  @ApiPropertyOptional({ example: 'auth.login' })
+  @IsOptional()
+  @Matches(/^[a-z_]+(\.[a-z_]+)*$/, { message: 'action must look like auth.login' })
+  @MaxLength(64)
+  action?: string;
+}

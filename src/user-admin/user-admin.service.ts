@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditActor } from '../audit/audit-actor.decorator';
+import { AuditService } from '../audit/audit.service';
+import { SessionsService } from '../auth/sessions.service';
+import { ProblemException } from '../common/http/problem.exception';
+import { User, UserStatus } from '../users/user.entity';
+import { ListUsersQuery } from './list-users.query';
+
+@Injectable()
+export class UserAdminService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(query: ListUsersQuery): Promise<{ rows: User[]; total: number }> {
+    const [rows, total] = await this.dataSource.getRepository(User).findAndCount({
+      where: query.status ? { status: query.status } : {},
+      order: { createdAt: 'DESC', id: 'ASC' },
+      take: query.limit,
+      skip: query.offset,
+    });
+    return { rows, total };
+  }
+
+  async get(id: string): Promise<User> {
+    const user = await this.dataSource.getRepository(User).findOneBy({ id });
+    if (!user) throw new ProblemException(404, 'User not found');
+    return user;
+  }
+
+  /**
+   * Suspends a user and, in the same transaction, revokes every token and session they hold, so
+   * their next request is refused on every instance (API.md, Users).
+   */
+  async suspend(id: string, actor: AuditActor): Promise<void> {
+    // An admin locking themselves out by mistake leaves nobody to undo it.
+    if (actor.actorId === id) throw new ProblemException(409, 'You cannot suspend your own account');
+    await this.setStatus(id, 'suspended', 'user.suspend', actor, true);
+  }
+
+  async reinstate(id: string, actor: AuditActor): Promise<void> {
+    await this.setStatus(id, 'active', 'user.reinstate', actor, false);
+  }
+
+  private async setStatus(id: string, status: UserStatus, action: string, actor: AuditActor, revoke: boolean): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const result = await manager.update(User, { id }, { status });
+      if (!result.affected) throw new ProblemException(404, 'User not found');
+      if (revoke) await this.sessions.revokeAllForUser(id, manager);
+      await this.audit.record({ ...actor, action, targetType: 'user', targetId: id, outcome: 'success' }, manager);
+    });
+  }
+}

@@ -8,7 +8,7 @@ import { failClosed } from '../security/security-problems';
 import { HitCount, HitCounter } from '../throttling/hit-counter';
 import { HIT_COUNTER } from '../throttling/hit-counter.module';
 import { RateLimitReport } from '../throttling/rate-limit-fields';
-import { RateLimitState } from '../throttling/rate-limit-headers';
+import { RateLimitState } from '../throttling/rate-limit-fields';
 
 /**
  * The login limits of API.md: attempts per client IP, and failed password checks per email. The

@@ -1,5 +1,18 @@
 import type { FastifyReply } from 'fastify';
-import { RateLimitState } from './rate-limit-headers';
+
+/**
+ * Where a client stands against one named limit, as the IETF RateLimit fields report it
+ * (draft-ietf-httpapi-ratelimit-headers).
+ */
+export interface RateLimitState {
+  /** The policy's name, e.g. `anonymous`. */
+  policy: string;
+  quota: number;
+  windowSeconds: number;
+  remaining: number;
+  /** Seconds until the window ends and the quota is whole again. */
+  resetSeconds: number;
+}
 
 /** Receives the state of the limits a request was held to, for its response. */
 export type RateLimitReport = (states: RateLimitState[]) => void;

@@ -105,6 +105,8 @@ describe('HTTP contract', () => {
       expect(response.statusCode).toBe(200);
       expect(response.json().paths).toHaveProperty(['/api/v1/products/{id}']);
       expect((await testApp.app.inject({ method: 'GET', url: '/docs' })).statusCode).toBe(200);
+      // Only the one documented URL: no YAML twin.
+      expect((await testApp.app.inject({ method: 'GET', url: '/docs-yaml' })).statusCode).toBe(404);
     });
 
     it('is off in production', async () => {

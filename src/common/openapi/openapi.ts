@@ -15,7 +15,8 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
 export function setUpOpenApi(app: NestFastifyApplication): void {
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs/openapi.json',
-    yamlDocumentUrl: undefined,
+    // One document at one documented URL (API.md): no extra YAML route to forget about.
+    raw: ['json'],
     useGlobalPrefix: false,
   });
 }

@@ -1,9 +1,11 @@
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppOptions } from './app.options';
+import { decodableUrl } from './common/http/decodable-url';
 import { registerJsonBodyParser } from './common/http/json-body.parser';
 import { ProblemException } from './common/http/problem.exception';
 import { requestIdFor } from './common/http/request-id';
@@ -32,6 +34,11 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     connectionTimeout: 60_000,
     requestTimeout: 30_000,
     keepAliveTimeout: 5_000,
+    // Fastify's router would answer these URLs itself, before any hook (see decodableUrl). An id
+    // over its default 100 characters reaches its route and is refused there as a malformed id
+    // (400); Node's 16 KiB limit on the request line and headers still bounds the URL.
+    routerOptions: { maxParamLength: 16_384 },
+    rewriteUrl: (request: IncomingMessage) => decodableUrl(request.url ?? '/'),
     // X-Forwarded-* are believed only from configured proxies (API.md, Rate limits).
     trustProxy: (address: string) => trustedProxies.check(address, address.includes(':') ? 'ipv6' : 'ipv4'),
   });
@@ -47,8 +54,15 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     // A percent-encoded NUL in a path or query is refused before routing (API.md, General rules).
     if (request.url.includes('%00')) throw new ProblemException(400, 'The URL may not contain U+0000');
   });
+  // Shutting down: requests still in flight get their answer with `Connection: close`, so their
+  // kept-alive sockets end with it instead of holding the exit for the whole keepAliveTimeout.
+  let closing = false;
+  fastify.addHook('preClose', async () => {
+    closing = true;
+  });
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    if (closing) void reply.header('connection', 'close');
   });
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [

@@ -2,8 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AppOptions } from './app.options';
 import { AuthModule } from './auth/auth.module';
+import { Clock, SystemClock } from './common/clock';
 import { AppConfig } from './config/app-config';
 import { ProblemFilter } from './common/http/problem.filter';
 import { loggingOptions } from './common/logging/logging.options';
@@ -12,10 +14,15 @@ import { createValidationPipe } from './common/validation/validation.pipe';
 import { dataSourceOptions } from './database/data-source.options';
 import { DemoSeeder } from './database/demo-seeder';
 import { HealthModule } from './health/health.module';
+import { OAuthModule } from './oauth/oauth.module';
 import { OrdersModule } from './orders/orders.module';
 import { ProductsModule } from './products/products.module';
+import { SecretsRefreshModule } from './secrets/secrets-refresh.module';
 import { SERVICE_SECRETS } from './secrets/service-secrets';
+import { ServiceClientsModule } from './service-clients/service-clients.module';
 import { UsersModule } from './users/users.module';
+import { UserAdminModule } from './user-admin/user-admin.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthenticationGuard } from './security/authentication.guard';
 import { AuthorizationGuard } from './security/authorization.guard';
 import { PolicyGuard } from './security/policy.guard';
@@ -38,10 +45,18 @@ export class AppModule {
         HealthModule,
         ProductsModule,
         OrdersModule,
+        UserAdminModule,
+        AuditModule,
+        ApiKeysModule,
+        ServiceClientsModule,
+        OAuthModule,
+        // Only secrets that can rotate (AWS) are re-read while the app runs.
+        ...(options.secretsRefresh ? [SecretsRefreshModule.register(options.secretsRefresh)] : []),
       ],
       providers: [
         { provide: AppConfig, useValue: options.config },
         { provide: SERVICE_SECRETS, useValue: options.secrets },
+        { provide: Clock, useClass: SystemClock },
         // Global, in a fixed order (DESIGN.md): deny by default, then validate, then answer.
         // Rate limits sit on both sides of authentication: requests without a credential are
         // limited per client IP before anything else runs; requests with one, per principal,
@@ -57,7 +72,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ProblemFilter },
         DemoSeeder,
       ],
-      exports: [AppConfig, SERVICE_SECRETS],
+      exports: [AppConfig, SERVICE_SECRETS, Clock],
     };
   }
 }

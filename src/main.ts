@@ -3,15 +3,21 @@ import { createApp } from './app.factory';
 import { loadConfig } from './config/app-config';
 import { databaseTarget } from './database/data-source.options';
 import { DemoSeeder } from './database/demo-seeder';
-import { loadSecrets } from './secrets/load-secrets';
+import { secretsProviderFor } from './secrets/load-secrets';
 import { DemoAccountsSeeder } from './users/demo-accounts.seeder';
 
-/** Bootstrap: configuration → secrets → app → listen. Any failure stops the boot with exit 1. */
+/**
+ * Bootstrap: configuration → secrets → app → listen. Any failure stops the boot with exit 1 and a
+ * message naming the setting or secret field, never a value. Production takes secrets only from AWS.
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const secrets = await loadSecrets(config);
+  const secretsProvider = secretsProviderFor(config);
+  const secrets = await secretsProvider.load();
   const database = databaseTarget(config, secrets);
-  const app = await createApp({ config, secrets, database });
+  // The AWS secret is re-read while running, so a rotated signing key needs no restart; local secrets never rotate.
+  const secretsRefresh = config.SECRETS_PROVIDER === 'aws' ? { provider: secretsProvider, intervalMs: config.SECRETS_REFRESH_SECONDS * 1000 } : undefined;
+  const app = await createApp({ config, secrets, database, secretsRefresh });
   if ('pgliteDir' in database) {
     await app.get(DemoSeeder).seedIfEmpty();
     await app.get(DemoAccountsSeeder).seedIfEmpty(config.DATA_DIR);

@@ -1,4 +1,4 @@
-import { buildAccessTokenClaims, issuedAt, readAccessToken, revocationCutoff, SCOPES_BY_ROLE } from './access-token-claims';
+import { buildAccessTokenClaims, buildClientTokenClaims, clientRevocationSubject, issuedAt, readAccessToken, revocationCutoff, SCOPES_BY_ROLE } from './access-token-claims';
 import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_TOLERANCE_SECONDS, TOKEN_AUDIENCE, TOKEN_ISSUER } from './token.constants';
 
 const USER_ID = '0b9a4c0e-8f4a-4d2e-9c1a-2f6f1d2b3c4d';
@@ -68,7 +68,8 @@ describe('readAccessToken', () => {
     ['no iat', { iat: undefined }],
     ['an iat in the future', { iat: NOW + CLOCK_TOLERANCE_SECONDS + 1 }],
     ['a sub that is not user:<uuid>', { sub: USER_ID }],
-    ['a client sub', { sub: `client:${USER_ID}` }],
+    ['a client sub on a user token (a role, no client_id)', { sub: `client:${USER_ID}` }],
+    ['a client_id on a user token', { client_id: 'abc' }],
     ['an upper-case uuid (not one we issue)', { sub: `user:${USER_ID.toUpperCase()}` }],
     ['a jti that is not a uuid', { jti: 'abc' }],
     ['an unknown role', { role: 'root' }],
@@ -82,5 +83,42 @@ describe('readAccessToken', () => {
   it('refuses a payload that is not an object', () => {
     expect(readAccessToken('claims', NOW)).toBeUndefined();
     expect(readAccessToken(null, NOW)).toBeUndefined();
+  });
+});
+
+describe('service client tokens', () => {
+  const CLIENT_ID = 'e7b1c2d3-4f5a-4b6c-8d7e-9f0a1b2c3d4e';
+  const client = { id: CLIENT_ID, clientId: 'public-client-id', scopes: ['orders:read', 'orders:fulfil'] } as const;
+  const claims = buildClientTokenClaims(client, JTI, NOW_MS);
+
+  it('carry client_id and the granted scopes, and no role (API.md, Authentication)', () => {
+    expect(claims).toEqual({
+      iss: TOKEN_ISSUER,
+      aud: TOKEN_AUDIENCE,
+      sub: `client:${CLIENT_ID}`,
+      jti: JTI,
+      iat: NOW,
+      exp: NOW + ACCESS_TOKEN_TTL_SECONDS,
+      client_id: 'public-client-id',
+      scope: 'orders:read orders:fulfil',
+    });
+  });
+
+  it('read back as a client principal, revoked by the client’s own (namespaced) cutoff', () => {
+    expect(readAccessToken(claims, NOW)).toEqual({
+      principal: { kind: 'client', id: CLIENT_ID, scopes: new Set(['orders:read', 'orders:fulfil']), tokenId: JTI, tokenExpiresAt: NOW + ACCESS_TOKEN_TTL_SECONDS },
+      revocationRef: { userId: clientRevocationSubject(CLIENT_ID), tokenId: JTI, issuedAt: NOW },
+    });
+    expect(clientRevocationSubject(CLIENT_ID)).not.toBe(CLIENT_ID);
+  });
+
+  it.each([
+    ['a role (it would make the client an admin)', { role: 'admin' }],
+    ['no client_id', { client_id: undefined }],
+    ['a client_id that is not a string', { client_id: 7 }],
+    ['orders:write, which no client can hold', { scope: 'orders:read orders:write' }],
+    ['an empty scope', { scope: '' }],
+  ])('refuse %s', (_name, change) => {
+    expect(readAccessToken({ ...claims, ...change }, NOW)).toBeUndefined();
   });
 });

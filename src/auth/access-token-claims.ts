@@ -9,16 +9,30 @@ export const SCOPES_BY_ROLE: Readonly<Record<UserRole, readonly Scope[]>> = {
   admin: SCOPES,
 };
 
+/**
+ * The scopes a service client can hold (API.md, Service client admin): never `orders:write`, which
+ * places and cancels orders for the person who owns them.
+ */
+export const CLIENT_SCOPES: readonly Scope[] = ['orders:read', 'orders:fulfil', 'products:write'];
+
 /** Exactly the claims of API.md: nothing personal (no email, no name), since anyone holding a JWT can read it. */
-export interface AccessTokenClaims {
+interface CommonClaims {
   iss: string;
   aud: string;
   sub: string;
   jti: string;
   iat: number;
   exp: number;
-  role: UserRole;
   scope: string;
+}
+
+/** A user's token names the role; a service client's names the client (`client_id`) and has no role. */
+export interface UserTokenClaims extends CommonClaims {
+  role: UserRole;
+}
+
+export interface ClientTokenClaims extends CommonClaims {
+  client_id: string;
 }
 
 export interface TokenSubject {
@@ -26,6 +40,13 @@ export interface TokenSubject {
   role: UserRole;
   /** The user's revocation cutoff (password change, suspension), if any. */
   tokensValidAfter: Date | null;
+}
+
+/** A service client being issued a token, with the scopes granted this time. */
+export interface TokenClient {
+  id: string;
+  clientId: string;
+  scopes: readonly Scope[];
 }
 
 /** A verified access token: who it speaks for, and what the revocation check looks up. */
@@ -36,20 +57,27 @@ export interface VerifiedAccessToken {
 
 // Lower case only: we issue ids as Postgres prints them, so anything else did not come from us.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const USER_SUBJECT = /^user:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const SUBJECT = /^(user|client):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
-export function buildAccessTokenClaims(user: TokenSubject, jti: string, nowMs: number): AccessTokenClaims {
+export function buildAccessTokenClaims(user: TokenSubject, jti: string, nowMs: number): UserTokenClaims {
   const iat = issuedAt(nowMs, user.tokensValidAfter);
-  return {
-    iss: TOKEN_ISSUER,
-    aud: TOKEN_AUDIENCE,
-    sub: `user:${user.id}`,
-    jti,
-    iat,
-    exp: iat + ACCESS_TOKEN_TTL_SECONDS,
-    role: user.role,
-    scope: SCOPES_BY_ROLE[user.role].join(' '),
-  };
+  return { ...commonClaims(`user:${user.id}`, jti, iat, SCOPES_BY_ROLE[user.role]), role: user.role };
+}
+
+export function buildClientTokenClaims(client: TokenClient, jti: string, nowMs: number): ClientTokenClaims {
+  return { ...commonClaims(`client:${client.id}`, jti, issuedAt(nowMs, null), client.scopes), client_id: client.clientId };
+}
+
+function commonClaims(sub: string, jti: string, iat: number, scopes: readonly Scope[]): CommonClaims {
+  return { iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, sub, jti, iat, exp: iat + ACCESS_TOKEN_TTL_SECONDS, scope: scopes.join(' ') };
+}
+
+/**
+ * The revocation store keeps one cutoff per subject id. A service client's is namespaced, so a
+ * client's cutoff (set when it is deleted) can never be read as a user's, or the other way round.
+ */
+export function clientRevocationSubject(clientId: string): string {
+  return `client:${clientId}`;
 }
 
 /**
@@ -78,19 +106,33 @@ export function issuedAt(nowMs: number, tokensValidAfter: Date | null): number {
  */
 export function readAccessToken(payload: unknown, nowSeconds: number): VerifiedAccessToken | undefined {
   if (typeof payload !== 'object' || payload === null) return undefined;
-  const claims = payload as Partial<Record<keyof AccessTokenClaims, unknown>>;
+  const claims = payload as Partial<Record<keyof UserTokenClaims | keyof ClientTokenClaims, unknown>>;
   if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') return undefined;
   if (claims.iat > nowSeconds + CLOCK_TOLERANCE_SECONDS) return undefined;
-  const userId = typeof claims.sub === 'string' ? USER_SUBJECT.exec(claims.sub)?.[1] : undefined;
-  if (!userId || typeof claims.jti !== 'string' || !UUID.test(claims.jti)) return undefined;
-  if (claims.role !== 'customer' && claims.role !== 'admin') return undefined;
-  if (typeof claims.scope !== 'string') return undefined;
-  const scopes = claims.scope.split(' ');
-  // A token can carry no scope its role does not have, whoever signed it.
-  const allowed: readonly string[] = SCOPES_BY_ROLE[claims.role];
-  if (!scopes.every((scope) => allowed.includes(scope))) return undefined;
+  const subject = typeof claims.sub === 'string' ? SUBJECT.exec(claims.sub) : null;
+  if (!subject || typeof claims.jti !== 'string' || !UUID.test(claims.jti)) return undefined;
+  const kind = subject[1] as Principal['kind'];
+  const id = subject[2];
+  const grant = grantOf(kind, claims);
+  const scopes = grant && scopesWithin(claims.scope, grant.allowed);
+  if (!scopes) return undefined;
   return {
-    principal: { kind: 'user', id: userId, role: claims.role, scopes: new Set(scopes as Scope[]), tokenId: claims.jti, tokenExpiresAt: claims.exp },
-    revocationRef: { userId, tokenId: claims.jti, issuedAt: claims.iat },
+    principal: { kind, id, ...(grant.role && { role: grant.role }), scopes, tokenId: claims.jti, tokenExpiresAt: claims.exp },
+    revocationRef: { userId: kind === 'user' ? id : clientRevocationSubject(id), tokenId: claims.jti, issuedAt: claims.iat },
   };
+}
+
+/** What the kind-specific claims allow: a user's role and its scopes, or a client's scopes. */
+function grantOf(kind: Principal['kind'], claims: { role?: unknown; client_id?: unknown }): { role?: UserRole; allowed: readonly Scope[] } | undefined {
+  // A client's token never carries a role, so it can never pass for an admin's (API.md, Roles and scopes).
+  if (kind === 'client') return typeof claims.client_id === 'string' && claims.role === undefined ? { allowed: CLIENT_SCOPES } : undefined;
+  if (claims.client_id !== undefined || (claims.role !== 'customer' && claims.role !== 'admin')) return undefined;
+  return { role: claims.role, allowed: SCOPES_BY_ROLE[claims.role] };
+}
+
+/** A token can carry no scope its holder cannot have, whoever signed it. */
+function scopesWithin(scope: unknown, allowed: readonly Scope[]): Set<Scope> | undefined {
+  if (typeof scope !== 'string') return undefined;
+  const scopes = scope.split(' ');
+  return scopes.every((name) => (allowed as readonly string[]).includes(name)) ? new Set(scopes as Scope[]) : undefined;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sign } from 'jsonwebtoken';
 import { randomUUID } from 'node:crypto';
-import { buildAccessTokenClaims, TokenSubject } from './access-token-claims';
+import { buildAccessTokenClaims, buildClientTokenClaims, ClientTokenClaims, TokenClient, TokenSubject, UserTokenClaims } from './access-token-claims';
 import { KeyRing } from './key-ring';
 import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE } from './token.constants';
 
@@ -12,13 +12,22 @@ export interface IssuedAccessToken {
   expiresAt: number;
 }
 
-/** Signs user access tokens (RS256) with the current key, named by `kid` so verifiers pick the right one. */
+/** Signs access tokens (RS256) with the current key, named by `kid` so verifiers pick the right one. */
 @Injectable()
 export class AccessTokenIssuer {
   constructor(private readonly keys: KeyRing) {}
 
+  /** A user's token, after a login or a refresh. */
   issue(user: TokenSubject): IssuedAccessToken {
-    const claims = buildAccessTokenClaims(user, randomUUID(), Date.now());
+    return this.sign(buildAccessTokenClaims(user, randomUUID(), Date.now()));
+  }
+
+  /** A service client's token (client credentials grant): no role, no refresh token. */
+  issueForClient(client: TokenClient): IssuedAccessToken {
+    return this.sign(buildClientTokenClaims(client, randomUUID(), Date.now()));
+  }
+
+  private sign(claims: UserTokenClaims | ClientTokenClaims): IssuedAccessToken {
     const { kid, privateKey } = this.keys.signingKey;
     // A KeyObject, parsed once at boot: jsonwebtoken would re-parse a PEM string on every call.
     const token = sign(claims, privateKey, {

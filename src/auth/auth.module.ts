@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { AuditModule } from '../audit/audit.module';
 import { AppConfig } from '../config/app-config';
 import { REDIS_CLIENT, RedisModule } from '../redis/redis.module';
@@ -20,7 +21,8 @@ import { REVOCATION_STORE, RevocationStore } from './revocation/revocation-store
 import { SessionsService } from './sessions.service';
 
 @Module({
-  imports: [UsersModule, AuditModule, RedisModule, HitCounterModule],
+  // ApiKeysModule: revoking all of a user's sessions revokes their API keys too.
+  imports: [UsersModule, AuditModule, RedisModule, HitCounterModule, ApiKeysModule],
   controllers: [AuthController, JwksController],
   providers: [
     { provide: KeyRing, inject: [SERVICE_SECRETS], useFactory: (secrets: ServiceSecrets) => new KeyRing(secrets.signingKeys) },
@@ -37,7 +39,9 @@ import { SessionsService } from './sessions.service';
     AccountsService,
     SessionsService,
   ],
-  // JwtStrategy for the global AuthenticationGuard; SessionsService.revokeAllForUser for suspension.
-  exports: [JwtStrategy, SessionsService, AccountsService],
+  // JwtStrategy for the global AuthenticationGuard; SessionsService.revokeAllForUser for suspension;
+  // KeyRing for SecretsRefreshModule, which swaps in rotated signing keys.
+  // AccessTokenIssuer and REVOCATION_STORE for service clients (their tokens, and their deletion).
+  exports: [JwtStrategy, SessionsService, AccountsService, KeyRing, AccessTokenIssuer, REVOCATION_STORE],
 })
 export class AuthModule {}

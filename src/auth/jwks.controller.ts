@@ -10,16 +10,12 @@ import { KeyRing } from './key-ring';
 @Public()
 @Controller('.well-known')
 export class JwksController {
-  private readonly jwks: JwksResponse;
-
-  constructor(keys: KeyRing) {
-    // Built once: the keys change only with a restart.
-    this.jwks = toResponse(JwksResponse, keys.jwks);
-  }
+  constructor(private readonly keyRing: KeyRing) {}
 
   @Get('jwks.json')
   @ApiOkResponse({ type: JwksResponse })
   keys(): JwksResponse {
-    return this.jwks;
+    // Read on every request, not cached: a key rotation replaces the key ring while the app runs.
+    return toResponse(JwksResponse, this.keyRing.jwks);
   }
 }

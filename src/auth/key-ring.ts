@@ -13,28 +13,56 @@ export interface PublicJwk {
   e: string;
 }
 
+type SigningKeys = ServiceSecrets['signingKeys'];
+
+/** Everything derived from one set of signing keys, built once and never changed afterwards. */
+interface KeySet {
+  signingKey: SigningKey;
+  jwks: { keys: PublicJwk[] };
+  verificationKeys: ReadonlyMap<string, KeyObject>;
+}
+
 /**
- * The signing keys, parsed once at boot (never per request): the current key signs; the current and,
- * during a rotation, the previous key verify. A token selects a key by `kid` from this fixed map and
+ * The signing keys, parsed once when loaded (never per request): the current key signs; the current
+ * and, during a rotation, the previous key verify. A token selects a key by `kid` from this map and
  * nothing else: never a key or URL named by the token itself.
+ *
+ * A rotation (SecretsRefreshModule) replaces the whole set with one assignment, so every reader sees
+ * either the old keys or the new ones, never a mix (e.g. a new `kid` with the old private key).
  */
 export class KeyRing {
-  readonly signingKey: SigningKey;
-  readonly jwks: { keys: PublicJwk[] };
-  private readonly verificationKeys: ReadonlyMap<string, KeyObject>;
+  private keys: KeySet;
 
-  constructor({ current, previous }: ServiceSecrets['signingKeys']) {
-    const keys = previous ? [current, previous] : [current];
-    this.signingKey = current;
-    this.verificationKeys = new Map(keys.map((key) => [key.kid, key.publicKey]));
-    this.jwks = { keys: keys.map(publicJwk) };
+  constructor(signingKeys: SigningKeys) {
+    this.keys = keySetOf(signingKeys);
+  }
+
+  replace(signingKeys: SigningKeys): void {
+    this.keys = keySetOf(signingKeys);
+  }
+
+  get signingKey(): SigningKey {
+    return this.keys.signingKey;
+  }
+
+  get jwks(): { keys: PublicJwk[] } {
+    return this.keys.jwks;
   }
 
   /** The public key to verify this token with, or undefined when its header is not one we issue. */
   verificationKeyFor(token: string): KeyObject | undefined {
     const kid = trustedKeyId(decodeHeader(token));
-    return kid === undefined ? undefined : this.verificationKeys.get(kid);
+    return kid === undefined ? undefined : this.keys.verificationKeys.get(kid);
   }
+}
+
+function keySetOf({ current, previous }: SigningKeys): KeySet {
+  const keys = previous ? [current, previous] : [current];
+  return {
+    signingKey: current,
+    jwks: { keys: keys.map(publicJwk) },
+    verificationKeys: new Map(keys.map((key) => [key.kid, key.publicKey])),
+  };
 }
 
 function publicJwk(key: SigningKey): PublicJwk {

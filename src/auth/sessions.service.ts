@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { randomUUID } from 'node:crypto';
+import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuditService, RequestOrigin } from '../audit/audit.service';
 import { failClosed, unauthorized } from '../security/security-problems';
 import { UserToken } from '../security/require-user';
@@ -37,6 +38,7 @@ export class SessionsService {
     private readonly accessTokens: AccessTokenIssuer,
     @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
     private readonly audit: AuditService,
+    private readonly apiKeys: ApiKeysService,
   ) {}
 
   /** A new session (family) for a user who just logged in. */
@@ -69,7 +71,9 @@ export class SessionsService {
 
   /**
    * Ends every session of a user at once, on every instance: all access tokens issued until now (by
-   * a cutoff in the revocation store) and all refresh families. For password change and suspension;
+   * a cutoff in the revocation store), all refresh families and all API keys (API.md: a password
+   * change or a suspension revokes "every access token, refresh token and API key session"; a key
+   * minted by whoever stole the old password must die with it). For password change and suspension;
    * pass `manager` to make it part of the caller's transaction.
    */
   async revokeAllForUser(userId: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
@@ -85,6 +89,7 @@ export class SessionsService {
       .set({ revokedAt: () => 'now()' })
       .where('user_id = :userId AND revoked_at IS NULL', { userId })
       .execute();
+    await this.apiKeys.revokeAllOf({ kind: 'user', id: userId }, manager);
   }
 
   private async issue(manager: EntityManager, user: User, family: Family): Promise<Tokens> {

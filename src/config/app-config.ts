@@ -7,6 +7,7 @@ import { parseRateLimit, RateLimitSetting } from './rate-limit-setting';
 export const RATE_LIMIT_NAMES = ['ANONYMOUS', 'AUTHENTICATED', 'LOGIN_IP', 'LOGIN_EMAIL', 'TOKEN'] as const;
 export type RateLimitName = (typeof RATE_LIMIT_NAMES)[number];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const toNumber = ({ value }: { value: unknown }) => (value === undefined ? value : Number(value));
 
 /**
  * The service's configuration, read once from the environment at boot and validated.
@@ -17,7 +18,7 @@ export class AppConfig {
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';
 
-  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @Transform(toNumber)
   @IsInt()
   @Min(0)
   @Max(65535)
@@ -35,6 +36,16 @@ export class AppConfig {
   @IsOptional()
   @IsString()
   AWS_SECRET_ID?: string;
+
+  /**
+   * How often the AWS secret is re-read, so a rotated signing key is used without a restart. At most
+   * an hour: an instance that has not re-read it yet refuses tokens signed with the new key.
+   */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  SECRETS_REFRESH_SECONDS = 300;
 
   /** Comma-separated CIDRs (or single addresses) of proxies whose X-Forwarded-* headers we believe. */
   @IsString()

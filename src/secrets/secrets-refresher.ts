@@ -1,8 +1,6 @@
 import { SecretsError } from './secrets-error';
 import { SecretsProvider, ServiceSecrets } from './service-secrets';
 
-export const DEFAULT_SECRETS_REFRESH_MS = 5 * 60 * 1000;
-
 export interface WarningLogger {
   warn(message: string): void;
 }
@@ -19,7 +17,7 @@ export class SecretsRefresher {
     private readonly provider: SecretsProvider,
     private readonly onUpdate: (secrets: ServiceSecrets) => void,
     private readonly logger: WarningLogger,
-    private readonly intervalMs = DEFAULT_SECRETS_REFRESH_MS,
+    private readonly intervalMs: number,
   ) {}
 
   start(): void {

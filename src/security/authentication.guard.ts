@@ -2,14 +2,19 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticator } from 'passport';
+import { ApiKeyStrategy } from '../api-keys/api-key.strategy';
 import { JwtStrategy } from '../auth/jwt.strategy';
 import { credentialCount } from './credentials';
 import { Principal } from './principal';
 import { IS_PUBLIC } from './public.decorator';
 import { invalidCredentials, isStoreUnavailable, serviceUnavailable } from './security-problems';
 
-/** The passport strategies tried, in order, on each request; the first that accepts the credential wins. */
-const STRATEGIES = ['jwt'];
+/**
+ * The passport strategies tried, in order, on each request; the first that accepts the credential
+ * wins. A key in `Authorization: Bearer` fails the JWT strategy at its header check, before any
+ * crypto, and a JWT fails the API-key strategy at its length check: neither costs the other much.
+ */
+const STRATEGIES = ['jwt', 'api-key'];
 
 /**
  * Deny by default (DESIGN.md, pattern 1): every route needs a credential unless it is `@Public()`.
@@ -25,8 +30,10 @@ export class AuthenticationGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     jwt: JwtStrategy,
+    apiKey: ApiKeyStrategy,
   ) {
     this.passport.use(jwt);
+    this.passport.use(apiKey);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

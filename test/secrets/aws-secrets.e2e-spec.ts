@@ -4,10 +4,8 @@ import { loadSecrets, SecretsError, secretsProviderFor } from '../../src/secrets
 import { SecretsRefresher } from '../../src/secrets/secrets-refresher';
 import { ServiceSecrets } from '../../src/secrets/service-secrets';
 import { FailureMode, FakeSecretsManager } from '../support/fake-secrets-manager';
-
-const rsaPem = (modulusLength = 2048) =>
-  generateKeyPairSync('rsa', { modulusLength }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-const pemBody = (pem: string) => pem.split('\n')[1];
+import { pemBody, rsaPem } from '../support/secret-documents';
+import { until } from '../support/until';
 
 const currentPem = rsaPem();
 const previousPem = rsaPem();
@@ -72,32 +70,18 @@ function expectCleanFailure(outcome: Outcome, messagePart: string | RegExp, also
   return error;
 }
 
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('secrets from AWS Secrets Manager (real SDK against a local endpoint)', () => {
   let fake: FakeSecretsManager;
-  const savedEnv = { ...process.env };
+  let restoreEnv: () => void;
 
   beforeAll(async () => {
     fake = await FakeSecretsManager.start('orders/test');
-    // The provider uses the SDK's normal chain: these are the variables a deployment would set.
-    for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
-    Object.assign(process.env, {
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test-access-key-id',
-      AWS_SECRET_ACCESS_KEY: 'test-secret-access-key',
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.endpoint,
-    });
+    // The provider uses the SDK's normal chain: the variables a deployment would set.
+    restoreEnv = fake.useInThisProcess();
   });
 
   afterAll(async () => {
-    process.env = savedEnv;
+    restoreEnv();
     await fake.close();
   });
 
@@ -209,8 +193,7 @@ describe('secrets from AWS Secrets Manager (real SDK against a local endpoint)',
   describe('a missing region or credentials stops the boot with a message saying so', () => {
     const withEnv = async (changes: Record<string, string | undefined>, run: () => Promise<void>) => {
       const before = { ...process.env };
-      // No shared config files and no instance metadata: only what this test leaves in the environment.
-      Object.assign(process.env, { AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' });
+      // fake.clientEnv already shuts out shared config files and instance metadata: nothing else supplies them.
       for (const [name, value] of Object.entries(changes)) if (value === undefined) delete process.env[name];
       try {
         await run();

@@ -40,6 +40,33 @@ export class FakeSecretsManager {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /**
+   * The environment a deployment would set for the SDK's usual chain, pointed at this endpoint, with
+   * no shared config files or instance metadata: nothing else on the machine can change what it reads.
+   */
+  get clientEnv(): Record<string, string> {
+    return {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test-access-key-id',
+      AWS_SECRET_ACCESS_KEY: 'test-secret-access-key',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: this.endpoint,
+      AWS_CONFIG_FILE: '/nonexistent',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+  }
+
+  /** Points SDK clients created in this process here (clientEnv, no other AWS_ variable); returns the undo. */
+  useInThisProcess(): () => void {
+    const saved = { ...process.env };
+    for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
+    Object.assign(process.env, this.clientEnv);
+    return () => {
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+    };
+  }
+
   setSecret(stage: VersionStage, secretString: string | undefined): void {
     if (secretString === undefined) this.versions.delete(stage);
     else this.versions.set(stage, { versionId: randomUUID(), secretString, createdDate: Date.now() / 1000 });

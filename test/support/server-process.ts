@@ -10,6 +10,12 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
+export interface EndedProcess {
+  code: number | null;
+  output: string;
+  elapsedMs: number;
+}
+
 /** A free loopback port, found by letting the OS pick one. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -28,6 +34,40 @@ export function freePort(): Promise<number> {
  */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
+  const server = spawnService(env, port);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${server.output()}`)), 30_000);
+    const check = () => {
+      if (server.output().includes('listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    server.child.stdout!.on('data', check);
+    void server.exited.then((code) => reject(new Error(`server exited with ${code}:\n${server.output()}`)));
+  });
+  return server;
+}
+
+/**
+ * Runs the built service when it is expected to stop by itself (a refused boot) and reports how it
+ * ended. One still running after `timeoutMs` is killed (by its pid) and fails the test.
+ */
+export async function runServerProcessToExit(env: Record<string, string>, timeoutMs: number): Promise<EndedProcess> {
+  const started = performance.now();
+  const server = spawnService(env, await freePort());
+  let stillRunning = false;
+  const timer = setTimeout(() => {
+    stillRunning = true;
+    server.child.kill('SIGKILL');
+  }, timeoutMs);
+  const code = await server.exited;
+  clearTimeout(timer);
+  if (stillRunning) throw new Error(`server still running after ${timeoutMs} ms:\n${server.output()}`);
+  return { code, output: server.output(), elapsedMs: performance.now() - started };
+}
+
+function spawnService(env: Record<string, string>, port: number): ServerProcess {
   const child = spawn(process.execPath, [join(__dirname, '../../dist/main.js')], {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -36,16 +76,5 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
-    const check = () => {
-      if (output.includes('listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', check);
-    void exited.then((code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
   return { child, port, output: () => output, exited };
 }

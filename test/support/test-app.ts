@@ -2,6 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DestinationStream } from 'pino';
 import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/app-config';
+import { SecretsRefreshOptions } from '../../src/secrets/secrets-refresh.module';
 import { ServiceSecrets } from '../../src/secrets/service-secrets';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { testSecrets } from './test-secrets';
@@ -13,6 +14,8 @@ export interface TestAppOptions {
   /** Share another app's database (e.g. two instances of the service). */
   database?: TestDatabase;
   logStream?: DestinationStream;
+  /** Re-read secrets from this provider while the app runs, as main.ts does with SECRETS_PROVIDER=aws. */
+  secretsRefresh?: SecretsRefreshOptions;
 }
 
 export interface TestApp {
@@ -28,7 +31,13 @@ export interface TestApp {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', REDIS_KEY_PREFIX: database.redisKeyPrefix, ...options.env });
-  const app = await createApp({ config, secrets: testSecrets(options.secrets), database: database.target, logStream: options.logStream });
+  const app = await createApp({
+    config,
+    secrets: testSecrets(options.secrets),
+    database: database.target,
+    logStream: options.logStream,
+    secretsRefresh: options.secretsRefresh,
+  });
   return {
     app,
     database,

@@ -1,5 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../../database/postgres-errors';
+import { serviceUnavailable } from '../../security/security-problems';
 import { PROBLEM_CONTENT_TYPE, ProblemBody, problemTitle } from './problem';
 import { ProblemException } from './problem.exception';
 
@@ -22,18 +24,21 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const status = statusOf(error);
+    // A database that cannot be reached is an outage the client can wait out (503, Retry-After),
+    // not a bug (500). The original error is still what gets logged below.
+    const problem = isDatabaseUnavailable(error) ? serviceUnavailable() : error;
+    const status = statusOf(problem);
     const body: ProblemBody = {
       type: 'about:blank',
       title: problemTitle(status),
       status,
-      detail: status < 500 ? detailOf(error, status) : undefined,
+      detail: status < 500 ? detailOf(problem, status) : undefined,
       instance: request.url.split('?')[0],
       requestId: String(request.id),
     };
-    if (error instanceof ProblemException) {
-      if (error.errors) body.errors = error.errors;
-      void reply.headers(error.headers);
+    if (problem instanceof ProblemException) {
+      if (problem.errors) body.errors = problem.errors;
+      void reply.headers(problem.headers);
     }
     if (status >= 500) this.logger.error({ err: error, requestId: request.id }, 'request failed');
     void reply.status(status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);

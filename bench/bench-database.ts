@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+/** The benchmark's own database on the given Postgres server: created fresh, dropped at the end. */
+export interface BenchDatabase {
+  name: string;
+  /** The URL the service gets (in its secret): the server URL with this database's name. */
+  url: string;
+  /** Runs one statement on the bench database (e.g. promoting the admin). */
+  query(sql: string, params?: unknown[]): Promise<unknown[]>;
+  drop(): Promise<void>;
+}
+
+export async function createBenchDatabase(serverUrl: string): Promise<BenchDatabase> {
+  const name = `orders_bench_${randomBytes(6).toString('hex')}`;
+  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    query: (sql, params = []) => withClient(url.toString(), async (client) => (await client.query(sql, params)).rows),
+    drop: () => withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,186 @@
+import autocannon = require('autocannon');
+import type { AutocannonRequest, AutocannonResult } from 'autocannon';
+import { PROXY_HEADERS, SeedData } from './seed';
+import type { MonitorSnapshot, ServiceProcess } from './service-process';
+
+/** One load: a list of requests that every connection cycles through, and the status each must get. */
+export interface Load {
+  label: string;
+  expectedStatus: number;
+  requests: AutocannonRequest[];
+}
+
+export interface Scenario {
+  id: number;
+  name: string;
+  /** What the scenario asks the service, for the table. */
+  request: string;
+  /** The load that is measured; `parallel` runs beside it (scenario 7) and is reported separately. */
+  load: Load;
+  parallel?: Load;
+  /** Set when the scenario cannot run (e.g. no API keys yet). */
+  skipped?: string;
+}
+
+export interface LoadResult {
+  label: string;
+  requestsPerSecond: number;
+  requests: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
+  expectedStatus: number;
+  /** Responses with another status than expected, plus socket errors and timeouts: must be 0. */
+  unexpected: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+}
+
+export interface ScenarioResult {
+  id: number;
+  name: string;
+  request: string;
+  connections: number;
+  durationSeconds: number;
+  skipped?: string;
+  load?: LoadResult;
+  parallel?: LoadResult;
+  server?: {
+    /** The measured window on the service's monotonic clock (µs), to cut a --cpu-prof profile to it. */
+    windowUs: [number, number];
+    peakRssMB: number;
+    rssMB: number;
+    /** CPU time the service process used per measured request (all its threads), in ms. */
+    cpuMsPerRequest: number;
+    eventLoopDelayMs: MonitorSnapshot['eventLoopDelayMs'];
+    /** Only with BENCH_COUNT_CALLS=1: per measured request (both loads for scenario 7). */
+    pgQueriesPerRequest?: number;
+    redisCommandsPerRequest?: number;
+  };
+}
+
+export interface RunSettings {
+  connections: number;
+  seconds: number;
+  warmupSeconds: number;
+  countCalls: boolean;
+}
+
+const json = { 'content-type': 'application/json' };
+
+export function defineScenarios(seed: SeedData): Scenario[] {
+  const { customers, productIds } = seed;
+  const tokenReads: Load = {
+    label: 'GET /orders/:id (token)',
+    expectedStatus: 200,
+    requests: customers.map((c) => ({ method: 'GET', path: `/api/v1/orders/${c.orderId}`, headers: { authorization: `Bearer ${c.accessToken}` } })),
+  };
+  const logins: Load = {
+    label: 'POST /auth/login',
+    expectedStatus: 200,
+    requests: customers.map((c) => ({ method: 'POST', path: '/api/v1/auth/login', headers: json, body: JSON.stringify({ email: c.email, password: c.password }) })),
+  };
+  return [
+    { id: 1, name: 'liveness (baseline)', request: 'GET /health/live', load: { label: 'GET /health/live', expectedStatus: 200, requests: [{ method: 'GET', path: '/health/live' }] } },
+    {
+      id: 2,
+      name: 'public product read',
+      request: 'GET /api/v1/products/:id',
+      load: { label: 'GET /products/:id', expectedStatus: 200, requests: productIds.map((id) => ({ method: 'GET', path: `/api/v1/products/${id}` })) },
+    },
+    { id: 3, name: 'order read, access token', request: 'GET /api/v1/orders/:id (Bearer JWT)', load: tokenReads },
+    {
+      id: 4,
+      name: 'order read, API key',
+      request: 'GET /api/v1/orders/:id (X-API-Key)',
+      skipped: seed.apiKeysUnavailable && `skipped: ${seed.apiKeysUnavailable}`,
+      load: {
+        label: 'GET /orders/:id (API key)',
+        expectedStatus: 200,
+        requests: customers.filter((c) => c.apiKey).map((c) => ({ method: 'GET', path: `/api/v1/orders/${c.orderId}`, headers: { 'x-api-key': c.apiKey! } })),
+      },
+    },
+    { id: 5, name: 'place order, access token', request: 'POST /api/v1/orders (2 lines)', load: placeOrders(seed) },
+    { id: 6, name: 'login (argon2id)', request: 'POST /api/v1/auth/login', load: logins },
+    { id: 7, name: 'order reads during logins', request: 'scenario 3 + scenario 6 at once', load: tokenReads, parallel: logins },
+  ];
+}
+
+/**
+ * Customer k orders products 2k and 2k+1 (mod the product count), and consecutive requests go to
+ * consecutive customers: requests in flight at once rarely wait for one another's row locks, so
+ * the scenario measures the write path, not one hot row.
+ */
+function placeOrders({ customers, productIds }: SeedData): Load {
+  let next = 0;
+  const bodies = customers.map((_, k) =>
+    JSON.stringify({ items: [0, 1].map((line) => ({ productId: productIds[(2 * k + line) % productIds.length], quantity: 1 })) }),
+  );
+  return {
+    label: 'POST /orders',
+    expectedStatus: 201,
+    requests: [
+      {
+        setupRequest: (request) => {
+          const k = next++ % customers.length;
+          // request.headers already holds the defaults (the proxy header): add to them, never replace them.
+          const headers = { ...request.headers, ...json, authorization: `Bearer ${customers[k].accessToken}` };
+          return { ...request, method: 'POST', path: '/api/v1/orders', headers, body: bodies[k] };
+        },
+      },
+    ],
+  };
+}
+
+/** Warm-up (discarded), then a new monitor window, then the measured run. */
+export async function runScenario(service: ServiceProcess, scenario: Scenario, settings: RunSettings): Promise<ScenarioResult> {
+  const base = { id: scenario.id, name: scenario.name, request: scenario.request, connections: settings.connections, durationSeconds: settings.seconds };
+  if (scenario.skipped) return { ...base, skipped: scenario.skipped };
+  const loads = scenario.parallel ? [scenario.load, scenario.parallel] : [scenario.load];
+  if (settings.warmupSeconds > 0) await Promise.all(loads.map((load) => fire(service, load, settings.connections, settings.warmupSeconds)));
+  const start = await service.reset();
+  const [main, parallel] = await Promise.all(loads.map((load) => fire(service, load, settings.connections, settings.seconds)));
+  const snapshot = await service.report();
+  const results = [main, parallel].filter(Boolean).map((result, index) => summarize(loads[index], result!));
+  return { ...base, load: results[0], parallel: results[1], server: serverSide(start, snapshot, results, settings.countCalls) };
+}
+
+export function fire(service: ServiceProcess, load: Load, connections: number, seconds: number): Promise<AutocannonResult> {
+  return Promise.resolve(autocannon({ url: service.url, connections, duration: seconds, headers: { ...PROXY_HEADERS }, requests: load.requests }));
+}
+
+export function summarize(load: Load, result: AutocannonResult): LoadResult {
+  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]));
+  const answered = Object.values(statusCodes).reduce((sum, count) => sum + count, 0);
+  const unexpected = answered - (statusCodes[String(load.expectedStatus)] ?? 0) + result.errors + result.timeouts;
+  const { p50, p90, p99, max, mean } = result.latency;
+  return {
+    label: load.label,
+    requestsPerSecond: Math.round((result.requests.total / result.duration) * 10) / 10,
+    requests: result.requests.total,
+    latencyMs: { p50, p90, p99, max, mean },
+    expectedStatus: load.expectedStatus,
+    unexpected,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes,
+  };
+}
+
+export function serverSide(start: MonitorSnapshot, snapshot: MonitorSnapshot, results: LoadResult[], countCalls: boolean): ScenarioResult['server'] {
+  const requests = results.reduce((sum, result) => sum + result.requests, 0);
+  const perRequest = (count: number) => Math.round((count / Math.max(1, requests)) * 100) / 100;
+  return {
+    windowUs: [start.monotonicUs, snapshot.monotonicUs],
+    peakRssMB: mb(snapshot.peakRssBytes),
+    rssMB: mb(snapshot.rssBytes),
+    cpuMsPerRequest: Math.round(((snapshot.cpuUs.user + snapshot.cpuUs.system) / 1000 / Math.max(1, requests)) * 1000) / 1000,
+    eventLoopDelayMs: snapshot.eventLoopDelayMs,
+    ...(countCalls && { pgQueriesPerRequest: perRequest(snapshot.counts.pgQueries), redisCommandsPerRequest: perRequest(snapshot.counts.redisCommands) }),
+  };
+}
+
+export function mb(bytes: number): number {
+  return Math.round((bytes / 1048576) * 10) / 10;
+}

@@ -1,0 +1,28 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Expose } from 'class-transformer';
+import { toResponse } from '../common/http/response';
+import { Scope, SCOPES } from '../security/principal';
+import type { CreatedApiKey } from './api-keys.service';
+
+/** An API key as its owner sees it (API.md): the hash never, the key itself only when it is made. */
+export class ApiKeyResponse {
+  @ApiProperty({ format: 'uuid' }) @Expose() id: string;
+  @ApiProperty() @Expose() name: string;
+  @ApiProperty({ example: 'sk_live_7Qx2' }) @Expose() prefix: string;
+  @ApiProperty({ example: 'o7hP' }) @Expose() last4: string;
+  @ApiProperty({ enum: SCOPES, isArray: true }) @Expose() scopes: Scope[];
+  @ApiProperty() @Expose() createdAt: Date;
+  @ApiProperty({ type: Date, nullable: true }) @Expose() expiresAt: Date | null;
+  @ApiProperty({ type: Date, nullable: true }) @Expose() lastUsedAt: Date | null;
+  @ApiProperty({ type: Date, nullable: true }) @Expose() revokedAt: Date | null;
+}
+
+/** The 201 of a new or rotated key: the one time the plaintext key is shown. */
+export class NewApiKeyResponse extends ApiKeyResponse {
+  @ApiProperty({ description: 'Shown once: store it now, it cannot be shown again' }) @Expose() key: string;
+}
+
+/** The 201 body: the key's fields plus, this once, the plaintext key. */
+export function newApiKeyResponse({ apiKey, key }: CreatedApiKey): NewApiKeyResponse {
+  return toResponse(NewApiKeyResponse, { ...apiKey, key });
+}

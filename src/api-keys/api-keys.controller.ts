@@ -1,0 +1,58 @@
+import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Actor, AuditActor } from '../audit/audit-actor.decorator';
+import { Page, toPage } from '../common/pagination/page';
+import { PageQuery } from '../common/pagination/page-query.dto';
+import { CurrentPrincipal } from '../security/current-principal.decorator';
+import { LoadedResource } from '../security/loaded-resource.decorator';
+import { Policy } from '../security/policy';
+import type { Principal } from '../security/principal';
+import { requireUserToken } from '../security/require-user';
+import { ApiKeyPolicy } from './api-key.policy';
+import { ApiKey } from './api-key.entity';
+import { ApiKeyResponse, NewApiKeyResponse, newApiKeyResponse } from './api-key.response';
+import { ApiKeysService } from './api-keys.service';
+import { CreateApiKeyDto } from './dto/create-api-key.dto';
+import { GracePeriodDto } from './dto/grace-period.dto';
+
+/**
+ * A user's own API keys, managed with the user's access token only: a key gets 403, so a leaked
+ * key cannot mint more keys (API.md). The `:id` routes check this in their policy, before the lookup.
+ */
+@ApiTags('api-keys')
+@ApiBearerAuth()
+@Controller('api-keys')
+export class ApiKeysController {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: NewApiKeyResponse })
+  async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateApiKeyDto, @Actor() actor: AuditActor): Promise<NewApiKeyResponse> {
+    const { userId } = requireUserToken(principal);
+    return newApiKeyResponse(await this.keys.create({ kind: 'user', id: userId }, body, actor));
+  }
+
+  @Get()
+  @ApiOkResponse({ type: ApiKeyResponse, isArray: true })
+  async list(@CurrentPrincipal() principal: Principal, @Query() query: PageQuery): Promise<Page<ApiKeyResponse>> {
+    const [rows, total] = await this.keys.list(requireUserToken(principal).userId, query);
+    return toPage(ApiKeyResponse, rows, total, query);
+  }
+
+  @Post(':id/rotate')
+  @HttpCode(201)
+  @Policy(ApiKeyPolicy.own)
+  @ApiCreatedResponse({ type: NewApiKeyResponse })
+  async rotate(@LoadedResource() key: ApiKey, @Body() body: GracePeriodDto, @Actor() actor: AuditActor): Promise<NewApiKeyResponse> {
+    return newApiKeyResponse(await this.keys.rotate(key, body.graceHours, actor));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Policy(ApiKeyPolicy.own)
+  @ApiNoContentResponse()
+  async revoke(@LoadedResource() key: ApiKey, @Actor() actor: AuditActor): Promise<void> {
+    await this.keys.revoke(key, actor);
+  }
+}

@@ -1,0 +1,27 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { Scope, SCOPES } from '../../security/principal';
+import { NameField } from '../../users/dto/user-fields';
+
+/** POST /api-keys (API.md, API keys). Scopes beyond the owner's are refused by the service (400). */
+export class CreateApiKeyDto {
+  @ApiProperty({ minLength: 1, maxLength: 100 })
+  @NameField()
+  name: string;
+
+  @ApiPropertyOptional({ enum: SCOPES, isArray: true, description: 'Default: every scope you hold' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(SCOPES.length)
+  @ArrayUnique()
+  @IsIn(SCOPES, { each: true })
+  scopes?: Scope[];
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 365, description: 'Default: no expiry' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  expiresInDays?: number;
+}

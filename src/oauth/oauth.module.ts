@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { AuthModule } from '../auth/auth.module';
+import { ServiceClientsModule } from '../service-clients/service-clients.module';
+import { TokenThrottle } from './token-throttle';
+import { TokenController } from './token.controller';
+import { TokenService } from './token.service';
+
+@Module({
+  // AuthModule for the AccessTokenIssuer: client tokens are signed like users' (RS256, same keys).
+  imports: [AuditModule, AuthModule, ServiceClientsModule],
+  controllers: [TokenController],
+  providers: [TokenService, TokenThrottle],
+})
+export class OAuthModule {}

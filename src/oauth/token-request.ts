@@ -1,0 +1,78 @@
+import { OAuthError } from './oauth-error';
+
+/** How the client authenticated (RFC 6749 §2.3.1): HTTP Basic, or `client_id` + `client_secret` in the body. */
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+  method: 'basic' | 'body';
+}
+
+/** A token request as RFC 6749 §4.4.2 defines it; `credentials` is absent when the client sent none. */
+export interface TokenRequest {
+  grantType: string;
+  scope?: string;
+  credentials?: ClientCredentials;
+}
+
+const PARAMETERS = ['grant_type', 'scope', 'client_id', 'client_secret'] as const;
+type Parameters = Partial<Record<(typeof PARAMETERS)[number], string>>;
+
+const BASIC = /^Basic ([A-Za-z0-9+/]+={0,2})$/i;
+
+/**
+ * Reads the body (a form or JSON) and the Authorization header of a token request. Only the four
+ * parameters above are read; RFC 6749 §3.2 says to ignore any others (so standard client libraries
+ * that add e.g. `audience` still work), and nothing else in the body is ever used.
+ */
+export function readTokenRequest(body: unknown, authorization: string | undefined): TokenRequest {
+  const parameters = readParameters(body);
+  const inBody = parameters.client_id !== undefined || parameters.client_secret !== undefined;
+  // RFC 6749 §2.3: a client MUST NOT use more than one authentication method in a request.
+  if (authorization !== undefined && inBody) {
+    throw new OAuthError('invalid_request', 'Authenticate with HTTP Basic or with client_id and client_secret in the body, not both');
+  }
+  if (parameters.grant_type === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
+  const credentials = authorization !== undefined ? readBasic(authorization) : inBody ? readBodyCredentials(parameters) : undefined;
+  return { grantType: parameters.grant_type, scope: parameters.scope, credentials };
+}
+
+function readParameters(body: unknown): Parameters {
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) throw new OAuthError('invalid_request', 'The body must be a form or a JSON object');
+  const parameters: Parameters = {};
+  for (const name of PARAMETERS) {
+    const value: unknown = (body as Record<string, unknown>)[name];
+    if (Array.isArray(value)) throw new OAuthError('invalid_request', `${name} must not be sent more than once`);
+    if (value !== undefined && typeof value !== 'string') throw new OAuthError('invalid_request', `${name} must be a string`);
+    // RFC 6749 §3.2: a parameter sent without a value is treated as omitted.
+    if (value) parameters[name] = value;
+  }
+  return parameters;
+}
+
+/** RFC 6749 §2.3.1: id and secret are form-urlencoded, then joined by ':' and sent as HTTP Basic (RFC 7617). */
+function readBasic(authorization: string): ClientCredentials {
+  const encoded = BASIC.exec(authorization)?.[1];
+  const decoded = encoded === undefined ? '' : Buffer.from(encoded, 'base64').toString('utf8');
+  // RFC 7617 §2: the user-id cannot hold a ':', so the first one ends it.
+  const colon = decoded.indexOf(':');
+  const clientId = colon > 0 ? formDecode(decoded.slice(0, colon)) : undefined;
+  const clientSecret = colon > 0 ? formDecode(decoded.slice(colon + 1)) : undefined;
+  if (!clientId || !clientSecret) throw new OAuthError('invalid_client', 'Client authentication failed', true);
+  return { clientId, clientSecret, method: 'basic' };
+}
+
+function readBodyCredentials({ client_id: clientId, client_secret: clientSecret }: Parameters): ClientCredentials {
+  // Only confidential clients exist here: an id without a secret authenticates nobody.
+  if (!clientId || !clientSecret) throw new OAuthError('invalid_client', 'Client authentication failed');
+  return { clientId, clientSecret, method: 'body' };
+}
+
+/** application/x-www-form-urlencoded decoding: `+` is a space, `%XX` a byte; undefined if malformed. */
+function formDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ProblemException } from '../common/http/problem.exception';
+import { AppConfig } from '../config/app-config';
+import { RateLimitSetting } from '../config/rate-limit-setting';
+import { failClosed } from '../security/security-problems';
+import { HitCounter } from '../throttling/hit-counter';
+import { HIT_COUNTER } from '../throttling/hit-counter.module';
+import { RateLimitReport } from '../throttling/rate-limit-fields';
+
+/**
+ * RATE_LIMIT_TOKEN: token requests per submitted `client_id`, whether or not that client exists,
+ * counted before its secret is checked, so guessing a secret is as slow as the limit allows. If
+ * the counter cannot be reached, the request fails closed (503), as login does: an outage must not
+ * switch off the protection of a credential check.
+ */
+@Injectable()
+export class TokenThrottle {
+  private readonly setting: RateLimitSetting;
+
+  constructor(
+    @Inject(HIT_COUNTER) private readonly counter: HitCounter,
+    config: AppConfig,
+  ) {
+    this.setting = config.rateLimit('TOKEN');
+  }
+
+  async limit(clientId: string, report: RateLimitReport): Promise<void> {
+    const { quota, windowSeconds } = this.setting;
+    const count = await failClosed(() => this.counter.hit(`oauth-token:${clientId}`, { limit: quota, windowMs: windowSeconds * 1000 }));
+    const resetSeconds = Math.ceil(count.resetMs / 1000);
+    report([{ policy: 'token', quota, windowSeconds, remaining: Math.max(0, quota - count.hits), resetSeconds }]);
+    if (count.blocked) {
+      throw new ProblemException(429, `Too many token requests; retry after ${resetSeconds} s`, { 'Retry-After': String(Math.max(1, resetSeconds)) });
+    }
+  }
+}

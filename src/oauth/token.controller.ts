@@ -1,0 +1,40 @@
+import { Body, Controller, Header, Headers, HttpCode, Post, Res, UseFilters } from '@nestjs/common';
+import { ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { HttpOrigin, Origin } from '../audit/request-origin.decorator';
+import { AcceptsFormBody } from '../common/http/json-body.parser';
+import { toResponse } from '../common/http/response';
+import { Public } from '../security/public.decorator';
+import { appendRateLimitHeaders } from '../throttling/rate-limit-fields';
+import { OAuthErrorFilter } from './oauth-error.filter';
+import { readTokenRequest } from './token-request';
+import { TokenResponse } from './token.response';
+import { TokenService } from './token.service';
+
+/** POST /oauth/token: OAuth 2.0 client credentials (RFC 6749 §4.4), for service clients. */
+@ApiTags('oauth')
+@Controller('oauth')
+@UseFilters(OAuthErrorFilter)
+export class TokenController {
+  constructor(private readonly tokens: TokenService) {}
+
+  /** Public: the client authenticates here, with its secret, not with a token. */
+  @Public()
+  @Post('token')
+  @HttpCode(200)
+  @AcceptsFormBody()
+  // RFC 6749 §5.1: a response holding a token is never stored by a cache (Pragma for HTTP/1.0 ones).
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiOkResponse({ type: TokenResponse })
+  async token(
+    @Body() body: unknown,
+    @Headers('authorization') authorization: string | undefined,
+    @Origin() origin: HttpOrigin,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenResponse> {
+    const request = readTokenRequest(body, authorization);
+    return toResponse(TokenResponse, await this.tokens.issue(request, origin, (limits) => appendRateLimitHeaders(reply, limits)));
+  }
+}

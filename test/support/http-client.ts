@@ -1,0 +1,68 @@
+import { Agent, request } from 'node:http';
+
+export interface HttpRequest {
+  method?: string;
+  path: string;
+  /** An access token, sent as `Authorization: Bearer`. */
+  token?: string;
+  /** Sent as JSON. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** The client gives up (and destroys the socket) after this long; default 10 s. */
+  timeoutMs?: number;
+}
+
+export interface HttpReply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json<T = Record<string, unknown>>(): T;
+}
+
+/**
+ * A small HTTP/1.1 client for a service running in another process (see server-process.ts), on
+ * keep-alive connections of its own: at most `connections` sockets, so a load test knows exactly
+ * how many connections it holds open. A request that gets no answer rejects with the socket
+ * error (`ECONNREFUSED`, `ECONNRESET`, …) or `ETIMEDOUT`; it never hangs.
+ */
+export class HttpClient {
+  private readonly agent: Agent;
+
+  constructor(
+    readonly port: number,
+    { connections = 10 }: { connections?: number } = {},
+  ) {
+    this.agent = new Agent({ keepAlive: true, maxSockets: connections });
+  }
+
+  send({ method = 'GET', path, token, body, headers = {}, timeoutMs = 10_000 }: HttpRequest): Promise<HttpReply> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const allHeaders: Record<string, string> = {
+      ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    };
+    return new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: this.port, method, path, headers: allHeaders, agent: this.agent }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('error', reject);
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) }));
+      });
+      req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  /** Closes the kept-alive sockets, so the test leaves nothing open behind it. */
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+/** The error code of a request that got no answer (e.g. `ECONNREFUSED`), for tallies and assertions. */
+export function socketErrorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException)?.code ?? String(error);
+}

@@ -11,6 +11,7 @@ module.exports = {
   },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   testPathIgnorePatterns: services ? ['/node_modules/'] : ['/node_modules/', '<rootDir>/test/services/'],
-  testTimeout: 30000,
+  // Generous: argon2id hashing in many beforeAll hooks is slow on a loaded 2-core machine.
+  testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -1,7 +1,8 @@
 'use strict';
 /**
  * Preloaded into the service by the benchmark, outside src/ (`node -r ./bench/loop-monitor.js
- * dist/main.js`): it samples the event-loop delay and the resident set size, and adds no route.
+ * dist/main.js`): it samples the event-loop delay, the resident set size and the process CPU time,
+ * and adds no route.
  *
  * - Over IPC (the bench spawns the service with an IPC channel): `{ type: 'loop-monitor', op:
  *   'reset' | 'report', id }` is answered with a snapshot of the window since the last reset

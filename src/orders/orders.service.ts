@@ -115,12 +115,15 @@ export class OrdersService {
 }
 
 function loadOrder(manager: EntityManager, orderId: string, owner: OwnerScope): Promise<Order | null> {
-  // Ownership is part of the query itself, so a forgotten check elsewhere cannot leak a row.
-  return manager.findOne(Order, {
-    where: owner === undefined ? { id: orderId } : { id: orderId, userId: owner },
-    relations: { items: true },
-    order: { items: { lineNo: 'ASC' } },
-  });
+  // One query (findOne with a relation would run two). Ownership is part of the query itself, so a
+  // forgotten check elsewhere cannot leak a row.
+  const query = manager
+    .createQueryBuilder(Order, 'o')
+    .leftJoinAndSelect('o.items', 'i')
+    .where('o.id = :orderId', { orderId })
+    .orderBy('i.lineNo', 'ASC');
+  if (owner !== undefined) query.andWhere('o.userId = :owner', { owner });
+  return query.getOne();
 }
 
 /**

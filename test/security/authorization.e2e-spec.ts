@@ -6,6 +6,7 @@ import { AdminOrderResponse, OrderResponse } from '../../src/orders/order.respon
 import { AdminProductResponse } from '../../src/products/product.response';
 import { AdminUserResponse } from '../../src/user-admin/admin-user.response';
 import { UserResponse } from '../../src/users/user.response';
+import { clientApiKey, serviceClient, withApiKey } from '../support/api-keys';
 import { manyLoginsEnv } from '../support/auth';
 import { expectOnlyExposed, expectPageOfExposed } from '../support/exposure';
 import { insertProduct } from '../support/fixtures';
@@ -204,6 +205,99 @@ describe('authorization matrix', () => {
       expect((await call(root, 'POST', '/users/00000000-0000-4000-8000-000000000000/suspend', {})).statusCode).toBe(404);
       expect((await call(root, 'POST', `/users/${bob.id}/suspend`, { reason: 'x' })).statusCode).toBe(400);
       expect((await call(bob, 'GET', '/users/me')).statusCode).toBe(200);
+    });
+  });
+
+  describe('API keys and service clients in the matrix', () => {
+    type Headers = { headers: Record<string, string> };
+    let aliceKey: Headers;
+    let aliceReadOnlyKey: Headers;
+    let adminKey: Headers;
+    let reader: Headers;
+    let fulfiller: Headers;
+    let fulfillerKey: Headers;
+
+    beforeAll(async () => {
+      aliceKey = await withApiKey(app, alice);
+      aliceReadOnlyKey = await withApiKey(app, alice, { name: 'read only', scopes: ['orders:read'] });
+      adminKey = await withApiKey(app, root, { name: 'admin key', scopes: ['orders:read', 'orders:fulfil', 'products:write'] });
+      reader = await serviceClient(app, root, ['orders:read']);
+      const fulfilment = await serviceClient(app, root, ['orders:read', 'orders:fulfil']);
+      fulfiller = fulfilment;
+      fulfillerKey = await clientApiKey(app, root, fulfilment);
+    });
+
+    const as = (caller: Headers, method: string, url: string, payload?: object) =>
+      app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers: caller.headers, payload });
+
+    it('GET /orders/:id: the owner\'s key reads it; a client with orders:read reads it (admin view); another user\'s key gets 404', async () => {
+      const orderId = await placeOrder(alice);
+      const viaKey = await as(aliceKey, 'GET', `/orders/${orderId}`);
+      expect(viaKey.statusCode).toBe(200);
+      expectOnlyExposed(viaKey.json(), OrderResponse);
+      const viaClient = await as(reader, 'GET', `/orders/${orderId}`);
+      expect(viaClient.statusCode).toBe(200);
+      expectOnlyExposed(viaClient.json(), AdminOrderResponse);
+      const bobKey = await withApiKey(app, bob);
+      expect((await as(bobKey, 'GET', `/orders/${orderId}`)).statusCode).toBe(404);
+    });
+
+    it('POST /orders: a read-only key and service clients get 403; the owner\'s full key places an order', async () => {
+      const body = { items: [{ productId, quantity: 1 }] };
+      expect((await as(aliceReadOnlyKey, 'POST', '/orders', body)).statusCode).toBe(403);
+      expect((await as(reader, 'POST', '/orders', body)).statusCode).toBe(403);
+      expect((await as(fulfiller, 'POST', '/orders', body)).statusCode).toBe(403);
+      expect((await as(aliceKey, 'POST', '/orders', body)).statusCode).toBe(201);
+    });
+
+    it('cancel: a service client gets 403, another user\'s key 404', async () => {
+      const orderId = await placeOrder(alice);
+      expect((await as(fulfiller, 'POST', `/orders/${orderId}/cancel`)).statusCode).toBe(403);
+      const bobKey = await withApiKey(app, bob);
+      expect((await as(bobKey, 'POST', `/orders/${orderId}/cancel`)).statusCode).toBe(404);
+      expect((await as(aliceKey, 'POST', `/orders/${orderId}/cancel`)).statusCode).toBe(200);
+    });
+
+    it('PATCH /orders/:id/status: orders:fulfil (client token, client key, admin key) moves it; orders:read alone gets 403', async () => {
+      const orderId = await placeOrder(alice);
+      expect((await as(reader, 'PATCH', `/orders/${orderId}/status`, { status: 'paid' })).statusCode).toBe(403);
+      expect((await as(aliceKey, 'PATCH', `/orders/${orderId}/status`, { status: 'paid' })).statusCode).toBe(403);
+      expect((await as(fulfiller, 'PATCH', `/orders/${orderId}/status`, { status: 'paid' })).statusCode).toBe(200);
+      expect((await as(fulfillerKey, 'PATCH', `/orders/${orderId}/status`, { status: 'shipped' })).statusCode).toBe(200);
+      expect((await as(adminKey, 'PATCH', `/orders/${orderId}/status`, { status: 'delivered' })).statusCode).toBe(200);
+    });
+
+    it('GET /orders: a key lists its owner\'s orders only; a client lists all, with ?userId=', async () => {
+      const bobsOrder = await placeOrder(bob);
+      const mine = (await as(aliceKey, 'GET', '/orders?limit=100')).json();
+      expectPageOfExposed(mine, OrderResponse);
+      expect(mine.data.length).toBeGreaterThan(0);
+      expect(mine.data.map((order: { id: string }) => order.id)).not.toContain(bobsOrder);
+      expect((await as(aliceKey, 'GET', `/orders?userId=${bob.id}`)).statusCode).toBe(400);
+      const all = await as(reader, 'GET', `/orders?limit=100&userId=${bob.id}`);
+      expect(all.statusCode).toBe(200);
+      expectPageOfExposed(all.json(), AdminOrderResponse);
+      expect(all.json().data.every((order: { userId: string }) => order.userId === bob.id)).toBe(true);
+    });
+
+    it('products: a client without products:write gets 403; an admin key with it may create', async () => {
+      const body = { sku: `KEY-${Date.now()}`, name: 'Via key', priceCents: 100, currency: 'EUR', stock: 1 };
+      expect((await as(fulfiller, 'POST', '/products', body)).statusCode).toBe(403);
+      expect((await as(adminKey, 'POST', '/products', body)).statusCode).toBe(201);
+    });
+
+    it('no key and no client ever reaches an admin route (BFLA), not even an admin\'s key', async () => {
+      for (const caller of [aliceKey, adminKey, reader, fulfiller, fulfillerKey]) {
+        for (const [method, url] of [['GET', '/users'], ['GET', `/users/${bob.id}`], ['POST', `/users/${bob.id}/suspend`], ['GET', '/audit-events'], ['GET', '/service-clients']]) {
+          const response = await as(caller, method, url, method === 'POST' ? {} : undefined);
+          expect({ route: `${method} ${url}`, status: response.statusCode }).toEqual({ route: `${method} ${url}`, status: 403 });
+        }
+      }
+      expect((await as(bob, 'GET', '/users/me')).statusCode).toBe(200);
+    });
+
+    it('a service client token is not a user: /users/me is 403', async () => {
+      expect((await as(reader, 'GET', '/users/me')).statusCode).toBe(403);
     });
   });
 

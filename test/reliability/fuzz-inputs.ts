@@ -1,5 +1,6 @@
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { getMetadataStorage } from 'class-validator';
 import fc from 'fast-check';
 import { RouteEntry } from '../support/route-inventory';
@@ -34,14 +35,20 @@ function argumentType(route: RouteEntry, kind: RouteParamtypes): Function | unde
   const name = route.handler.name;
   const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, route.controller, name) ?? {}) as Record<string, { index: number }>;
   const types = (Reflect.getMetadata('design:paramtypes', route.controller.prototype, name) ?? []) as Function[];
-  const entry = Object.entries(args).find(([key]) => key === `${kind}:${args[key].index}`);
+  // Nest keys a route's arguments `<kind>:<index>`, e.g. `3:1` for @Body() as the second argument.
+  const entry = Object.entries(args).find(([key]) => key.startsWith(`${kind}:`));
   return entry ? types[entry[1].index] : undefined;
 }
 
-/** The field names a DTO class validates (read from class-validator's own metadata). */
+/**
+ * The field names a DTO class validates, and those of the classes nested in it (`items` and then
+ * `productId`, `quantity`), read from class-validator's and class-transformer's own metadata.
+ */
 function fieldsOf(dto: Function | undefined): string[] {
   if (!dto) return [];
-  return [...new Set(getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).map((metadata) => metadata.propertyName))];
+  const own = [...new Set(getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).map((metadata) => metadata.propertyName))];
+  const nested = own.flatMap((field) => fieldsOf(defaultMetadataStorage.findTypeMetadata(dto, field)?.typeFunction() as Function | undefined));
+  return [...new Set([...own, ...nested])];
 }
 
 export interface RouteShape {

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { PoolClient } from 'pg';
 import { insertProducts } from '../support/books';
-import { HttpReply, socketErrorCode } from '../support/http-client';
+import { HttpReply } from '../support/http-client';
 import { sessionOverHttp } from '../support/remote-auth';
+import { lockProductRow } from '../support/row-lock';
 import { ServiceDeployment, ServiceInstance } from '../support/service-deployment';
+import { until } from '../support/until';
 
 const STOCK = 100;
-const CLIENT_TIMEOUT_MS = 300;
+/** The client's patience: the first attempt, held by the test, outlasts it. */
+const CLIENT_TIMEOUT_MS = 1_000;
 
 /**
  * A client whose POST /orders times out cannot know whether the order was placed: it retries with
@@ -34,17 +36,9 @@ describe('Idempotency-Key under client timeouts and retries (HTTP, real Postgres
     return { productId, userId, order };
   }
 
-  /** Holds the product's row lock, as a long transaction elsewhere would, until `release()`. */
-  async function lockProduct(productId: string): Promise<{ release: () => Promise<void> }> {
-    const client: PoolClient = await deployment.db.connect();
-    await client.query('BEGIN');
-    await client.query('SELECT 1 FROM products WHERE id = $1 FOR UPDATE', [productId]);
-    return {
-      release: async () => {
-        await client.query('COMMIT');
-        client.release();
-      },
-    };
+  async function ordersOf(userId: string): Promise<string[]> {
+    const { rows } = await deployment.db.query<{ id: string }>('SELECT id FROM orders WHERE user_id = $1', [userId]);
+    return rows.map((row) => row.id);
   }
 
   async function expectOneOrder(userId: string, productId: string, replies: HttpReply[]): Promise<void> {
@@ -52,31 +46,34 @@ describe('Idempotency-Key under client timeouts and retries (HTTP, real Postgres
       expect(reply.status).toBe(201);
       expect(reply.headers['idempotent-replayed']).toBe('true');
     }
-    const { rows } = await deployment.db.query<{ id: string }>('SELECT id FROM orders WHERE user_id = $1', [userId]);
-    expect(rows).toHaveLength(1);
-    expect(new Set(replies.map((reply) => reply.json().id))).toEqual(new Set([rows[0].id]));
+    const orders = await ordersOf(userId);
+    expect(orders).toHaveLength(1);
+    expect(new Set(replies.map((reply) => reply.json().id))).toEqual(new Set(orders));
     const stock = await deployment.db.query<{ stock: number }>('SELECT stock FROM products WHERE id = $1', [productId]);
     expect(stock.rows[0].stock).toBe(STOCK - 3);
   }
 
   it('times out, then retries at once, five times concurrently: one order, every retry answered with it', async () => {
     const { productId, userId, order } = await scenario();
-    const lock = await lockProduct(productId);
-    const firstAttempt = await order(CLIENT_TIMEOUT_MS).then(
-      (reply) => `answered ${reply.status}`,
-      (error: unknown) => socketErrorCode(error),
-    );
-    expect(firstAttempt).toBe('ETIMEDOUT');
+    const lock = await lockProductRow(deployment.db, productId);
+    const firstAttempt = order(CLIENT_TIMEOUT_MS);
+    await until(async () => (await lock.waiting()) === 1);
+    await expect(firstAttempt).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    // The retries queue behind the first attempt, which still holds the key, before it commits.
     const retries = Promise.all(Array.from({ length: 5 }, () => order()));
+    await until(async () => (await lock.waiting()) === 6);
     await lock.release();
     await expectOneOrder(userId, productId, await retries);
   });
 
   it('times out, then retries one after another once the first attempt went through: one order', async () => {
     const { productId, userId, order } = await scenario();
-    const lock = await lockProduct(productId);
-    await expect(order(CLIENT_TIMEOUT_MS)).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    const lock = await lockProductRow(deployment.db, productId);
+    const firstAttempt = order(CLIENT_TIMEOUT_MS);
+    await until(async () => (await lock.waiting()) === 1);
+    await expect(firstAttempt).rejects.toMatchObject({ code: 'ETIMEDOUT' });
     await lock.release();
+    await until(async () => (await ordersOf(userId)).length === 1);
     const replies: HttpReply[] = [];
     for (let retry = 0; retry < 3; retry++) replies.push(await order());
     await expectOneOrder(userId, productId, replies);

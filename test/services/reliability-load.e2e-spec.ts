@@ -4,8 +4,8 @@ import { LoadRun, unexpectedOutcomes, VirtualUser } from '../support/load';
 import { loginOverHttp, registerOverHttp } from '../support/remote-auth';
 import { ServiceDeployment, ServiceInstance } from '../support/service-deployment';
 
-/** 30 s by default in CI; LOAD_SECONDS=60 (or more) for the full run of issue 9. */
-const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 30);
+/** 60 s, as issue 9 asks (the file then takes about 70 s); LOAD_SECONDS to run shorter or longer. */
+const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const CONNECTIONS = 100;
 const ACCOUNTS = 20;
 /** Every order locks its products' rows: a catalogue of a few products would serialize all orders. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { withClient } from '../test/support/test-database';
 
 /** The benchmark's own database on the given Postgres server: created fresh, dropped at the end. */
 export interface BenchDatabase {
@@ -22,14 +22,4 @@ export async function createBenchDatabase(serverUrl: string): Promise<BenchDatab
     query: (sql, params = []) => withClient(url.toString(), async (client) => (await client.query(sql, params)).rows),
     drop: () => withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }

@@ -1,9 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 // The one piece of the test support the bench shares: a Secrets Manager endpoint the real AWS SDK talks to.
 import { FakeSecretsManager } from '../test/support/fake-secrets-manager';
+import { rsaPem } from '../test/support/secret-documents';
+import { freePort } from '../test/support/server-process';
 
 const ROOT = join(__dirname, '..');
 
@@ -66,7 +67,7 @@ export class ServiceProcess {
     const secrets = await FakeSecretsManager.start('orders-api/bench');
     secrets.setSecret(
       'AWSCURRENT',
-      JSON.stringify({ databaseUrl: options.databaseUrl, redisUrl: options.redisUrl, jwtPrivateKey: freshRsaKey(), jwtKeyId: `bench-${randomBytes(4).toString('hex')}` }),
+      JSON.stringify({ databaseUrl: options.databaseUrl, redisUrl: options.redisUrl, jwtPrivateKey: rsaPem(), jwtKeyId: `bench-${randomBytes(4).toString('hex')}` }),
     );
     const port = await freePort();
     // A fresh environment, not the bench's: production refuses DATABASE_URL and REDIS_URL there.
@@ -163,19 +164,3 @@ export class ServiceProcess {
   }
 }
 
-/** A new RSA-2048 signing key as PKCS#8 PEM, the format the secret's jwtPrivateKey has (API.md, Operations). */
-function freshRsaKey(): string {
-  return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-}
-
-/** A free loopback port, picked by the OS. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -14,6 +14,12 @@ import { registerHardening } from './security/hardening/hardening';
 import { tlsOptions } from './security/hardening/tls-options';
 
 export const API_PREFIX = 'api/v1';
+/** Routes at fixed, well-known paths rather than under API_PREFIX: probes and RFC 8615's /.well-known. */
+export const OUTSIDE_API_PREFIX = [
+  { path: 'health/live', method: RequestMethod.GET },
+  { path: 'health/ready', method: RequestMethod.GET },
+  { path: '.well-known/jwks.json', method: RequestMethod.GET },
+] as const;
 
 /** Request bodies over 100 KiB are refused with 413 before they are read further (API.md). */
 const BODY_LIMIT_BYTES = 100 * 1024;
@@ -64,13 +70,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     void reply.header('x-request-id', request.id);
     if (closing) void reply.header('connection', 'close');
   });
-  app.setGlobalPrefix(API_PREFIX, {
-    exclude: [
-      { path: 'health/live', method: RequestMethod.GET },
-      { path: 'health/ready', method: RequestMethod.GET },
-      { path: '.well-known/jwks.json', method: RequestMethod.GET },
-    ],
-  });
+  app.setGlobalPrefix(API_PREFIX, { exclude: [...OUTSIDE_API_PREFIX] });
   if (!options.config.isProduction) setUpOpenApi(app);
   await app.init();
   await fastify.ready();

@@ -12,6 +12,7 @@ import { loggingOptions } from './common/logging/logging.options';
 import { NoUnknownQueryInterceptor } from './common/validation/no-unknown-query.interceptor';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { dataSourceOptions } from './database/data-source.options';
+import { DataRetention } from './database/data-retention';
 import { DemoSeeder } from './database/demo-seeder';
 import { HealthModule } from './health/health.module';
 import { OAuthModule } from './oauth/oauth.module';
@@ -71,6 +72,7 @@ export class AppModule {
         { provide: APP_INTERCEPTOR, useClass: NoUnknownQueryInterceptor },
         { provide: APP_FILTER, useClass: ProblemFilter },
         DemoSeeder,
+        DataRetention,
       ],
       exports: [AppConfig, SERVICE_SECRETS, Clock],
     };

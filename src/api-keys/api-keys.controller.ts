@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Actor, AuditActor } from '../audit/audit-actor.decorator';
 import { Page, toPage } from '../common/pagination/page';
 import { PageQuery } from '../common/pagination/page-query.dto';
@@ -20,7 +20,6 @@ import { GracePeriodDto } from './dto/grace-period.dto';
  * key cannot mint more keys (API.md). The `:id` routes check this in their policy, before the lookup.
  */
 @ApiTags('api-keys')
-@ApiBearerAuth()
 @Controller('api-keys')
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}

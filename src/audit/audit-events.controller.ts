@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Page, toPage } from '../common/pagination/page';
 import { Roles } from '../security/access.decorators';
@@ -10,7 +10,6 @@ import { ListAuditEventsQuery } from './list-audit-events.query';
 
 /** Read-only, admin-only view of the trail: there is no route that changes or deletes an event. */
 @ApiTags('audit')
-@ApiBearerAuth()
 @Roles('admin')
 @Controller('audit-events')
 export class AuditEventsController {

@@ -1,5 +1,5 @@
 import { Body, Controller, Header, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { HttpOrigin, Origin } from '../audit/request-origin.decorator';
 import { toResponse } from '../common/http/response';
@@ -57,7 +57,6 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
-  @ApiBearerAuth()
   @ApiNoContentResponse()
   async logout(@CurrentPrincipal() principal: Principal, @Body(EmptyBodyPipe) _body: unknown, @Origin() origin: HttpOrigin): Promise<void> {
     await this.sessions.logout(requireUserToken(principal), origin);
@@ -65,7 +64,6 @@ export class AuthController {
 
   @Post('password')
   @HttpCode(204)
-  @ApiBearerAuth()
   @ApiNoContentResponse()
   async changePassword(
     @CurrentPrincipal() principal: Principal,

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { NewApiKeyResponse, newApiKeyResponse } from '../api-keys/api-key.response';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { GracePeriodDto } from '../api-keys/dto/grace-period.dto';
@@ -19,7 +19,6 @@ import { ServiceClientsService } from './service-clients.service';
 
 /** Admins only: the role is carried by an admin's own access token, never by a key or a client. */
 @ApiTags('service-clients')
-@ApiBearerAuth()
 @Roles('admin')
 @Controller('service-clients')
 export class ServiceClientsController {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Actor, AuditActor } from '../audit/audit-actor.decorator';
 import { toResponse } from '../common/http/response';
 import { Page, toPage } from '../common/pagination/page';
@@ -11,7 +11,6 @@ import { UserAdminService } from './user-admin.service';
 
 /** Admin-only (a user access token with the admin role: never an API key or a client). */
 @ApiTags('users')
-@ApiBearerAuth()
 @Roles('admin')
 @Controller('users')
 export class UserAdminController {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { toResponse } from '../common/http/response';
 import { CurrentPrincipal } from '../security/current-principal.decorator';
 import { Principal } from '../security/principal';
@@ -9,7 +9,6 @@ import { UserResponse } from './user.response';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
-@ApiBearerAuth()
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}

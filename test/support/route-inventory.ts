@@ -2,6 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { API_PREFIX, OUTSIDE_API_PREFIX } from '../../src/app.factory';
 
 export interface RouteEntry {
   method: string;
@@ -10,8 +11,6 @@ export interface RouteEntry {
   controller: Function;
   handler: Function;
 }
-
-const GLOBAL_PREFIX_EXCLUDED = ['/health/', '/.well-known/', '/docs'];
 
 /** Every route the application registered, read from Nest's own metadata (no list kept by hand). */
 export function listRoutes(app: NestFastifyApplication): RouteEntry[] {
@@ -28,7 +27,9 @@ export function listRoutes(app: NestFastifyApplication): RouteEntry[] {
       const own = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
       if (method === undefined || own === undefined) continue;
       const joined = `/${[base, own].map((part) => part.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`;
-      const prefixed = GLOBAL_PREFIX_EXCLUDED.some((prefix) => joined.startsWith(prefix) || joined === prefix.replace(/\/$/, '')) ? joined : `/api/v1${joined}`;
+      // The app's own exclusion list, so a new route next to /health/live still gets the prefix here as it does there.
+      const outside = OUTSIDE_API_PREFIX.some((route) => `/${route.path}` === joined && route.method === method);
+      const prefixed = outside ? joined : `/${API_PREFIX}${joined}`;
       routes.push({ method: RequestMethod[method], path: prefixed, controller, handler });
     }
   }

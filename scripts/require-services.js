@@ -6,3 +6,8 @@ for (const name of ['DATABASE_URL', 'REDIS_URL']) {
     process.exit(1);
   }
 }
+// The TLS edge of docker-compose.yml is tested with the real nginx (test/services/edge-nginx).
+if (!require('node:fs').existsSync('/usr/sbin/nginx')) {
+  console.error('test:services needs nginx at /usr/sbin/nginx (Debian: apt-get install nginx-light)');
+  process.exit(1);
+}

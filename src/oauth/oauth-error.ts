@@ -1,3 +1,5 @@
+import { HttpException } from '@nestjs/common';
+
 /** The error codes of RFC 6749 §5.2 this endpoint answers with (and §4.1.2.1's two for server trouble). */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -7,22 +9,54 @@ export type OAuthErrorCode =
   | 'temporarily_unavailable'
   | 'server_error';
 
+/** RFC 6749 §5.2's error body (API.md: the one route whose errors are not problem details). */
+export interface OAuthErrorBody {
+  error: OAuthErrorCode;
+  error_description: string;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Set with `@RouteConfig()`: every error of the route is answered in the RFC 6749 §5.2 shape,
+     * which OAuth clients parse, not as problem details. The global ProblemFilter reads it, so it
+     * also covers what the handler never sees: a body Fastify refused before the handler ran (413,
+     * 415, malformed JSON), a rate limit.
+     */
+    oauthErrors?: boolean;
+  }
+}
+
 /**
- * A token-endpoint error, answered as RFC 6749 §5.2 JSON `{ error, error_description }` (not as
- * problem details: OAuth clients parse this shape). `invalid_client` is 401, the others 400.
+ * A token-endpoint error with its RFC 6749 §5.2 code. `invalid_client` is 401, the others 400.
+ * `description`: printable ASCII only, no `"` or `\\` (§5.2); never a secret or what was sent.
  */
-export class OAuthError extends Error {
+export class OAuthError extends HttpException {
   constructor(
     readonly code: OAuthErrorCode,
-    /** RFC 6749 §5.2: printable ASCII only, no `"` or `\\`. Never a secret or what was sent. */
     readonly description: string,
     /** The client tried HTTP Basic: the 401 then challenges for Basic (RFC 6749 §5.2). */
     readonly basicChallenge = false,
   ) {
-    super(description);
+    super(description, code === 'invalid_client' ? 401 : 400);
   }
+}
 
-  get status(): number {
-    return this.code === 'invalid_client' ? 401 : 400;
-  }
+/**
+ * Any error on a marked route, as RFC 6749 §5.2 JSON. The status, its detail and headers are the
+ * ProblemFilter's, as on every route; only the body's shape changes, with the closest RFC 6749 code.
+ * A 5xx other than 503 says nothing more than that, as everywhere.
+ */
+export function oauthErrorBody(error: unknown, status: number, detail: string | undefined): OAuthErrorBody {
+  if (error instanceof OAuthError) return { error: error.code, error_description: error.description };
+  // A 503 is always one of ours (store or database down): its message says so and nothing more.
+  if (status === 503 && error instanceof HttpException) return { error: 'temporarily_unavailable', error_description: error.message };
+  if (status === 429) return { error: 'temporarily_unavailable', error_description: detail ?? 'Too many requests' };
+  if (status >= 500) return { error: 'server_error', error_description: 'The server could not handle the request' };
+  return { error: 'invalid_request', error_description: detail ?? 'The request is malformed' };
+}
+
+/** RFC 6749 §5.2: a client that tried HTTP Basic gets a 401 that challenges for it. */
+export function oauthErrorHeaders(error: unknown): Record<string, string> {
+  return error instanceof OAuthError && error.basicChallenge ? { 'WWW-Authenticate': 'Basic realm="orders-api"' } : {};
 }

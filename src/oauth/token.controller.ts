@@ -1,12 +1,11 @@
-import { Body, Controller, Header, Headers, HttpCode, Post, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Header, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import { HttpOrigin, Origin } from '../audit/request-origin.decorator';
-import { AcceptsFormBody } from '../common/http/json-body.parser';
 import { toResponse } from '../common/http/response';
 import { Public } from '../security/public.decorator';
 import { appendRateLimitHeaders } from '../throttling/rate-limit-fields';
-import { OAuthErrorFilter } from './oauth-error.filter';
 import { readTokenRequest } from './token-request';
 import { TokenResponse } from './token.response';
 import { TokenService } from './token.service';
@@ -14,7 +13,6 @@ import { TokenService } from './token.service';
 /** POST /oauth/token: OAuth 2.0 client credentials (RFC 6749 §4.4), for service clients. */
 @ApiTags('oauth')
 @Controller('oauth')
-@UseFilters(OAuthErrorFilter)
 export class TokenController {
   constructor(private readonly tokens: TokenService) {}
 
@@ -22,7 +20,9 @@ export class TokenController {
   @Public()
   @Post('token')
   @HttpCode(200)
-  @AcceptsFormBody()
+  // Read by the body parser (a form body is allowed here) and by the ProblemFilter (errors in RFC 6749
+  // §5.2's shape): see FastifyContextConfig. One object: a second @RouteConfig would replace the first.
+  @RouteConfig({ acceptsFormBody: true, oauthErrors: true })
   // RFC 6749 §5.1: a response holding a token is never stored by a cache (Pragma for HTTP/1.0 ones).
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')

@@ -142,6 +142,19 @@ describe('POST /oauth/token', () => {
     });
   });
 
+  it('answers a body it cannot read in the RFC 6749 shape too, with the same status as any route', async () => {
+    const send = (headers: Record<string, string>, payload: string) => app.inject({ method: 'POST', url: '/api/v1/oauth/token', headers: { ...basic(), ...headers }, payload });
+    // Each is refused by Fastify before the route's handler runs.
+    expectOAuthError(await send({ 'content-type': 'application/x-www-form-urlencoded' }, `grant_type=client_credentials&pad=${'x'.repeat(101 * 1024)}`), 413, 'invalid_request');
+    expectOAuthError(await send({ 'content-type': 'text/plain' }, 'grant_type=client_credentials'), 415, 'invalid_request');
+    expectOAuthError(await send({ 'content-type': 'application/json' }, '{"grant_type":'), 400, 'invalid_request');
+    expectOAuthError(await send({ 'content-type': 'application/json' }, '{"__proto__":{"admin":true}}'), 400, 'invalid_request');
+    // The same unreadable body anywhere else is still a problem-details answer.
+    const elsewhere = await app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"email":' });
+    expect(elsewhere.statusCode).toBe(400);
+    expect(elsewhere.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+  });
+
   it('accepts a form body on this route only: every other route still answers 415', async () => {
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     for (const url of ['/api/v1/auth/login', '/api/v1/auth/register', '/api/v1/orders', '/api/v1/service-clients']) {

@@ -1,4 +1,3 @@
-import { RouteConfig } from '@nestjs/platform-fastify';
 import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
 import sjson from 'secure-json-parse';
 import { ProblemException } from './problem.exception';
@@ -7,15 +6,14 @@ type ParserDone = (error: Error | null, value?: unknown) => void;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
+    /**
+     * Set with `@RouteConfig()`: the route may also read an HTML form body
+     * (`application/x-www-form-urlencoded`). Only the OAuth token endpoint needs it: RFC 6749 §4.4.2
+     * defines its request as a form.
+     */
     acceptsFormBody?: boolean;
   }
 }
-
-/**
- * Lets one route read an HTML form body (`application/x-www-form-urlencoded`) besides JSON. Only the
- * OAuth token endpoint needs it: RFC 6749 §4.4.2 defines its request as a form.
- */
-export const AcceptsFormBody = (): MethodDecorator => RouteConfig({ acceptsFormBody: true });
 
 /**
  * Replaces Fastify's JSON parser with one that also refuses what must never reach the domain:
@@ -24,7 +22,7 @@ export const AcceptsFormBody = (): MethodDecorator => RouteConfig({ acceptsFormB
  */
 export function registerJsonBodyParser(fastify: FastifyInstance): void {
   // JSON is the only body this API reads (Fastify also parses text/plain): anything else is 415,
-  // and so is a form body sent to any route but those marked @AcceptsFormBody().
+  // and so is a form body sent to any route whose config does not set acceptsFormBody.
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request: FastifyRequest, body: string | Buffer, done: ParserDone) => {
     done(null, parseJsonBody(body.toString()));

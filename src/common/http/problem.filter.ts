@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../../database/postgres-errors';
+import { oauthErrorBody, oauthErrorHeaders } from '../../oauth/oauth-error';
 import { serviceUnavailable } from '../../security/security-problems';
 import { PROBLEM_CONTENT_TYPE, ProblemBody, problemTitle } from './problem';
 import { ProblemException } from './problem.exception';
@@ -13,8 +14,10 @@ interface FastifyError extends Error {
 /**
  * The one place errors become responses: RFC 9457 problem details for everything, whether it was
  * thrown by a handler, a guard, a pipe, or by Fastify itself (body too large, bad JSON, wrong
- * content type: Nest routes those here too). A 5xx says nothing but its title and request id:
- * no message, stack, SQL or class name ever leaves the server (API.md, Errors).
+ * content type: Nest routes those here too). A 5xx says nothing but its title and request id: no
+ * message, stack, SQL or class name ever leaves the server (API.md, Errors). The one other shape is
+ * for a route whose config sets `oauthErrors` (the token endpoint): same status and headers,
+ * RFC 6749's body.
  */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -28,20 +31,20 @@ export class ProblemFilter implements ExceptionFilter {
     // not a bug (500). The original error is still what gets logged below.
     const problem = isDatabaseUnavailable(error) ? serviceUnavailable() : error;
     const status = statusOf(problem);
-    const body: ProblemBody = {
-      type: 'about:blank',
-      title: problemTitle(status),
-      status,
-      detail: status < 500 ? detailOf(problem, status) : undefined,
-      instance: request.url.split('?')[0],
-      requestId: String(request.id),
-    };
-    if (problem instanceof ProblemException) {
-      if (problem.errors) body.errors = problem.errors;
-      void reply.headers(problem.headers);
-    }
+    const detail = status < 500 ? detailOf(problem, status) : undefined;
     if (status >= 500) this.logger.error({ err: error, requestId: request.id }, 'request failed');
-    void reply.status(status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+    if (problem instanceof ProblemException) void reply.headers(problem.headers);
+    void reply.status(status);
+    // routeOptions.config is the matched route's; a request that matched no route has none of its marks.
+    if (request.routeOptions.config?.oauthErrors) {
+      // RFC 6749 §5.1: an answer from the token endpoint is never cached (Pragma for HTTP/1.0 caches).
+      void reply.headers({ ...oauthErrorHeaders(problem), 'cache-control': 'no-store', pragma: 'no-cache', 'content-type': 'application/json; charset=utf-8' });
+      void reply.send(oauthErrorBody(problem, status, detail));
+      return;
+    }
+    const body: ProblemBody = { type: 'about:blank', title: problemTitle(status), status, detail, instance: request.url.split('?')[0], requestId: String(request.id) };
+    if (problem instanceof ProblemException && problem.errors) body.errors = problem.errors;
+    void reply.header('content-type', PROBLEM_CONTENT_TYPE).send(body);
   }
 }
 

@@ -29,11 +29,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       audience: TOKEN_AUDIENCE,
       jsonWebTokenOptions: { clockTolerance: CLOCK_TOLERANCE_SECONDS },
       secretOrKeyProvider: (_request: unknown, token: string, done: KeyCallback) => {
-        const key = keys.verificationKeyFor(token);
-        // passport-jwt's types say string | Buffer, but it hands the key to jsonwebtoken, which takes
-        // the KeyObject parsed at boot (no key parsing per request).
-        if (key) done(null, key as unknown as Buffer);
-        else done(new Error('Token header is not one we issue'));
+        keys.verificationKeyFor(token).then((key) => {
+          // passport-jwt's types say string | Buffer, but it hands the key to jsonwebtoken, which takes
+          // the KeyObject parsed at boot (no key parsing per request).
+          if (key) done(null, key as unknown as Buffer);
+          else done(new Error('Token header is not one we issue'));
+        }, done);
       },
     });
   }

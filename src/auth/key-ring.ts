@@ -32,6 +32,9 @@ interface KeySet {
  */
 export class KeyRing {
   private keys: KeySet;
+  private reloader?: () => Promise<void>;
+  private reloading?: Promise<void>;
+  private lastReloadAt = -Infinity;
 
   constructor(signingKeys: SigningKeys) {
     this.keys = keySetOf(signingKeys);
@@ -39,6 +42,15 @@ export class KeyRing {
 
   replace(signingKeys: SigningKeys): void {
     this.keys = keySetOf(signingKeys);
+  }
+
+  /**
+   * How to re-read the keys at once (SecretsRefreshModule sets it when secrets can rotate). With
+   * several instances, one that re-reads the secret first signs with the new key before the others
+   * know it; they re-read when such a token arrives instead of refusing it until their next refresh.
+   */
+  reloadWith(reloader: () => Promise<void>): void {
+    this.reloader = reloader;
   }
 
   get signingKey(): SigningKey {
@@ -50,11 +62,30 @@ export class KeyRing {
   }
 
   /** The public key to verify this token with, or undefined when its header is not one we issue. */
-  verificationKeyFor(token: string): KeyObject | undefined {
+  async verificationKeyFor(token: string): Promise<KeyObject | undefined> {
     const kid = trustedKeyId(decodeHeader(token));
-    return kid === undefined ? undefined : this.keys.verificationKeys.get(kid);
+    if (kid === undefined) return undefined;
+    const key = this.keys.verificationKeys.get(kid);
+    if (key || !this.reloader) return key;
+    await this.reloadUnlessRecent();
+    return this.keys.verificationKeys.get(kid);
+  }
+
+  /**
+   * Anyone can send a token with a made-up kid, so a kid we do not know triggers at most one re-read
+   * per RELOAD_MIN_INTERVAL_MS; requests arriving meanwhile wait for the read in flight (OWASP API4).
+   */
+  private reloadUnlessRecent(): Promise<void> {
+    if (this.reloading) return this.reloading;
+    if (performance.now() - this.lastReloadAt < RELOAD_MIN_INTERVAL_MS) return Promise.resolve();
+    this.lastReloadAt = performance.now();
+    this.reloading = this.reloader!().finally(() => (this.reloading = undefined));
+    return this.reloading;
   }
 }
+
+/** The most often a token with an unknown kid makes this instance re-read its secret. */
+const RELOAD_MIN_INTERVAL_MS = 30_000;
 
 function keySetOf({ current, previous }: SigningKeys): KeySet {
   const keys = previous ? [current, previous] : [current];

@@ -35,6 +35,7 @@ export class SecretsRefreshModule implements OnApplicationBootstrap, OnApplicati
   ) {
     this.lastRead = bootSecrets;
     this.refresher = new SecretsRefresher(provider, (secrets) => this.apply(secrets), this.logger, intervalMs);
+    keyRing.reloadWith(() => this.refresher.refresh());
   }
 
   static register(options: SecretsRefreshOptions): DynamicModule {

@@ -38,7 +38,8 @@ export class SecretsRefresher {
     this.timer.unref();
   }
 
-  private async refresh(): Promise<void> {
+  /** Reads the secrets now, outside the interval; like every read, a failure keeps the last good values. */
+  async refresh(): Promise<void> {
     try {
       const secrets = await this.provider.load();
       // stop() may have been called while the read was in flight.

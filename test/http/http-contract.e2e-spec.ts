@@ -1,3 +1,6 @@
+import { DataSource } from 'typeorm';
+import { insertProduct } from '../support/fixtures';
+import { admin, customer } from '../support/principals';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const PROBLEM = 'application/problem+json; charset=utf-8';
@@ -66,6 +69,23 @@ describe('HTTP contract', () => {
     const response = await testApp.app.inject({ method: 'GET', url: '/api/v1/products?limit=0&offset=-5&extra=1' });
     const body = expectProblem(response, 400);
     expect(body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['extra', 'limit', 'offset']);
+  });
+
+  it('refuses null for a field that may be left out: 400 naming it, where absent is accepted', async () => {
+    const [user, root] = [await customer(testApp.app), await admin(testApp.app)];
+    const product = await insertProduct(testApp.app.get(DataSource));
+    const cases = [
+      { method: 'PATCH', url: '/api/v1/users/me', headers: user.headers, payload: { name: null }, field: 'name' },
+      { method: 'PATCH', url: `/api/v1/products/${product.id}`, headers: root.headers, payload: { name: null }, field: 'name' },
+      { method: 'PATCH', url: `/api/v1/products/${product.id}`, headers: root.headers, payload: { active: null }, field: 'active' },
+      { method: 'POST', url: '/api/v1/api-keys', headers: user.headers, payload: { name: 'script', scopes: null }, field: 'scopes' },
+    ] as const;
+    for (const { field, ...request } of cases) {
+      const body = expectProblem(await testApp.app.inject(request), 400);
+      expect(body.errors.map((error: { field: string }) => error.field)).toContain(field);
+    }
+    expect((await testApp.app.inject({ method: 'PATCH', url: '/api/v1/users/me', headers: user.headers, payload: {} })).statusCode).toBe(200);
+    expect((await testApp.app.inject({ method: 'PATCH', url: `/api/v1/products/${product.id}`, headers: root.headers, payload: {} })).statusCode).toBe(200);
   });
 
   it('refuses query parameters on a route that takes none', async () => {

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, Max, Min } from 'class-validator';
 import { Scope, SCOPES } from '../../security/principal';
 import { NameField } from '../../users/dto/user-fields';
+import { Optional } from '../../common/validation/optional.decorator';
 
 /** POST /api-keys (API.md, API keys). Scopes beyond the owner's are refused by the service (400). */
 export class CreateApiKeyDto {
@@ -10,7 +11,7 @@ export class CreateApiKeyDto {
   name: string;
 
   @ApiPropertyOptional({ enum: SCOPES, isArray: true, description: 'Default: every scope you hold' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(SCOPES.length)
@@ -19,7 +20,7 @@ export class CreateApiKeyDto {
   scopes?: Scope[];
 
   @ApiPropertyOptional({ minimum: 1, maximum: 365, description: 'Default: no expiry' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(365)

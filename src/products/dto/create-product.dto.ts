@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Optional } from '../../common/validation/optional.decorator';
 
 /** Money limits keep every total far inside JavaScript's safe integers and Postgres bigint. */
 export const MAX_PRICE_CENTS = 100_000_000;
@@ -18,7 +19,7 @@ export class CreateProductDto {
   name: string;
 
   @ApiPropertyOptional({ maxLength: 2000 })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(2000)
   description?: string;
@@ -40,7 +41,7 @@ export class CreateProductDto {
   stock: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: MAX_PRICE_CENTS })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   @Max(MAX_PRICE_CENTS)

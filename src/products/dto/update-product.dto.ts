@@ -1,11 +1,15 @@
 import { ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean } from 'class-validator';
 import { CreateProductDto } from './create-product.dto';
+import { Optional } from '../../common/validation/optional.decorator';
 
-/** Every field of a product, all optional, plus `active` (API.md, Products). */
-export class UpdateProductDto extends PartialType(CreateProductDto) {
+/**
+ * Every field of a product, all optional, plus `active` (API.md, Products). `skipNullProperties:
+ * false`: a field sent as null is validated, not skipped (see Optional()).
+ */
+export class UpdateProductDto extends PartialType(CreateProductDto, { skipNullProperties: false }) {
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   active?: boolean;
 }

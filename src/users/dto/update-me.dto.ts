@@ -1,11 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
 import { NameField } from './user-fields';
+import { Optional } from '../../common/validation/optional.decorator';
 
 /** PATCH /users/me: only the name. Email, role and status are not the user's to set (OWASP API3). */
 export class UpdateMeDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
-  @IsOptional()
+  @Optional()
   @NameField()
   name?: string;
 }

@@ -21,15 +21,26 @@ const RECORD_USE = `
   )
   SELECT EXISTS (SELECT 1 FROM seen) AS new_ip`;
 
+/** How often RECORD_USE can change anything for one (key, address): `last_used_at` moves once a minute. */
+const RECORD_INTERVAL_MS = 60_000;
+/** Bounds the memory of recent writes; past it, the oldest pair is forgotten (and simply written again). */
+const MAX_REMEMBERED_PAIRS = 10_000;
+
 /**
  * Usage records for anomaly review (API.md, API keys): `lastUsedAt`, and an `api_key.new_ip` audit
  * event the first time a key is used from an address. Written in the background, so a request
  * never waits for them: a failed write is logged, and the request it describes goes on.
+ *
+ * A (key, address) pair written less than a minute ago is not written again by this instance: the
+ * statement would change nothing (the address is known, `last_used_at` is fresh), and skipping it
+ * saves a database round trip on nearly every request of a busy key.
  */
 @Injectable()
 export class ApiKeyUsage implements OnModuleDestroy {
   private readonly logger = new Logger('ApiKeyUsage');
   private readonly pending = new Set<Promise<void>>();
+  /** `keyId ip` → when this instance last wrote it; insertion order is age order (see remember). */
+  private readonly recentlyWritten = new Map<string, number>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -38,8 +49,17 @@ export class ApiKeyUsage implements OnModuleDestroy {
   ) {}
 
   record(principal: KeyPrincipal, origin: HttpOrigin): void {
+    const pair = `${principal.keyId} ${origin.ip}`;
+    const now = this.clock.now().getTime();
+    const writtenAt = this.recentlyWritten.get(pair);
+    if (writtenAt !== undefined && now - writtenAt < RECORD_INTERVAL_MS) return;
+    this.remember(pair, now);
     const write: Promise<void> = this.write(principal, origin)
-      .catch((error: unknown) => this.logger.error({ err: error, keyId: principal.keyId }, 'could not record an API key use'))
+      .catch((error: unknown) => {
+        // Not written after all: the next use tries again.
+        this.recentlyWritten.delete(pair);
+        this.logger.error({ err: error, keyId: principal.keyId }, 'could not record an API key use');
+      })
       .finally(() => this.pending.delete(write));
     this.pending.add(write);
   }
@@ -51,6 +71,13 @@ export class ApiKeyUsage implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.settled();
+  }
+
+  private remember(pair: string, at: number): void {
+    // Deleted first so the pair moves to the end: the first entry is always the oldest.
+    this.recentlyWritten.delete(pair);
+    this.recentlyWritten.set(pair, at);
+    if (this.recentlyWritten.size > MAX_REMEMBERED_PAIRS) this.recentlyWritten.delete(this.recentlyWritten.keys().next().value!);
   }
 
   private async write({ kind, id, keyId }: KeyPrincipal, origin: HttpOrigin): Promise<void> {

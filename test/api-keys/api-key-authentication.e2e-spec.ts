@@ -167,6 +167,15 @@ describe('API key authentication', () => {
       expect(new Date((await use())!).getTime()).toBe(new Date(first!).getTime() + 61_000);
     });
 
+    it('writes once for many uses from one address within a minute', async () => {
+      const alice = await customer(app);
+      const { apiKey } = await withApiKey(app, alice);
+      const queries = jest.spyOn(app.get(DataSource), 'query');
+      for (let i = 0; i < 5; i++) expect((await call('GET', '/orders', apiKeyHeader(apiKey.key))).statusCode).toBe(200);
+      await usageWritten(app);
+      expect(queries.mock.calls.filter(([sql]) => sql.includes('api_key_ips'))).toHaveLength(1);
+    });
+
     it('audits api_key.new_ip the first time a key is used from an address, once per address', async () => {
       const alice = await customer(app);
       const { apiKey } = await withApiKey(app, alice);

@@ -22,7 +22,9 @@ export const OUTSIDE_API_PREFIX = [
 ] as const;
 
 /** Request bodies over 100 KiB are refused with 413 before they are read further (API.md). */
-const BODY_LIMIT_BYTES = 100 * 1024;
+export const BODY_LIMIT_BYTES = 100 * 1024;
+/** An idle kept-alive connection is closed after this long (a proxy in front must give up sooner). */
+export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 
 /**
  * Builds the whole application, ready to listen: used by main.ts and by every HTTP test, so the
@@ -39,7 +41,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     // Bounded waits (OWASP API4): a slow client cannot hold a connection or a request forever.
     connectionTimeout: 60_000,
     requestTimeout: 30_000,
-    keepAliveTimeout: 5_000,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     // Fastify's router would answer these URLs itself, before any hook (see decodableUrl). An id
     // over its default 100 characters reaches its route and is refused there as a malformed id
     // (400); Node's 16 KiB limit on the request line and headers still bounds the URL.

@@ -105,17 +105,6 @@ export function one(block: Directive[] | undefined, name: string): Directive {
   return found[0];
 }
 
-/**
- * A numeric constant of the app, read from its source so that the test follows any change to it:
- * `NAME = 100 * 1024;` or `NAME: 5_000,`.
- */
-export function constantInSource(file: string, name: string): number {
-  const source = readFileSync(join(ROOT, file), 'utf8');
-  const match = new RegExp(`\\b${name}\\s*[=:]\\s*([\\d_\\s*]+)[;,]`).exec(source);
-  if (!match) throw new Error(`${name} not found in ${file}`);
-  return match[1].split('*').reduce((product, factor) => product * Number(factor.trim().replaceAll('_', '')), 1);
-}
-
 /** An nginx size (`100k`, `1m`, `512`) in bytes. */
 export function nginxBytes(size: string): number {
   const match = /^(\d+)([km]?)$/i.exec(size);

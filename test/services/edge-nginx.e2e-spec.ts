@@ -5,7 +5,8 @@ import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CERT_SCRIPT, constantInSource, renderNginxTemplate } from '../deploy/deployment-files';
+import { BODY_LIMIT_BYTES } from '../../src/app.factory';
+import { CERT_SCRIPT, renderNginxTemplate } from '../deploy/deployment-files';
 import { FakeSecretsManager } from '../support/fake-secrets-manager';
 import { secretJson } from '../support/secret-documents';
 import { freePort, ServerProcess, startServerProcess } from '../support/server-process';
@@ -133,7 +134,6 @@ describe('The nginx edge in front of two production replicas (deploy/nginx, /usr
   });
 
   it('passes a body up to the app\'s limit to the app, and refuses a larger one itself, as problem details', async () => {
-    const limit = constantInSource('src/app.factory.ts', 'BODY_LIMIT_BYTES');
     const body = (size: number) => {
       const json = JSON.stringify({ email: 'someone@example.test', padding: '' });
       return json.replace('"padding":""', `"padding":"${'a'.repeat(size - json.length)}"`);
@@ -141,9 +141,9 @@ describe('The nginx edge in front of two production replicas (deploy/nginx, /usr
     const post = (size: number) => viaEdge('/api/v1/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(size) });
 
     // The app's answer: validation refuses the unknown field.
-    expect((await post(limit)).status).toBe(400);
+    expect((await post(BODY_LIMIT_BYTES)).status).toBe(400);
 
-    const refused = await post(limit + 1);
+    const refused = await post(BODY_LIMIT_BYTES + 1);
     expect(refused.status).toBe(413);
     expect(refused.headers['content-type']).toBe('application/problem+json');
     expect(refused.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');

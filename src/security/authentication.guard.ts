@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticator } from 'passport';
 import { ApiKeyStrategy } from '../api-keys/api-key.strategy';
 import { JwtStrategy } from '../auth/jwt.strategy';
+import { RefusedCredentials } from '../throttling/refused-credentials';
 import { credentialCount } from './credentials';
 import { Principal } from './principal';
 import { IS_PUBLIC } from './public.decorator';
@@ -29,6 +30,7 @@ export class AuthenticationGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
+    private readonly refused: RefusedCredentials,
     jwt: JwtStrategy,
     apiKey: ApiKeyStrategy,
   ) {
@@ -41,10 +43,16 @@ export class AuthenticationGuard implements CanActivate {
     if (isPublic) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
     const credentials = credentialCount(request);
+    if (credentials > 0) this.refused.refuseIfBlocked(request);
     // Exactly one credential (API.md): with two, which one would speak for the request?
-    const principal = credentials === 1 ? await this.authenticate(request, http.getResponse<FastifyReply>()) : undefined;
-    if (!principal) throw invalidCredentials(credentials > 0);
+    const principal = credentials === 1 ? await this.authenticate(request, reply) : undefined;
+    if (!principal) {
+      // A refused credential counts against the client IP, as a request without one would have.
+      if (credentials > 0) await this.refused.charge(request, reply);
+      throw invalidCredentials(credentials > 0);
+    }
     request.principal = principal;
     return true;
   }

@@ -132,8 +132,9 @@ describe('Access token attacks', () => {
 
     it('whatever the reason, the same headers', async () => {
       const comparable = (response: LightMyRequestResponse) => {
-        const { date: _date, 'x-request-id': _id, ...headers } = response.headers;
-        return headers;
+        // A refused credential spends the client IP's quota, so the count left goes down by one each time.
+        const { date: _date, 'x-request-id': _id, ratelimit, ...headers } = response.headers;
+        return { ...headers, ratelimit: String(ratelimit).replace(/;r=\d+;/, ';r=<n>;') };
       };
       const reference = comparable(await call(attacks[0][1]()));
       for (const [, token] of attacks) expect(comparable(await call(token()))).toEqual(reference);

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
+import { generateApiKey } from '../../src/api-keys/api-key-format';
+import { ApiKeyLookup } from '../../src/api-keys/api-key-lookup';
 import { bearer, login, manyLoginsEnv, registerAndLogin } from '../support/auth';
 import { startTestApp, TestApp } from '../support/test-app';
 import { ownRateLimitCounters } from './own-counters';
@@ -153,6 +155,47 @@ describe('General rate limits (API.md, Rate limits)', () => {
       expect((await me(first.tokens.accessToken, '192.0.2.99')).statusCode).toBe(429);
       const second = await registerAndLogin(authed.app);
       expect((await me(second.tokens.accessToken)).statusCode).toBe(200);
+    });
+  });
+
+  describe('refused credentials', () => {
+    const ME = '/api/v1/users/me';
+    const madeUpKey = () => ({ 'x-api-key': generateApiKey('user', 'test').key });
+    afterEach(() => jest.restoreAllMocks());
+
+    it('count against the client IP\'s anonymous quota; past it, no credential from there is even checked', async () => {
+      const { tokens } = await registerAndLogin(t.app);
+      const attacker = newClientIp();
+      const lookups = jest.spyOn(t.app.get(ApiKeyLookup), 'principalFor');
+      // Keys in the right format with a valid checksum: each one costs a database lookup.
+      for (let i = 1; i <= LIMIT; i++) {
+        const response = await get(attacker, { url: ME, headers: madeUpKey() });
+        expect(response.statusCode).toBe(401);
+        expect(response.headers['ratelimit']).toMatch(new RegExp(`^"anonymous";r=${LIMIT - i};t=\\d+$`));
+      }
+      expect(lookups).toHaveBeenCalledTimes(LIMIT);
+      const over = await get(attacker, { url: ME, headers: madeUpKey() });
+      expect(over.statusCode).toBe(429);
+      expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
+
+      // Blocked: refused before any check, whatever the credential, even a valid one.
+      expect((await get(attacker, { url: ME, headers: madeUpKey() })).statusCode).toBe(429);
+      expect((await get(attacker, { url: ME, headers: bearer('not-a-token') })).statusCode).toBe(429);
+      expect((await get(attacker, { url: ME, headers: bearer(tokens.accessToken) })).statusCode).toBe(429);
+      expect(lookups).toHaveBeenCalledTimes(LIMIT + 1);
+
+      // Another address is untouched: its valid token works, its bad credentials are 401s.
+      const neighbour = newClientIp();
+      expect((await get(neighbour, { url: ME, headers: bearer(tokens.accessToken) })).statusCode).toBe(200);
+      expect((await get(neighbour, { url: ME, headers: madeUpKey() })).statusCode).toBe(401);
+    });
+
+    it('leave an address\'s authenticated callers alone while they are accepted', async () => {
+      const { tokens } = await registerAndLogin(t.app);
+      const ip = newClientIp();
+      for (let i = 0; i < LIMIT * 2; i++) {
+        expect((await get(ip, { url: ME, headers: bearer(tokens.accessToken) })).statusCode).toBe(200);
+      }
     });
   });
 

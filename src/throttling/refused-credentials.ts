@@ -1,0 +1,80 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ProblemException } from '../common/http/problem.exception';
+import { AppConfig } from '../config/app-config';
+import { RateLimitSetting } from '../config/rate-limit-setting';
+import { HitCounter, HitCounterUnavailableError } from './hit-counter';
+import { HIT_COUNTER } from './hit-counter.module';
+import { appendRateLimitHeaders } from './rate-limit-fields';
+import { RATE_LIMIT_POLICIES } from './rate-limit.options';
+import { rateLimitTracker } from './rate-limit-tracker';
+import { policyKey } from './throttler.storage';
+
+const POLICY = 'anonymous' satisfies keyof typeof RATE_LIMIT_POLICIES;
+/** Bounds the memory of blocked addresses; past it, the oldest is forgotten (and counted afresh). */
+const MAX_BLOCKED_ADDRESSES = 10_000;
+
+/**
+ * A request whose credential is refused was anonymous after all, so it spends its client IP's
+ * `anonymous` quota (API.md, Rate limits: "else per client IP"), which AnonymousRateLimitGuard
+ * left alone because the request carried a credential. Without this, made-up tokens and keys would
+ * be the one kind of request no limit counts, and a made-up key that passes the (public) checksum
+ * costs a database lookup (OWASP API2 and API4).
+ *
+ * Once refused credentials have used up an address's quota, this instance refuses every credential
+ * from it before checking any, until the window ends: the checking is the work to stop. That also
+ * holds back valid credentials sent from the same address meanwhile, as the login limit per IP does.
+ * Another instance learns of it at the next refused credential it counts.
+ */
+@Injectable()
+export class RefusedCredentials {
+  private readonly quota: RateLimitSetting;
+  /** Address tracker → when its window ends (ms since the epoch); insertion order is age order. */
+  private readonly blockedUntil = new Map<string, number>();
+
+  constructor(
+    @Inject(HIT_COUNTER) private readonly counter: HitCounter,
+    config: AppConfig,
+  ) {
+    this.quota = config.rateLimit(RATE_LIMIT_POLICIES[POLICY]);
+  }
+
+  /** 429 when refused credentials from this address have used up its quota (as this instance knows). */
+  refuseIfBlocked(request: FastifyRequest): void {
+    const tracker = rateLimitTracker(request);
+    const until = this.blockedUntil.get(tracker);
+    if (until === undefined) return;
+    const waitMs = until - Date.now();
+    if (waitMs > 0) throw tooManyRefused(waitMs);
+    this.blockedUntil.delete(tracker);
+  }
+
+  /**
+   * Counts one refused credential against the address's quota and reports where it stands; `429`
+   * once over. If the store is down, nothing is counted: general limits fail open (SECURITY.md).
+   */
+  async charge(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const tracker = rateLimitTracker(request);
+    const { quota, windowSeconds } = this.quota;
+    let count;
+    try {
+      count = await this.counter.hit(policyKey(POLICY, tracker), { limit: quota, windowMs: windowSeconds * 1000 });
+    } catch (error) {
+      if (error instanceof HitCounterUnavailableError) return;
+      throw error;
+    }
+    const resetSeconds = Math.ceil(count.resetMs / 1000);
+    appendRateLimitHeaders(reply, [{ policy: POLICY, quota, windowSeconds, remaining: Math.max(0, quota - count.hits), resetSeconds }]);
+    if (!count.blocked) return;
+    this.blockedUntil.delete(tracker);
+    this.blockedUntil.set(tracker, Date.now() + count.resetMs);
+    if (this.blockedUntil.size > MAX_BLOCKED_ADDRESSES) this.blockedUntil.delete(this.blockedUntil.keys().next().value!);
+    throw tooManyRefused(count.resetMs);
+  }
+}
+
+function tooManyRefused(waitMs: number): ProblemException {
+  // Rounded up, at least 1: a client that waits this long is not refused again for this window.
+  const retryAfter = String(Math.max(1, Math.ceil(waitMs / 1000)));
+  return new ProblemException(429, `Too many refused credentials; retry after ${retryAfter} s`, { 'Retry-After': retryAfter });
+}

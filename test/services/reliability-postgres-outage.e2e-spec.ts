@@ -35,9 +35,9 @@ describe('Postgres goes away and comes back (cut at a TCP proxy the test control
     proxy = await TcpProxy.start({ host: direct.hostname, port: Number(direct.port || 5432) });
     const viaProxy = new URL(deployment.databaseUrl);
     viaProxy.host = `127.0.0.1:${proxy.port}`;
-    // Limits far above what this test sends: it is about Postgres, not about being limited. The
-    // per-request error log line is part of the outage, not of this test's output.
-    app = await deployment.start({ databaseUrl: viaProxy.toString(), env: { RATE_LIMIT_ANONYMOUS: '1000000/60s', RATE_LIMIT_AUTHENTICATED: '1000000/60s', LOG_LEVEL: 'fatal' } });
+    // Limits far above what this test sends: it is about Postgres, not about being limited. Errors
+    // only in the log (no access lines), to count what the outage writes there.
+    app = await deployment.start({ databaseUrl: viaProxy.toString(), env: { RATE_LIMIT_ANONYMOUS: '1000000/60s', RATE_LIMIT_AUTHENTICATED: '1000000/60s', LOG_LEVEL: 'error' } });
     opening = await insertProducts(deployment.db, [100_000, 100_000, 100_000]);
     const sessions = await Promise.all(Array.from({ length: USERS + 1 }, async () => (await sessionOverHttp(app.http)).tokens));
     mine = sessions.pop()!;
@@ -93,6 +93,16 @@ describe('Postgres goes away and comes back (cut at a TCP proxy the test control
     expect(unexpectedOutcomes(report, 'after', normal)).toEqual([]);
     expect(report.socketErrors).toBe(0);
     expect(report.maxLatencyMs).toBeLessThan(ANSWER_BOUND_MS);
+  });
+
+  it('logs the outage as a line per 10 s, not one per request answered 503', () => {
+    const answered503 = Object.entries(report.outcomes).filter(([outcome]) => outcome.endsWith(' 503')).reduce((sum, [, count]) => sum + count, 0);
+    const lines = app.server.output().split('\n').filter((line) => line.includes('Database unavailable: answering 503'));
+    expect(answered503).toBeGreaterThan(50);
+    // The cut lasts a few seconds: one line when it starts, at most one more per 10 s.
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    expect(lines.length).toBeLessThanOrEqual(2);
+    expect(app.server.output().split('\n').filter((line) => line.includes('"msg":"request failed"'))).toEqual([]);
   });
 
   it('no half-placed order: every order has all its lines, and its stock was taken exactly once', async () => {

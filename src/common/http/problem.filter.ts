@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../../database/postgres-errors';
+import { OutageLog } from '../logging/outage-log';
 import { oauthErrorBody, oauthErrorHeaders } from '../../oauth/oauth-error';
 import { serviceUnavailable } from '../../security/security-problems';
 import { PROBLEM_CONTENT_TYPE, ProblemBody, problemTitle } from './problem';
@@ -22,6 +23,7 @@ interface FastifyError extends Error {
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
+  private readonly databaseOutage = new OutageLog(this.logger, 'Database unavailable');
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -29,10 +31,16 @@ export class ProblemFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     // A database that cannot be reached is an outage the client can wait out (503, Retry-After),
     // not a bug (500). The original error is still what gets logged below.
-    const problem = isDatabaseUnavailable(error) ? serviceUnavailable() : error;
+    const databaseUnavailable = isDatabaseUnavailable(error);
+    const problem = databaseUnavailable ? serviceUnavailable() : error;
     const status = statusOf(problem);
     const detail = status < 500 ? detailOf(problem, status) : undefined;
-    if (status >= 500) this.logger.error({ err: error, requestId: request.id }, 'request failed');
+    if (databaseUnavailable) this.databaseOutage.record(error, String(request.id));
+    // A 503 thrown on purpose (a store down, not ready) is an answer whose reason is known and logged
+    // where it arises; every other 5xx is a failure to look into.
+    else if (status >= 500 && !(status === 503 && problem instanceof HttpException)) {
+      this.logger.error({ err: error, requestId: request.id }, 'request failed');
+    }
     if (problem instanceof ProblemException) void reply.headers(problem.headers);
     void reply.status(status);
     // routeOptions.config is the matched route's; a request that matched no route has none of its marks.

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { LocalSecretsProvider } from '../../src/secrets/local-secrets.provider';
+import { login, me, refreshRequest, register } from '../support/auth';
 import { insertProduct } from '../support/fixtures';
 import { startTestApp } from '../support/test-app';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** `npm start` without services: embedded Postgres and local secrets under DATA_DIR survive a restart. */
 describe('embedded mode keeps its data', () => {
@@ -22,6 +24,28 @@ describe('embedded mode keeps its data', () => {
       const response = await second.app.inject({ method: 'GET', url: `/api/v1/products/${product.id}` });
       expect(response.statusCode).toBe(200);
       expect(response.json().sku).toBe('KEPT-1');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('refuses access tokens from before a restart (revocations were in memory); the refresh token still works', async () => {
+    const database = { target: { pgliteDir: join(dataDir, 'sessions') }, redisKeyPrefix: 'restart:', drop: async () => undefined };
+    const first = await startTestApp({ database });
+    const account = await register(first.app);
+    const tokens = await login(first.app, account);
+    expect((await me(first.app, tokens.accessToken)).statusCode).toBe(200);
+    await first.close();
+    // Tokens carry whole seconds (iat): the restart must fall in a later second to be told apart.
+    await sleep(1_000 - (Date.now() % 1_000) + 10);
+
+    const second = await startTestApp({ database });
+    try {
+      // Had the token been revoked just before the restart, nothing here would remember it.
+      expect((await me(second.app, tokens.accessToken)).statusCode).toBe(401);
+      const refreshed = await refreshRequest(second.app, tokens.refreshToken);
+      expect(refreshed.statusCode).toBe(200);
+      expect((await me(second.app, refreshed.json().accessToken)).statusCode).toBe(200);
     } finally {
       await second.close();
     }

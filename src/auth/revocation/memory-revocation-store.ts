@@ -9,13 +9,20 @@ interface Entry {
 /**
  * RevocationStore for the embedded single-instance mode. Every entry expires with the last token it
  * can void, so memory is bounded by the tokens revoked in the last 15 minutes.
+ *
+ * The entries live only as long as the process. After a restart, whether a token issued before it
+ * was revoked is unknown, so such a token is refused, as the Redis store refuses tokens older than
+ * its dataset: clients get new ones with their refresh tokens, which are kept in the database.
  */
 export class MemoryRevocationStore implements RevocationStore, OnModuleDestroy {
   private readonly entries = new Map<string, Entry>();
   private readonly sweepTimer: NodeJS.Timeout;
+  /** When this store began (epoch seconds, as a token's `iat`). */
+  private readonly since: number;
 
   /** `now` is injectable so tests control time. */
   constructor(private readonly now: () => number = Date.now) {
+    this.since = Math.floor(now() / 1000);
     // One unref'ed timer for the whole store, so it never keeps the process alive.
     this.sweepTimer = setInterval(() => this.sweep(), 60_000).unref();
   }
@@ -34,6 +41,7 @@ export class MemoryRevocationStore implements RevocationStore, OnModuleDestroy {
   }
 
   async isRevoked(token: AccessTokenRef & { issuedAt: number }): Promise<boolean> {
+    if (token.issuedAt < this.since) return true;
     const cutoff = this.live(cutoffKey(token.userId));
     return this.live(tokenKey(token)) !== undefined || (cutoff !== undefined && token.issuedAt < cutoff);
   }

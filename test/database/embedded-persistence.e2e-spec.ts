@@ -31,7 +31,9 @@ describe('embedded mode keeps its data', () => {
 
   it('refuses access tokens from before a restart (revocations were in memory); the refresh token still works', async () => {
     const database = { target: { pgliteDir: join(dataDir, 'sessions') }, redisKeyPrefix: 'restart:', drop: async () => undefined };
-    const first = await startTestApp({ database });
+    // No Redis even in the service suite: this is about the in-memory store of `npm start`.
+    const embedded = { database, secrets: { redisUrl: undefined } };
+    const first = await startTestApp(embedded);
     const account = await register(first.app);
     const tokens = await login(first.app, account);
     expect((await me(first.app, tokens.accessToken)).statusCode).toBe(200);
@@ -39,7 +41,7 @@ describe('embedded mode keeps its data', () => {
     // Tokens carry whole seconds (iat): the restart must fall in a later second to be told apart.
     await sleep(1_000 - (Date.now() % 1_000) + 10);
 
-    const second = await startTestApp({ database });
+    const second = await startTestApp(embedded);
     try {
       // Had the token been revoked just before the restart, nothing here would remember it.
       expect((await me(second.app, tokens.accessToken)).statusCode).toBe(401);

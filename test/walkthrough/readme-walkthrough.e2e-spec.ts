@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,9 @@ describe('README: walkthrough with curl', () => {
   let server: ServerProcess | undefined;
 
   beforeAll(async () => {
+    // What a reader needs besides Node.js (README, "Two commands"): say so rather than fail obscurely.
+    const missing = ['bash', 'curl', 'jq'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
+    if (missing.length > 0) throw new Error(`the walkthrough needs ${missing.join(', ')} on the PATH (Debian: apt-get install ${missing.join(' ')})`);
     server = await startServerProcess({ DATA_DIR: join(projectDir, '.data') });
   });
 

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, Max, Min } from 'class-validator';
+import { Optional } from '../../common/validation/optional.decorator';
 import { Scope, SCOPES } from '../../security/principal';
 import { NameField } from '../../users/dto/user-fields';
-import { Optional } from '../../common/validation/optional.decorator';
 
 /** POST /api-keys (API.md, API keys). Scopes beyond the owner's are refused by the service (400). */
 export class CreateApiKeyDto {

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsBoolean } from 'class-validator';
-import { CreateProductDto } from './create-product.dto';
 import { Optional } from '../../common/validation/optional.decorator';
+import { CreateProductDto } from './create-product.dto';
 
 /**
  * Every field of a product, all optional, plus `active` (API.md, Products). `skipNullProperties:

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { NameField } from './user-fields';
 import { Optional } from '../../common/validation/optional.decorator';
+import { NameField } from './user-fields';
 
 /** PATCH /users/me: only the name. Email, role and status are not the user's to set (OWASP API3). */
 export class UpdateMeDto {

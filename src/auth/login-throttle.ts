@@ -1,14 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { normalizeIp } from '@nestjs/throttler';
 import { createHash } from 'node:crypto';
-import { ProblemException } from '../common/http/problem.exception';
 import { AppConfig } from '../config/app-config';
 import { RateLimitSetting } from '../config/rate-limit-setting';
 import { failClosed } from '../security/security-problems';
 import { HitCount, HitCounter } from '../throttling/hit-counter';
 import { HIT_COUNTER } from '../throttling/hit-counter.module';
-import { RateLimitReport } from '../throttling/rate-limit-fields';
-import { RateLimitState } from '../throttling/rate-limit-fields';
+import { hitPolicy, RateLimitReport, rateLimitState, tooManyRequests } from '../throttling/rate-limit-fields';
 
 /**
  * The login limits of API.md: attempts per client IP, and failed password checks per email. The
@@ -38,7 +36,7 @@ export class LoginThrottle {
     const emailKey = `login-email:${sha256(email.toLowerCase())}`;
     const [ipCount, emailCount] = await failClosed(() =>
       // Per IPv6 /64, as for the general limits: a client usually holds a whole /64 and could rotate through it.
-      Promise.all([this.counter.hit(`login-ip:${normalizeIp(ip)}`, policy(this.perIp)), this.counter.peek(emailKey)]),
+      Promise.all([this.counter.hit(`login-ip:${normalizeIp(ip)}`, hitPolicy(this.perIp)), this.counter.peek(emailKey)]),
     );
     const attempt = new LoginAttempt(this.counter, emailKey, this.perEmail, emailCount);
     try {
@@ -47,11 +45,11 @@ export class LoginThrottle {
       const emailBlocked = emailCount.hits >= this.perEmail.quota;
       if (ipBlocked || emailBlocked) {
         const waitMs = Math.max(ipBlocked ? ipCount.resetMs : 0, emailBlocked ? emailCount.resetMs : 0);
-        throw new ProblemException(429, 'Too many login attempts, try again later', { 'Retry-After': String(Math.max(1, seconds(waitMs))) });
+        throw tooManyRequests('Too many login attempts, try again later', waitMs);
       }
       return await check(attempt);
     } finally {
-      report([state('login-ip', this.perIp, ipCount), state('login-email', this.perEmail, attempt.emailCount)]);
+      report([rateLimitState('login-ip', this.perIp, ipCount), rateLimitState('login-email', this.perEmail, attempt.emailCount)]);
     }
   }
 }
@@ -71,7 +69,7 @@ export class LoginAttempt {
   }
 
   async failed(): Promise<void> {
-    this.count = await failClosed(() => this.counter.hit(this.emailKey, policy(this.perEmail)));
+    this.count = await failClosed(() => this.counter.hit(this.emailKey, hitPolicy(this.perEmail)));
   }
 
   async succeeded(): Promise<void> {
@@ -83,17 +81,4 @@ export class LoginAttempt {
 /** The email is hashed into the key, so Redis never holds the address itself. */
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-function policy({ quota, windowSeconds }: RateLimitSetting): { limit: number; windowMs: number } {
-  return { limit: quota, windowMs: windowSeconds * 1000 };
-}
-
-function state(name: string, { quota, windowSeconds }: RateLimitSetting, count: HitCount): RateLimitState {
-  return { policy: name, quota, windowSeconds, remaining: Math.max(0, quota - count.hits), resetSeconds: seconds(count.resetMs) };
-}
-
-/** Rounded up: a client that waits this long is never refused again for the same window. */
-function seconds(ms: number): number {
-  return Math.ceil(ms / 1000);
 }

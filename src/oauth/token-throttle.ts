@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ProblemException } from '../common/http/problem.exception';
 import { AppConfig } from '../config/app-config';
 import { RateLimitSetting } from '../config/rate-limit-setting';
 import { failClosed } from '../security/security-problems';
 import { HitCounter } from '../throttling/hit-counter';
 import { HIT_COUNTER } from '../throttling/hit-counter.module';
-import { RateLimitReport } from '../throttling/rate-limit-fields';
+import { hitPolicy, RateLimitReport, rateLimitState, tooManyRequests } from '../throttling/rate-limit-fields';
 
 /**
  * RATE_LIMIT_TOKEN: token requests per submitted `client_id`, whether or not that client exists,
@@ -25,12 +24,9 @@ export class TokenThrottle {
   }
 
   async limit(clientId: string, report: RateLimitReport): Promise<void> {
-    const { quota, windowSeconds } = this.setting;
-    const count = await failClosed(() => this.counter.hit(`oauth-token:${clientId}`, { limit: quota, windowMs: windowSeconds * 1000 }));
-    const resetSeconds = Math.ceil(count.resetMs / 1000);
-    report([{ policy: 'token', quota, windowSeconds, remaining: Math.max(0, quota - count.hits), resetSeconds }]);
-    if (count.blocked) {
-      throw new ProblemException(429, `Too many token requests; retry after ${resetSeconds} s`, { 'Retry-After': String(Math.max(1, resetSeconds)) });
-    }
+    const count = await failClosed(() => this.counter.hit(`oauth-token:${clientId}`, hitPolicy(this.setting)));
+    const state = rateLimitState('token', this.setting, count);
+    report([state]);
+    if (count.blocked) throw tooManyRequests(`Too many token requests; retry after ${state.resetSeconds} s`, count.resetMs);
   }
 }

@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { RateLimitSetting } from '../config/rate-limit-setting';
 import { HitCounter, HitCounterUnavailableError } from './hit-counter';
 import { HIT_COUNTER } from './hit-counter.module';
-import { appendRateLimitHeaders } from './rate-limit-fields';
+import { appendRateLimitHeaders, hitPolicy, rateLimitState, retryAfterSeconds, tooManyRequests } from './rate-limit-fields';
 import { RATE_LIMIT_POLICIES } from './rate-limit.options';
 import { rateLimitTracker } from './rate-limit-tracker';
 import { policyKey } from './throttler.storage';
@@ -55,16 +55,14 @@ export class RefusedCredentials {
    */
   async charge(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const tracker = rateLimitTracker(request);
-    const { quota, windowSeconds } = this.quota;
     let count;
     try {
-      count = await this.counter.hit(policyKey(POLICY, tracker), { limit: quota, windowMs: windowSeconds * 1000 });
+      count = await this.counter.hit(policyKey(POLICY, tracker), hitPolicy(this.quota));
     } catch (error) {
       if (error instanceof HitCounterUnavailableError) return;
       throw error;
     }
-    const resetSeconds = Math.ceil(count.resetMs / 1000);
-    appendRateLimitHeaders(reply, [{ policy: POLICY, quota, windowSeconds, remaining: Math.max(0, quota - count.hits), resetSeconds }]);
+    appendRateLimitHeaders(reply, [rateLimitState(POLICY, this.quota, count)]);
     if (!count.blocked) return;
     this.blockedUntil.delete(tracker);
     this.blockedUntil.set(tracker, Date.now() + count.resetMs);
@@ -74,7 +72,5 @@ export class RefusedCredentials {
 }
 
 function tooManyRefused(waitMs: number): ProblemException {
-  // Rounded up, at least 1: a client that waits this long is not refused again for this window.
-  const retryAfter = String(Math.max(1, Math.ceil(waitMs / 1000)));
-  return new ProblemException(429, `Too many refused credentials; retry after ${retryAfter} s`, { 'Retry-After': retryAfter });
+  return tooManyRequests(`Too many refused credentials; retry after ${retryAfterSeconds(waitMs)} s`, waitMs);
 }

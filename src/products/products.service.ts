@@ -46,20 +46,28 @@ export class ProductsService {
   }
 
   async create(input: CreateProductDto, actor: AuditActor): Promise<Product> {
-    return this.saveAudited(this.products.create({ ...input, description: input.description ?? '' }), 'product.create', actor);
+    return this.audited('product.create', actor, (manager) => manager.save(manager.create(Product, { ...input, description: input.description ?? '' })));
   }
 
+  /**
+   * Writes only the columns the request names, in one UPDATE: saving the whole entity the policy
+   * guard loaded earlier would write back a `stock` read before concurrent sales, and oversell.
+   */
   async update(product: Product, changes: UpdateProductDto, actor: AuditActor): Promise<Product> {
-    return this.saveAudited(this.products.merge(product, changes), 'product.update', actor);
+    const named = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+    return this.audited('product.update', actor, async (manager) => {
+      if (Object.keys(named).length > 0) await manager.update(Product, { id: product.id }, named);
+      return manager.findOneByOrFail(Product, { id: product.id });
+    });
   }
 
-  /** Saves and audits in one transaction; a taken sku is 409 (unique index, not a racy pre-check). */
-  private async saveAudited(product: Product, action: string, actor: AuditActor): Promise<Product> {
+  /** Writes and audits in one transaction; a taken sku is 409 (unique index, not a racy pre-check). */
+  private async audited(action: string, actor: AuditActor, write: (manager: EntityManager) => Promise<Product>): Promise<Product> {
     try {
       return await this.products.manager.transaction(async (manager: EntityManager) => {
-        const saved = await manager.save(product);
-        await this.audit.record({ ...actor, action, targetType: 'product', targetId: saved.id, outcome: 'success' }, manager);
-        return saved;
+        const product = await write(manager);
+        await this.audit.record({ ...actor, action, targetType: 'product', targetId: product.id, outcome: 'success' }, manager);
+        return product;
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new ProblemException(409, 'A product with this sku already exists');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Account, TokenPair, uniqueEmail } from './auth';
+import { Sql } from './books';
 import { HttpClient, HttpReply } from './http-client';
 
 /** The auth helpers of auth.ts, over real HTTP to a service in another process. */
@@ -27,4 +28,11 @@ export function refreshOverHttp(http: HttpClient, refreshToken: string): Promise
 
 export function meOverHttp(http: HttpClient, accessToken: string): Promise<HttpReply> {
   return http.send({ path: '/api/v1/users/me', token: accessToken });
+}
+
+/** An admin of a deployment: registered over HTTP, promoted in its database (as `npm run create-admin` does), logged in. */
+export async function adminOverHttp(http: HttpClient, db: Sql): Promise<Account & { tokens: TokenPair }> {
+  const account = await registerOverHttp(http);
+  await db.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [account.id]);
+  return { ...account, tokens: await loginOverHttp(http, account) };
 }

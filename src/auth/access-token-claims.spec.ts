@@ -1,4 +1,4 @@
-import { buildAccessTokenClaims, buildClientTokenClaims, clientRevocationSubject, issuedAt, readAccessToken, revocationCutoff, SCOPES_BY_ROLE } from './access-token-claims';
+import { buildAccessTokenClaims, buildClientTokenClaims, clientRevocationSubject, readAccessToken, SCOPES_BY_ROLE } from './access-token-claims';
 import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_TOLERANCE_SECONDS, TOKEN_AUDIENCE, TOKEN_ISSUER } from './token.constants';
 
 const USER_ID = '0b9a4c0e-8f4a-4d2e-9c1a-2f6f1d2b3c4d';
@@ -15,7 +15,7 @@ describe('SCOPES_BY_ROLE (API.md, Roles and scopes)', () => {
 
 describe('buildAccessTokenClaims', () => {
   it('builds exactly the claims of API.md, expiring 15 minutes after issue', () => {
-    expect(buildAccessTokenClaims({ id: USER_ID, role: 'customer', tokensValidAfter: null }, JTI, NOW_MS)).toEqual({
+    expect(buildAccessTokenClaims({ id: USER_ID, role: 'customer', tokenGeneration: 3 }, JTI, NOW_MS)).toEqual({
       iss: TOKEN_ISSUER,
       aud: TOKEN_AUDIENCE,
       sub: `user:${USER_ID}`,
@@ -24,38 +24,24 @@ describe('buildAccessTokenClaims', () => {
       exp: NOW + ACCESS_TOKEN_TTL_SECONDS,
       role: 'customer',
       scope: 'orders:read orders:write',
+      gen: 3,
     });
   });
 
   it('carries every scope and the admin role for an admin', () => {
-    const claims = buildAccessTokenClaims({ id: USER_ID, role: 'admin', tokensValidAfter: null }, JTI, NOW_MS);
+    const claims = buildAccessTokenClaims({ id: USER_ID, role: 'admin', tokenGeneration: 3 }, JTI, NOW_MS);
     expect(claims.role).toBe('admin');
     expect(claims.scope.split(' ').sort()).toEqual(['orders:fulfil', 'orders:read', 'orders:write', 'products:write']);
   });
 });
 
-describe('revocation cutoff and issuedAt', () => {
-  it('voids every token issued up to the revocation, including earlier in the same second', () => {
-    const cutoff = revocationCutoff(NOW_MS);
-    expect(issuedAt(NOW_MS - 400, null)).toBeLessThan(cutoff);
-    expect(issuedAt(NOW_MS, null)).toBeLessThan(cutoff);
-  });
-
-  it('keeps a token issued after the revocation, even in the same second, valid', () => {
-    const cutoff = revocationCutoff(NOW_MS);
-    const validAfter = new Date(cutoff * 1000);
-    expect(issuedAt(NOW_MS + 100, validAfter)).toBe(cutoff);
-    expect(issuedAt(NOW_MS + 5_000, validAfter)).toBe(NOW + 5);
-  });
-});
-
 describe('readAccessToken', () => {
-  const claims = buildAccessTokenClaims({ id: USER_ID, role: 'customer', tokensValidAfter: null }, JTI, NOW_MS);
+  const claims = buildAccessTokenClaims({ id: USER_ID, role: 'customer', tokenGeneration: 3 }, JTI, NOW_MS);
 
   it('turns verified claims into a user principal and what revocation checks', () => {
     expect(readAccessToken(claims, NOW)).toEqual({
       principal: { kind: 'user', id: USER_ID, role: 'customer', scopes: new Set(['orders:read', 'orders:write']), tokenId: JTI, tokenExpiresAt: NOW + ACCESS_TOKEN_TTL_SECONDS },
-      revocationRef: { userId: USER_ID, tokenId: JTI, issuedAt: NOW },
+      revocationRef: { subject: USER_ID, tokenId: JTI, generation: 3 },
     });
   });
 
@@ -76,6 +62,11 @@ describe('readAccessToken', () => {
     ['a scope the role does not carry', { scope: 'orders:read products:write' }],
     ['an unknown scope', { scope: 'orders:read admin' }],
     ['a scope that is not a string', { scope: ['orders:read'] }],
+    ['a lifetime longer than we issue (a token minted with a leaked key)', { exp: NOW + ACCESS_TOKEN_TTL_SECONDS + 1 }],
+    ['an exp ten years out', { exp: NOW + 10 * 365 * 24 * 3600 }],
+    ['no generation', { gen: undefined }],
+    ['a generation that is not a whole number', { gen: 1.5 }],
+    ['a negative generation', { gen: -1 }],
   ])('refuses %s', (_name, change) => {
     expect(readAccessToken({ ...claims, ...change }, NOW)).toBeUndefined();
   });
@@ -88,7 +79,7 @@ describe('readAccessToken', () => {
 
 describe('service client tokens', () => {
   const CLIENT_ID = 'e7b1c2d3-4f5a-4b6c-8d7e-9f0a1b2c3d4e';
-  const client = { id: CLIENT_ID, clientId: 'public-client-id', scopes: ['orders:read', 'orders:fulfil'] } as const;
+  const client = { id: CLIENT_ID, clientId: 'public-client-id', scopes: ['orders:read', 'orders:fulfil'], tokenGeneration: 0 } as const;
   const claims = buildClientTokenClaims(client, JTI, NOW_MS);
 
   it('carry client_id and the granted scopes, and no role (API.md, Authentication)', () => {
@@ -101,13 +92,14 @@ describe('service client tokens', () => {
       exp: NOW + ACCESS_TOKEN_TTL_SECONDS,
       client_id: 'public-client-id',
       scope: 'orders:read orders:fulfil',
+      gen: 0,
     });
   });
 
-  it('read back as a client principal, revoked by the client’s own (namespaced) cutoff', () => {
+  it('read back as a client principal, revoked by the client’s own (namespaced) generation', () => {
     expect(readAccessToken(claims, NOW)).toEqual({
       principal: { kind: 'client', id: CLIENT_ID, scopes: new Set(['orders:read', 'orders:fulfil']), tokenId: JTI, tokenExpiresAt: NOW + ACCESS_TOKEN_TTL_SECONDS },
-      revocationRef: { userId: clientRevocationSubject(CLIENT_ID), tokenId: JTI, issuedAt: NOW },
+      revocationRef: { subject: clientRevocationSubject(CLIENT_ID), tokenId: JTI, generation: 0 },
     });
     expect(clientRevocationSubject(CLIENT_ID)).not.toBe(CLIENT_ID);
   });

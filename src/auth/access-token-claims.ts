@@ -1,6 +1,6 @@
 import { Principal, Scope, SCOPES } from '../security/principal';
 import type { UserRole } from '../users/user.entity';
-import type { AccessTokenRef } from './revocation/revocation-store';
+import type { CheckedToken } from './revocation/revocation-store';
 import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_TOLERANCE_SECONDS, TOKEN_AUDIENCE, TOKEN_ISSUER } from './token.constants';
 
 /** API.md, Roles and scopes: what each role's access token carries. */
@@ -24,6 +24,12 @@ interface CommonClaims {
   iat: number;
   exp: number;
   scope: string;
+  /**
+   * The subject's token generation when the token was issued (a private claim, RFC 7519 §4.3): a
+   * password change, suspension or deletion moves the generation on and voids every earlier token,
+   * exactly, whatever the second (docs/decisions/0009).
+   */
+  gen: number;
 }
 
 /** A user's token names the role; a service client's names the client (`client_id`) and has no role. */
@@ -38,8 +44,8 @@ export interface ClientTokenClaims extends CommonClaims {
 export interface TokenSubject {
   id: string;
   role: UserRole;
-  /** The user's revocation cutoff (password change, suspension), if any. */
-  tokensValidAfter: Date | null;
+  /** The generation of the session the token is issued for. */
+  tokenGeneration: number;
 }
 
 /** A service client being issued a token, with the scopes granted this time. */
@@ -47,12 +53,13 @@ export interface TokenClient {
   id: string;
   clientId: string;
   scopes: readonly Scope[];
+  tokenGeneration: number;
 }
 
 /** A verified access token: who it speaks for, and what the revocation check looks up. */
 export interface VerifiedAccessToken {
   principal: Principal;
-  revocationRef: AccessTokenRef & { issuedAt: number };
+  revocationRef: CheckedToken;
 }
 
 // Lower case only: we issue ids as Postgres prints them, so anything else did not come from us.
@@ -60,16 +67,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SUBJECT = /^(user|client):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 export function buildAccessTokenClaims(user: TokenSubject, jti: string, nowMs: number): UserTokenClaims {
-  const iat = issuedAt(nowMs, user.tokensValidAfter);
-  return { ...commonClaims(`user:${user.id}`, jti, iat, SCOPES_BY_ROLE[user.role]), role: user.role };
+  return { ...commonClaims(`user:${user.id}`, jti, nowMs, user.tokenGeneration, SCOPES_BY_ROLE[user.role]), role: user.role };
 }
 
 export function buildClientTokenClaims(client: TokenClient, jti: string, nowMs: number): ClientTokenClaims {
-  return { ...commonClaims(`client:${client.id}`, jti, issuedAt(nowMs, null), client.scopes), client_id: client.clientId };
+  return { ...commonClaims(`client:${client.id}`, jti, nowMs, client.tokenGeneration, client.scopes), client_id: client.clientId };
 }
 
-function commonClaims(sub: string, jti: string, iat: number, scopes: readonly Scope[]): CommonClaims {
-  return { iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, sub, jti, iat, exp: iat + ACCESS_TOKEN_TTL_SECONDS, scope: scopes.join(' ') };
+function commonClaims(sub: string, jti: string, nowMs: number, gen: number, scopes: readonly Scope[]): CommonClaims {
+  const iat = Math.floor(nowMs / 1000);
+  return { iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, sub, jti, iat, exp: iat + ACCESS_TOKEN_TTL_SECONDS, scope: scopes.join(' '), gen };
 }
 
 /**
@@ -81,34 +88,19 @@ export function clientRevocationSubject(clientId: string): string {
 }
 
 /**
- * The cutoff that voids every token issued up to now: `iat` has whole seconds, so it is the next
- * second, and a token is void when its `iat` is earlier than the cutoff.
- */
-export function revocationCutoff(nowMs: number): number {
-  return Math.floor(nowMs / 1000) + 1;
-}
-
-/**
- * A token issued in the same second as a revocation, but after it, would fall before the cutoff:
- * its `iat` is moved up to the cutoff (at most one second ahead), so logging in again right after a
- * password change works.
- */
-export function issuedAt(nowMs: number, tokensValidAfter: Date | null): number {
-  const now = Math.floor(nowMs / 1000);
-  return tokensValidAfter ? Math.max(now, Math.ceil(tokensValidAfter.getTime() / 1000)) : now;
-}
-
-/**
  * Turns the payload of a token whose signature, `iss`, `aud`, `exp` and `nbf` were already verified
  * into the principal it speaks for, or refuses it. jsonwebtoken accepts a token without `exp` and
  * never checks that `iat` is in the past: both are checked here, as is every claim the principal is
- * built from.
+ * built from, and a lifetime no longer than the one we issue.
  */
 export function readAccessToken(payload: unknown, nowSeconds: number): VerifiedAccessToken | undefined {
   if (typeof payload !== 'object' || payload === null) return undefined;
   const claims = payload as Partial<Record<keyof UserTokenClaims | keyof ClientTokenClaims, unknown>>;
   if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') return undefined;
   if (claims.iat > nowSeconds + CLOCK_TOLERANCE_SECONDS) return undefined;
+  // Defence in depth if a signing key leaks: a token minted to live longer than we ever issue is refused.
+  if (claims.exp - claims.iat > ACCESS_TOKEN_TTL_SECONDS) return undefined;
+  if (typeof claims.gen !== 'number' || !Number.isSafeInteger(claims.gen) || claims.gen < 0) return undefined;
   const subject = typeof claims.sub === 'string' ? SUBJECT.exec(claims.sub) : null;
   if (!subject || typeof claims.jti !== 'string' || !UUID.test(claims.jti)) return undefined;
   const kind = subject[1] as Principal['kind'];
@@ -118,7 +110,7 @@ export function readAccessToken(payload: unknown, nowSeconds: number): VerifiedA
   if (!scopes) return undefined;
   return {
     principal: { kind, id, ...(grant.role && { role: grant.role }), scopes, tokenId: claims.jti, tokenExpiresAt: claims.exp },
-    revocationRef: { userId: kind === 'user' ? id : clientRevocationSubject(id), tokenId: claims.jti, issuedAt: claims.iat },
+    revocationRef: { subject: kind === 'user' ? id : clientRevocationSubject(id), tokenId: claims.jti, generation: claims.gen },
   };
 }
 

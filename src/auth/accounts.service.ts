@@ -45,7 +45,6 @@ export class AccountsService {
     const event = { ...origin, actorType: 'user', actorId: user.id, action: 'auth.password_change', targetType: 'user', targetId: user.id } as const;
     await this.throttle.limit(origin.ip, user.email, report, async (attempt) => {
       if (!(await this.hasher.verify(user.passwordHash, input.currentPassword))) {
-        await attempt.failed();
         await this.audit.record({ ...event, outcome: 'failure' });
         throw new ProblemException(403, 'The current password is not correct');
       }

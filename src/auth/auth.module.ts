@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { AuditModule } from '../audit/audit.module';
@@ -16,9 +16,13 @@ import { KeyRing } from './key-ring';
 import { LoginThrottle } from './login-throttle';
 import { LoginService } from './login.service';
 import { MemoryRevocationStore } from './revocation/memory-revocation-store';
-import { RedisRevocationStore } from './revocation/redis-revocation-store';
+import { assertNoEviction, RedisRevocationStore } from './revocation/redis-revocation-store';
+import { RevocationLedger } from './revocation/revocation-ledger';
+import { Revocations } from './revocation/revocations';
 import { REVOCATION_STORE, RevocationStore } from './revocation/revocation-store';
 import { SessionsService } from './sessions.service';
+
+const logger = new Logger('Revocations');
 
 @Module({
   // ApiKeysModule: revoking all of a user's sessions revokes their API keys too.
@@ -29,9 +33,16 @@ import { SessionsService } from './sessions.service';
     {
       provide: REVOCATION_STORE,
       inject: [REDIS_CLIENT, AppConfig],
-      useFactory: (redis: Redis | null, config: AppConfig): RevocationStore =>
-        redis ? new RedisRevocationStore(redis, `${config.REDIS_KEY_PREFIX}revoked:`) : new MemoryRevocationStore(),
+      useFactory: async (redis: Redis | null, config: AppConfig): Promise<RevocationStore> => {
+        if (!redis) return new MemoryRevocationStore();
+        if ((await assertNoEviction(redis)) === 'unchecked') {
+          logger.warn('Could not read the maxmemory-policy of Redis (CONFIG refused): it must be noeviction, or revoked tokens could come back');
+        }
+        return new RedisRevocationStore(redis, `${config.REDIS_KEY_PREFIX}revoked:`);
+      },
     },
+    RevocationLedger,
+    Revocations,
     AccessTokenIssuer,
     JwtStrategy,
     LoginThrottle,
@@ -41,7 +52,7 @@ import { SessionsService } from './sessions.service';
   ],
   // JwtStrategy for the global AuthenticationGuard; SessionsService.revokeAllForUser for suspension;
   // KeyRing for SecretsRefreshModule, which swaps in rotated signing keys.
-  // AccessTokenIssuer and REVOCATION_STORE for service clients (their tokens, and their deletion).
-  exports: [JwtStrategy, SessionsService, AccountsService, KeyRing, AccessTokenIssuer, REVOCATION_STORE],
+  // AccessTokenIssuer and Revocations for service clients (their tokens, and their deletion).
+  exports: [JwtStrategy, SessionsService, AccountsService, KeyRing, AccessTokenIssuer, Revocations],
 })
 export class AuthModule {}

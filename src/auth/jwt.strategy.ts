@@ -1,11 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-jwt';
 import { Principal } from '../security/principal';
 import { bearerToken } from '../security/credentials';
 import { readAccessToken } from './access-token-claims';
 import { KeyRing } from './key-ring';
-import { REVOCATION_STORE, RevocationStore } from './revocation/revocation-store';
+import { Revocations } from './revocation/revocations';
 import { ACCESS_TOKEN_ALGORITHM, CLOCK_TOLERANCE_SECONDS, TOKEN_AUDIENCE, TOKEN_ISSUER } from './token.constants';
 
 type KeyCallback = (error: Error | null, key?: string | Buffer) => void;
@@ -19,7 +19,7 @@ type KeyCallback = (error: Error | null, key?: string | Buffer) => void;
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     keys: KeyRing,
-    @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
+    private readonly revocations: Revocations,
   ) {
     super({
       jwtFromRequest: bearerToken,

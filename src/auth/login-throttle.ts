@@ -9,10 +9,13 @@ import { HIT_COUNTER } from '../throttling/hit-counter.module';
 import { hitPolicy, RateLimitReport, rateLimitState, tooManyRequests } from '../throttling/rate-limit-fields';
 
 /**
- * The login limits of API.md: attempts per client IP, and failed password checks per email. The
- * email count is kept whether or not the account exists, so the limit reveals nothing about which
- * emails have one (OWASP ASVS V2.2.1). If the counters cannot be reached, password checks fail
- * closed (503): an outage must not switch off brute-force protection.
+ * The login limits: attempts per client IP, and attempts per email. Each attempt is counted before
+ * its password is verified (reserved), in one atomic increment shared by every instance, so of any
+ * number of attempts racing, at most the quota ever get a password verdict and the rest get 429; a
+ * successful login gives the email its quota back. The email count is kept whether or not the
+ * account exists, so the limit reveals nothing about which emails have one (OWASP ASVS V2.2.1). If
+ * the counters cannot be reached, password checks fail closed (503): an outage must not switch off
+ * brute-force protection.
  */
 @Injectable()
 export class LoginThrottle {
@@ -29,24 +32,23 @@ export class LoginThrottle {
 
   /**
    * Runs one password check of `email` from `ip` under both limits: `429` with Retry-After once
-   * either is reached, else `check`, which reports its outcome on the attempt. The limits' state
-   * goes to `report` whatever happens, for the response's RateLimit fields.
+   * either is spent, else `check`, which says on the attempt when the password was right. The
+   * limits' state goes to `report` whatever happens, for the response's RateLimit fields.
    */
   async limit<T>(ip: string, email: string, report: RateLimitReport, check: (attempt: LoginAttempt) => Promise<T>): Promise<T> {
     const emailKey = `login-email:${sha256(email.toLowerCase())}`;
-    const [ipCount, emailCount] = await failClosed(() =>
-      // Per IPv6 /64, as for the general limits: a client usually holds a whole /64 and could rotate through it.
-      Promise.all([this.counter.hit(`login-ip:${normalizeIp(ip)}`, hitPolicy(this.perIp)), this.counter.peek(emailKey)]),
-    );
-    const attempt = new LoginAttempt(this.counter, emailKey, this.perEmail, emailCount);
+    // Per IPv6 /64, as for the general limits: a client usually holds a whole /64 and could rotate through it.
+    const ipCount = await failClosed(() => this.counter.hit(`login-ip:${normalizeIp(ip)}`, hitPolicy(this.perIp)));
+    const attempt = new LoginAttempt(this.counter, emailKey);
     try {
-      // The IP count includes this attempt; the email count, only earlier failures.
-      const ipBlocked = ipCount.hits > this.perIp.quota;
-      const emailBlocked = emailCount.hits >= this.perEmail.quota;
-      if (ipBlocked || emailBlocked) {
-        const waitMs = Math.max(ipBlocked ? ipCount.resetMs : 0, emailBlocked ? emailCount.resetMs : 0);
-        throw tooManyRequests('Too many login attempts, try again later', waitMs);
+      // A refused address spends nothing of the email's quota (it only reads where it stands).
+      if (ipCount.blocked) {
+        attempt.emailCount = await failClosed(() => this.counter.peek(emailKey));
+        throw tooManyRequests('Too many login attempts, try again later', ipCount.resetMs);
       }
+      const emailCount = await failClosed(() => this.counter.hit(emailKey, hitPolicy(this.perEmail)));
+      attempt.emailCount = emailCount;
+      if (emailCount.blocked) throw tooManyRequests('Too many login attempts, try again later', emailCount.resetMs);
       return await check(attempt);
     } finally {
       report([rateLimitState('login-ip', this.perIp, ipCount), rateLimitState('login-email', this.perEmail, attempt.emailCount)]);
@@ -54,27 +56,19 @@ export class LoginThrottle {
   }
 }
 
-/** One password check: it reports whether the password was right. */
+/** One password check, already counted: a right password gives the email its quota back. */
 export class LoginAttempt {
+  /** The email's attempts in the current window, this one included. */
+  emailCount: HitCount = { hits: 0, resetMs: 0 };
+
   constructor(
     private readonly counter: HitCounter,
     private readonly emailKey: string,
-    private readonly perEmail: RateLimitSetting,
-    private count: HitCount,
   ) {}
-
-  /** The email's failures so far. */
-  get emailCount(): HitCount {
-    return this.count;
-  }
-
-  async failed(): Promise<void> {
-    this.count = await failClosed(() => this.counter.hit(this.emailKey, hitPolicy(this.perEmail)));
-  }
 
   async succeeded(): Promise<void> {
     await failClosed(() => this.counter.reset(this.emailKey));
-    this.count = { hits: 0, resetMs: 0 };
+    this.emailCount = { hits: 0, resetMs: 0 };
   }
 }
 

@@ -25,24 +25,30 @@ export class LoginService {
 
   /**
    * Unknown email, wrong password and suspended account fail alike: the same work (one argon2
-   * verification, one counted failure, one audit row) and the same 401, so neither the answer nor
+   * verification, one counted attempt, one audit row) and the same 401, so neither the answer nor
    * its timing tells an attacker which emails have an account (OWASP Authentication Cheat Sheet).
+   * A password changed or an account suspended while this one was being verified fails the same way
+   * (SessionsService.open).
    */
   async login(input: LoginDto, origin: HttpOrigin, report: RateLimitReport): Promise<Tokens> {
     return this.throttle.limit(origin.ip, input.email, report, async (attempt) => {
       const user = await this.users.findByEmail(input.email);
       const passwordMatches = await this.hasher.verify(user?.passwordHash, input.password);
-      if (!user || !passwordMatches || user.status !== 'active') {
-        await attempt.failed();
+      const tokens = user && passwordMatches && user.status === 'active' ? await this.openSession(user, origin) : undefined;
+      if (!tokens) {
         await this.audit.record({ ...origin, actorType: 'anonymous', actorId: null, action: 'auth.login', targetType: 'user', targetId: user?.id ?? null, outcome: 'failure' });
         throw unauthorized('Invalid email or password', false);
       }
       await attempt.succeeded();
-      return this.dataSource.transaction(async (manager) => {
-        await manager.update(User, { id: user.id }, { lastLoginAt: new Date() });
-        await this.audit.record({ ...origin, actorType: 'user', actorId: user.id, action: 'auth.login', targetType: 'user', targetId: user.id, outcome: 'success' }, manager);
-        return this.sessions.open(user, manager);
-      });
+      return tokens;
+    });
+  }
+
+  private openSession(user: User, origin: HttpOrigin): Promise<Tokens | undefined> {
+    return this.dataSource.transaction(async (manager) => {
+      const tokens = await this.sessions.open(user, manager);
+      if (tokens) await this.audit.record({ ...origin, actorType: 'user', actorId: user.id, action: 'auth.login', targetType: 'user', targetId: user.id, outcome: 'success' }, manager);
+      return tokens;
     });
   }
 }

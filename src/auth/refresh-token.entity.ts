@@ -40,6 +40,10 @@ export class RefreshToken {
   @Column({ name: 'access_token_expires_at', type: 'timestamptz' })
   accessTokenExpiresAt: Date;
 
+  /** The user's token generation when the session was opened: a later one voids the whole family. */
+  @Column({ name: 'token_generation', type: 'integer' })
+  tokenGeneration: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -40,7 +40,7 @@ export class TokenService {
       await this.record(origin, 'failure', client.id, client.id);
       throw new OAuthError('invalid_scope', 'scope must be a space-separated subset of the scopes of the client');
     }
-    const token = this.issuer.issueForClient({ id: client.id, clientId: client.clientId, scopes });
+    const token = this.issuer.issueForClient({ id: client.id, clientId: client.clientId, scopes, tokenGeneration: client.tokenGeneration });
     await this.record(origin, 'success', client.id, client.id);
     return { access_token: token.token, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_SECONDS, scope: scopes.join(' ') };
   }

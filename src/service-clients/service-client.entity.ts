@@ -36,4 +36,8 @@ export class ServiceClient {
   /** Set by DELETE: the row stays for the audit trail, but nothing of the client works any more. */
   @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
   deletedAt: Date | null;
+
+  /** Moves on when the client is deleted: its tokens of an earlier generation are void (docs/decisions/0009). */
+  @Column({ name: 'token_generation', type: 'integer', default: 0 })
+  tokenGeneration: number;
 }

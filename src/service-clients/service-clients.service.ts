@@ -1,11 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import type { AuditActor } from '../audit/audit-actor.decorator';
 import { AuditService } from '../audit/audit.service';
-import { clientRevocationSubject, revocationCutoff } from '../auth/access-token-claims';
-import { REVOCATION_STORE, RevocationStore } from '../auth/revocation/revocation-store';
+import { clientRevocationSubject } from '../auth/access-token-claims';
+import { Revocations } from '../auth/revocation/revocations';
 import { Clock } from '../common/clock';
 import { ProblemException } from '../common/http/problem.exception';
 import type { Scope } from '../security/principal';
@@ -27,7 +27,7 @@ export class ServiceClientsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly apiKeys: ApiKeysService,
-    @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
+    private readonly revocations: Revocations,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -78,14 +78,23 @@ export class ServiceClientsService {
 
   /**
    * Deletes the client: its access tokens, API keys and secrets stop working at once, on every
-   * instance. Its tokens are voided by a cutoff in the shared revocation store, written first (as
-   * SessionsService.revokeAllForUser does): if the store cannot be written, nothing changes and the
-   * admin gets a 503, rather than a deleted client whose tokens still work.
+   * instance. Its token generation moves on in Postgres and then in the shared revocation store, in
+   * one transaction (as SessionsService.revokeAllForUser does): if the store cannot be written,
+   * nothing changes and the admin gets a 503, rather than a deleted client whose tokens still work.
+   * A token request that authenticated the client just before signs with the old generation, and
+   * is refused as well.
    */
   async delete(client: ServiceClient, actor: AuditActor): Promise<void> {
-    await failClosed(() => this.revocations.revokeIssuedBefore(clientRevocationSubject(client.id), revocationCutoff(Date.now())));
     await this.dataSource.transaction(async (manager) => {
-      await manager.update(ServiceClient, { id: client.id }, { deletedAt: this.clock.now() });
+      const { raw } = await manager
+        .createQueryBuilder()
+        .update(ServiceClient)
+        .set({ deletedAt: this.clock.now(), tokenGeneration: () => 'token_generation + 1' })
+        .where('id = :id', { id: client.id })
+        .returning('token_generation AS generation, extract(epoch FROM deleted_at)::int AS revoked_at')
+        .execute();
+      const [moved] = raw as Array<{ generation: number; revoked_at: number }>;
+      await failClosed(() => this.revocations.revokeGenerations({ subject: clientRevocationSubject(client.id), generation: moved.generation, revokedAt: moved.revoked_at }));
       await this.apiKeys.revokeAllOf({ kind: 'client', id: client.id }, manager);
       await this.record(manager, 'service_client.delete', client.id, actor);
     });

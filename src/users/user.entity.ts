@@ -32,9 +32,16 @@ export class User {
   @Column({ name: 'failed_login_count', type: 'integer', default: 0 })
   failedLoginCount: number;
 
-  /** Access tokens issued before this instant are void (password change, suspension). */
-  @Column({ name: 'tokens_valid_after', type: 'timestamptz', nullable: true })
-  tokensValidAfter: Date | null;
+  /**
+   * Moves on at every password change and suspension: a token or session of an earlier generation
+   * is void (docs/decisions/0009). A counter, so revocation is exact, not rounded to a second.
+   */
+  @Column({ name: 'token_generation', type: 'integer', default: 0 })
+  tokenGeneration: number;
+
+  /** When the generation last moved: how far back a rebuild of the revocation store looks. */
+  @Column({ name: 'tokens_revoked_at', type: 'timestamptz', nullable: true })
+  tokensRevokedAt: Date | null;
 
   @Column({ name: 'internal_notes', type: 'text', nullable: true })
   internalNotes: string | null;

@@ -17,6 +17,7 @@ import {
   signRs256,
 } from '../support/forge-token';
 import { startTestApp, TestApp } from '../support/test-app';
+import { ACCESS_TOKEN_TTL_SECONDS } from '../../src/auth/token.constants';
 import { newSigningKey, testSecrets } from '../support/test-secrets';
 
 /**
@@ -107,6 +108,10 @@ describe('Access token attacks', () => {
     ['iat in the future', () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { iat: now() + 3600, exp: now() + 4500 }))],
     ['no exp', () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { exp: undefined }))],
     ['no iat', () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { iat: undefined }))],
+    // Defence in depth if the key leaks: no lifetime longer than the 15 minutes we issue.
+    ['an exp ten years out', () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { exp: now() + 10 * 365 * 24 * 3600 }))],
+    ['a lifetime one second longer than we issue', () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { exp: now() + ACCESS_TOKEN_TTL_SECONDS + 1 }))],
+    ['no token generation', () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { gen: undefined }))],
     ['a wrong iss', () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { iss: 'urn:someone-else' }))],
     ['a wrong aud', () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { aud: 'urn:another-api' }))],
     ['typ JWT', () => signedByUs({ ...genuineHeader(ours.kid), typ: 'JWT' })],

@@ -87,7 +87,7 @@ describe('Auth flows (API.md, Auth)', () => {
       const header = decodeSegment(account.tokens.accessToken, 0);
       const claims = decodeSegment(account.tokens.accessToken, 1);
       expect(header).toEqual({ alg: 'RS256', typ: 'at+jwt', kid });
-      expect(Object.keys(claims).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'role', 'scope', 'sub']);
+      expect(Object.keys(claims).sort()).toEqual(['aud', 'exp', 'gen', 'iat', 'iss', 'jti', 'role', 'scope', 'sub']);
       expect(claims).toMatchObject({ sub: `user:${account.id}`, role: 'customer', scope: 'orders:read orders:write' });
       expect((claims.exp as number) - (claims.iat as number)).toBe(900);
       expect(account.tokens.accessToken).not.toContain(Buffer.from(account.email).toString('base64url').slice(0, 12));

@@ -19,22 +19,23 @@ describe('MemoryRevocationStore', () => {
     let nowMs = START * 1000;
     const store = new MemoryRevocationStore(() => nowMs);
     stores.push(store);
-    const token = { userId: 'u1', tokenId: 't1', issuedAt: START, expiresAt: START + ACCESS_TOKEN_TTL_SECONDS };
+    const token = { subject: 'u1', tokenId: 't1', generation: 0, expiresAt: START + ACCESS_TOKEN_TTL_SECONDS };
+    beforeAll(() => store.load({ tokens: [], generations: [] }));
 
     it('keeps a revoked token until it would expire (plus the clock tolerance), then forgets it', async () => {
       await store.revokeTokens([token]);
       nowMs = (token.expiresAt + CLOCK_TOLERANCE_SECONDS) * 1000 - 1;
-      expect(await store.isRevoked(token)).toBe(true);
+      expect(await store.check(token)).toBe('revoked');
       nowMs += 1;
-      expect(await store.isRevoked(token)).toBe(false);
+      expect(await store.check(token)).toBe('valid');
     });
 
-    it('keeps a cutoff as long as a token issued before it can live', async () => {
+    it('keeps a generation as long as a token of an earlier one can live', async () => {
       nowMs = START * 1000;
-      await store.revokeIssuedBefore('u2', START);
-      const last = { userId: 'u2', tokenId: 't2', issuedAt: START - 1 };
+      await store.revokeGenerations({ subject: 'u2', generation: 1, revokedAt: START });
+      const last = { subject: 'u2', tokenId: 't2', generation: 0 };
       nowMs = (START + ACCESS_TOKEN_TTL_SECONDS + CLOCK_TOLERANCE_SECONDS) * 1000 - 1;
-      expect(await store.isRevoked(last)).toBe(true);
+      expect(await store.check(last)).toBe('revoked');
     });
 
     it('sweeps expired entries out', async () => {

@@ -26,24 +26,27 @@ describe('RedisRevocationStore', () => {
   });
 
   describe('RevocationStore contract', () => {
-    describeRevocationStoreContract(() => store);
+    // A prefix of its own per store: each starts with no data, as after a loss.
+    describeRevocationStoreContract(() => new RedisRevocationStore(redis, `${keyPrefix}${randomUUID()}:`));
   });
 
   it('keeps a revoked token exactly until it would expire, plus the clock tolerance', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const token = { userId: randomUUID(), tokenId: randomUUID(), expiresAt: now + 600 };
+    const token = { subject: randomUUID(), tokenId: randomUUID(), expiresAt: now + 600 };
     await store.revokeTokens([token]);
-    const ttl = await redis.pttl(`${keyPrefix}{${token.userId}}:token:${token.tokenId}`);
+    const ttl = await redis.pttl(`${keyPrefix}${token.subject}:token:${token.tokenId}`);
     expect(ttl).toBeGreaterThan((600 + CLOCK_TOLERANCE_SECONDS - 2) * 1000);
     expect(ttl).toBeLessThanOrEqual((600 + CLOCK_TOLERANCE_SECONDS) * 1000);
   });
 
-  it('keeps both keys of a user in one Cluster hash slot, so one MGET reads them', async () => {
-    const userId = randomUUID();
-    await store.revokeTokens([{ userId, tokenId: randomUUID(), expiresAt: Math.floor(Date.now() / 1000) + 60 }]);
-    await store.revokeIssuedBefore(userId, Math.floor(Date.now() / 1000));
-    const keys = await redis.keys(`${keyPrefix}{${userId}}:*`);
-    expect(keys).toHaveLength(2);
+  it('answers unknown once its data is gone (FLUSHDB, an empty replica), in the same round trip as the check', async () => {
+    const own = new RedisRevocationStore(redis, `${keyPrefix}${randomUUID()}:`);
+    const token = { subject: randomUUID(), tokenId: randomUUID(), generation: 0, expiresAt: Math.floor(Date.now() / 1000) + 60 };
+    await own.load({ tokens: [token], generations: [] });
+    expect(await own.check(token)).toBe('revoked');
+    const keys = await redis.keys(`${keyPrefix}*`);
+    await redis.del(...keys.filter((key) => key.endsWith('loaded-from-postgres')));
+    expect(await own.check(token)).toBe('unknown');
   });
 
   it('fails fast with RevocationStoreUnavailableError when Redis cannot be reached', async () => {
@@ -52,10 +55,11 @@ describe('RedisRevocationStore', () => {
     try {
       const down = new RedisRevocationStore(unreachable, keyPrefix);
       const started = Date.now();
-      const token = { userId: randomUUID(), tokenId: randomUUID(), issuedAt: 0, expiresAt: Math.floor(Date.now() / 1000) + 60 };
-      await expect(down.isRevoked(token)).rejects.toBeInstanceOf(RevocationStoreUnavailableError);
+      const token = { subject: randomUUID(), tokenId: randomUUID(), generation: 0, expiresAt: Math.floor(Date.now() / 1000) + 60 };
+      await expect(down.check(token)).rejects.toBeInstanceOf(RevocationStoreUnavailableError);
       await expect(down.revokeTokens([token])).rejects.toBeInstanceOf(RevocationStoreUnavailableError);
-      await expect(down.revokeIssuedBefore(token.userId, 1)).rejects.toBeInstanceOf(RevocationStoreUnavailableError);
+      await expect(down.revokeGenerations({ subject: token.subject, generation: 1, revokedAt: Math.floor(Date.now() / 1000) })).rejects.toBeInstanceOf(RevocationStoreUnavailableError);
+      await expect(down.load({ tokens: [], generations: [] })).rejects.toBeInstanceOf(RevocationStoreUnavailableError);
       expect(Date.now() - started).toBeLessThan(500);
     } finally {
       await closeRedisClient(unreachable);

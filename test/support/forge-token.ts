@@ -50,6 +50,7 @@ export function genuineClaims(userId: string, overrides: JsonObject = {}): JsonO
     exp: now + ACCESS_TOKEN_TTL_SECONDS,
     role: 'customer',
     scope: 'orders:read orders:write',
+    gen: 0,
     ...overrides,
   };
 }

@@ -1,56 +1,74 @@
 import { randomUUID } from 'node:crypto';
-import { RevocationStore } from '../../src/auth/revocation/revocation-store';
+import { CheckedToken, RevocationStore, RevokedToken } from '../../src/auth/revocation/revocation-store';
 import { CLOCK_TOLERANCE_SECONDS } from '../../src/auth/token.constants';
 
 /**
- * The behaviour every RevocationStore must have, run against each implementation. Every token here
- * is issued now or later, as real ones are: a store may refuse tokens issued before its data began
- * (the Redis store does, since it cannot know whether they were revoked).
+ * The behaviour every RevocationStore must have, run against each implementation. `makeStore` gives
+ * a store with no data at all, as after a start or a loss; most tests load an empty record first.
  */
 export function describeRevocationStoreContract(makeStore: () => RevocationStore): void {
   let store: RevocationStore;
   const now = () => Math.floor(Date.now() / 1000);
-  const token = (userId = randomUUID()) => ({ userId, tokenId: randomUUID(), issuedAt: now(), expiresAt: now() + 900 });
+  const token = (subject: string = randomUUID(), generation = 0): CheckedToken & RevokedToken => ({ subject, tokenId: randomUUID(), generation, expiresAt: now() + 900 });
 
-  beforeEach(() => (store = makeStore()));
+  beforeEach(async () => {
+    store = makeStore();
+    await store.load({ tokens: [], generations: [] });
+  });
+
+  it('answers unknown until a record is loaded, then from the record', async () => {
+    const empty = makeStore();
+    const [revoked, kept] = [token(), token()];
+    expect(await empty.check(revoked)).toBe('unknown');
+    await empty.load({ tokens: [revoked], generations: [] });
+    expect(await empty.check(revoked)).toBe('revoked');
+    expect(await empty.check(kept)).toBe('valid');
+  });
 
   it('revokes exactly the tokens named', async () => {
     const revoked = token();
-    const sameUser = token(revoked.userId);
-    const sameIdOtherUser = { ...token(), tokenId: revoked.tokenId };
-    expect(await store.isRevoked(revoked)).toBe(false);
+    const sameSubject = token(revoked.subject);
+    const sameIdOtherSubject = { ...token(), tokenId: revoked.tokenId };
+    expect(await store.check(revoked)).toBe('valid');
     await store.revokeTokens([revoked]);
-    expect(await store.isRevoked(revoked)).toBe(true);
-    expect(await store.isRevoked(sameUser)).toBe(false);
-    expect(await store.isRevoked(sameIdOtherUser)).toBe(false);
+    expect(await store.check(revoked)).toBe('revoked');
+    expect(await store.check(sameSubject)).toBe('valid');
+    expect(await store.check(sameIdOtherSubject)).toBe('valid');
   });
 
   it('revokes several tokens in one call, and accepts none', async () => {
     const tokens = [token(), token(), token()];
     await store.revokeTokens(tokens);
     await store.revokeTokens([]);
-    for (const revoked of tokens) expect(await store.isRevoked(revoked)).toBe(true);
+    for (const revoked of tokens) expect(await store.check(revoked)).toBe('revoked');
   });
 
   it('does not keep a token that has already expired', async () => {
     const expired = { ...token(), expiresAt: now() - CLOCK_TOLERANCE_SECONDS - 1 };
     await store.revokeTokens([expired]);
-    expect(await store.isRevoked(expired)).toBe(false);
+    expect(await store.check(expired)).toBe('valid');
   });
 
-  it('voids a user’s tokens issued before the cutoff, and only those', async () => {
-    const userId = randomUUID();
-    const cutoff = now() + 1;
-    await store.revokeIssuedBefore(userId, cutoff);
-    expect(await store.isRevoked({ ...token(userId), issuedAt: cutoff - 1 })).toBe(true);
-    expect(await store.isRevoked({ ...token(userId), issuedAt: cutoff })).toBe(false);
-    expect(await store.isRevoked({ ...token(), issuedAt: cutoff - 1 })).toBe(false);
+  it('voids a subject’s tokens of earlier generations, exactly, and only that subject’s', async () => {
+    const subject = randomUUID();
+    await store.revokeGenerations({ subject, generation: 2, revokedAt: now() });
+    expect(await store.check(token(subject, 1))).toBe('revoked');
+    expect(await store.check(token(subject, 2))).toBe('valid');
+    expect(await store.check(token(randomUUID(), 1))).toBe('valid');
   });
 
-  it('moves the cutoff with each revocation', async () => {
-    const userId = randomUUID();
-    await store.revokeIssuedBefore(userId, now());
-    await store.revokeIssuedBefore(userId, now() + 100);
-    expect(await store.isRevoked({ ...token(userId), issuedAt: now() + 50 })).toBe(true);
+  it('never lowers a generation: of two revocations racing, the later one stands', async () => {
+    const subject = randomUUID();
+    await store.revokeGenerations({ subject, generation: 3, revokedAt: now() });
+    await store.revokeGenerations({ subject, generation: 2, revokedAt: now() });
+    expect(await store.check(token(subject, 2))).toBe('revoked');
+  });
+
+  it('loads generations with the tokens', async () => {
+    const fresh = makeStore();
+    const subject = randomUUID();
+    await fresh.load({ tokens: [], generations: [{ subject, generation: 1, revokedAt: now() }] });
+    expect(await fresh.check(token(subject, 0))).toBe('revoked');
+    expect(await fresh.check(token(subject, 1))).toBe('valid');
   });
 }

@@ -34,7 +34,8 @@ export class ServiceDeployment {
   private constructor(
     private readonly database: TestDatabase,
     readonly databaseUrl: string,
-    private readonly dataDir: string,
+    /** The instances' DATA_DIR: where the local signing key lives, shared by all of them. */
+    readonly dataDir: string,
     readonly db: Pool,
   ) {}
 

@@ -11,10 +11,14 @@ import { Redis } from 'ioredis';
 export class OwnRedisServer {
   private server?: ChildProcess;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    /** More redis-server options, e.g. a maxmemory policy. */
+    private readonly extraArgs: string[],
+  ) {}
 
-  static async start(): Promise<OwnRedisServer> {
-    const redis = new OwnRedisServer(await freeLoopbackPort());
+  static async start(extraArgs: string[] = []): Promise<OwnRedisServer> {
+    const redis = new OwnRedisServer(await freeLoopbackPort(), extraArgs);
     await redis.start();
     return redis;
   }
@@ -25,7 +29,7 @@ export class OwnRedisServer {
 
   /** Starts (or restarts) it on the same port, empty (no persistence), and waits until it answers. */
   async start(): Promise<void> {
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.extraArgs];
     this.server = spawn('redis-server', args, { stdio: 'ignore' });
     await this.waitUntilAnswering();
   }

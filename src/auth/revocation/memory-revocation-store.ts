@@ -1,5 +1,5 @@
 import { OnModuleDestroy } from '@nestjs/common';
-import { AccessTokenRef, cutoffExpiry, retentionMs, RevocationStore } from './revocation-store';
+import { CheckedToken, generationExpiry, generationKey, retentionMs, RevocationRecord, RevocationStore, RevocationVerdict, RevokedGenerations, RevokedToken, tokenKey, verdictOn } from './revocation-store';
 
 interface Entry {
   value: number;
@@ -10,19 +10,17 @@ interface Entry {
  * RevocationStore for the embedded single-instance mode. Every entry expires with the last token it
  * can void, so memory is bounded by the tokens revoked in the last 15 minutes.
  *
- * The entries live only as long as the process. After a restart, whether a token issued before it
- * was revoked is unknown, so such a token is refused, as the Redis store refuses tokens older than
- * its dataset: clients get new ones with their refresh tokens, which are kept in the database.
+ * The entries live only as long as the process: the store starts not whole, and the first check
+ * has it loaded from the database (Revocations), so a revocation made before a restart still holds
+ * after it, and nobody is logged out by the restart.
  */
 export class MemoryRevocationStore implements RevocationStore, OnModuleDestroy {
   private readonly entries = new Map<string, Entry>();
   private readonly sweepTimer: NodeJS.Timeout;
-  /** When this store began (epoch seconds, as a token's `iat`). */
-  private readonly since: number;
+  private whole = false;
 
   /** `now` is injectable so tests control time. */
   constructor(private readonly now: () => number = Date.now) {
-    this.since = Math.floor(now() / 1000);
     // One unref'ed timer for the whole store, so it never keeps the process alive.
     this.sweepTimer = setInterval(() => this.sweep(), 60_000).unref();
   }
@@ -32,18 +30,23 @@ export class MemoryRevocationStore implements RevocationStore, OnModuleDestroy {
     return this.entries.size;
   }
 
-  async revokeTokens(tokens: Array<AccessTokenRef & { expiresAt: number }>): Promise<void> {
+  async revokeTokens(tokens: RevokedToken[]): Promise<void> {
     for (const token of tokens) this.remember(tokenKey(token), 1, token.expiresAt);
   }
 
-  async revokeIssuedBefore(userId: string, cutoff: number): Promise<void> {
-    this.remember(cutoffKey(userId), cutoff, cutoffExpiry(cutoff));
+  async revokeGenerations({ subject, generation, revokedAt }: RevokedGenerations): Promise<void> {
+    const current = this.live(generationKey(subject));
+    if (current === undefined || generation > current) this.remember(generationKey(subject), generation, generationExpiry(revokedAt));
   }
 
-  async isRevoked(token: AccessTokenRef & { issuedAt: number }): Promise<boolean> {
-    if (token.issuedAt < this.since) return true;
-    const cutoff = this.live(cutoffKey(token.userId));
-    return this.live(tokenKey(token)) !== undefined || (cutoff !== undefined && token.issuedAt < cutoff);
+  async check(token: CheckedToken): Promise<RevocationVerdict> {
+    return verdictOn(token, { whole: this.whole, tokenRevoked: this.live(tokenKey(token)) !== undefined, generation: this.live(generationKey(token.subject)) });
+  }
+
+  async load({ tokens, generations }: RevocationRecord): Promise<void> {
+    await this.revokeTokens(tokens);
+    for (const entry of generations) await this.revokeGenerations(entry);
+    this.whole = true;
   }
 
   sweep(): void {
@@ -65,12 +68,4 @@ export class MemoryRevocationStore implements RevocationStore, OnModuleDestroy {
     const entry = this.entries.get(key);
     return entry && entry.forgetAt > this.now() ? entry.value : undefined;
   }
-}
-
-function tokenKey({ userId, tokenId }: AccessTokenRef): string {
-  return `${userId}:token:${tokenId}`;
-}
-
-function cutoffKey(userId: string): string {
-  return `${userId}:cutoff`;
 }

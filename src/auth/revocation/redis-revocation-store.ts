@@ -1,86 +1,110 @@
 import type { Redis } from 'ioredis';
-import { AccessTokenRef, cutoffExpiry, retentionMs, RevocationStore, RevocationStoreUnavailableError } from './revocation-store';
+import {
+  CheckedToken,
+  generationExpiry,
+  generationKey,
+  retentionMs,
+  RevocationRecord,
+  RevocationStore,
+  RevocationStoreUnavailableError,
+  RevocationVerdict,
+  RevokedGenerations,
+  RevokedToken,
+  tokenKey,
+  verdictOn,
+} from './revocation-store';
+
+// Raises a subject's generation, never lowers it: of two revocations racing, the later one stands.
+const RAISE_GENERATION = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '-1')
+if tonumber(ARGV[1]) > current then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+end
+return 1
+`;
+
+interface RevocationScripts {
+  raiseGeneration(key: string, generation: number, ttlMs: number): Promise<number>;
+}
 
 /**
  * RevocationStore on Redis, shared by every instance: a revocation made on one instance holds on all
  * of them from the next request. Keys expire with the last token they can void (PX), so nothing
- * needs cleaning up. Both keys of a user carry the user id as a Cluster hash tag, so one MGET reads
- * them together.
+ * needs cleaning up.
  *
- * A Redis that comes back empty (restarted without persistence, failed over to an empty replica)
- * has forgotten every revocation. So the dataset carries the second it began (`since`, written once
- * with NX), read again after every reconnection: a token issued before it is refused, since whether
- * it was revoked is no longer known. Its holder refreshes (refresh tokens live in Postgres).
+ * A Redis can lose its data while the connection stays up (FLUSHDB, a failover to an empty replica)
+ * or come back empty after a restart. So the dataset carries a marker, written after Postgres's
+ * record was loaded into it, and read in the same MGET as the token's entries: a dataset without it
+ * answers `unknown`, and Revocations reloads it from Postgres before answering. Keys must never be
+ * evicted (a missing entry would read as "not revoked"): the app refuses to boot on a Redis whose
+ * maxmemory-policy is not `noeviction` (see assertNoEviction).
  */
 export class RedisRevocationStore implements RevocationStore {
-  /** The dataset's `since` (epoch seconds), read once per connection; undefined while unknown. */
-  private since?: Promise<number>;
+  private readonly redis: Redis & RevocationScripts;
 
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     /** Namespaces the keys (REDIS_KEY_PREFIX), e.g. per deployment or per test run. */
     private readonly keyPrefix: string,
   ) {
-    // Read at once, so every token issued from now on is after it; and again after each
-    // reconnection, which may have landed on another (empty) dataset. A failed read fails the
-    // next checks closed, and is tried again by them.
-    redis.on('close', () => (this.since = undefined));
-    redis.on('ready', () => void this.datasetSince().catch(() => undefined));
-    if (redis.status === 'ready') void this.datasetSince().catch(() => undefined);
+    // defineCommand sends EVALSHA and loads the script only when Redis lacks it.
+    redis.defineCommand('raiseGeneration', { numberOfKeys: 1, lua: RAISE_GENERATION });
+    this.redis = redis as Redis & RevocationScripts;
   }
 
-  async revokeTokens(tokens: Array<AccessTokenRef & { expiresAt: number }>): Promise<void> {
-    const now = Date.now();
+  async revokeTokens(tokens: RevokedToken[]): Promise<void> {
     const pipeline = this.redis.pipeline();
+    this.queueTokens(pipeline, tokens);
+    if (pipeline.length > 0) await this.exec(pipeline);
+  }
+
+  async revokeGenerations(entry: RevokedGenerations): Promise<void> {
+    const ttl = retentionMs(generationExpiry(entry.revokedAt), Date.now());
+    if (ttl > 0) await this.call(() => this.redis.raiseGeneration(this.key(generationKey(entry.subject)), entry.generation, ttl));
+  }
+
+  async check(token: CheckedToken): Promise<RevocationVerdict> {
+    // One round trip on every authenticated request: the marker and both entries of the token.
+    const [whole, revoked, generation] = await this.call(() =>
+      this.redis.mget(this.wholeKey, this.key(tokenKey(token)), this.key(generationKey(token.subject))),
+    );
+    return verdictOn(token, { whole: whole !== null, tokenRevoked: revoked !== null, generation: generation === null ? undefined : Number(generation) });
+  }
+
+  async load({ tokens, generations }: RevocationRecord): Promise<void> {
+    // MULTI: the marker is set only together with the whole record.
+    const transaction = this.redis.multi() as ReturnType<Redis['multi']> & RevocationScripts;
+    this.queueTokens(transaction, tokens);
+    const now = Date.now();
+    for (const { subject, generation, revokedAt } of generations) {
+      const ttl = retentionMs(generationExpiry(revokedAt), now);
+      if (ttl > 0) transaction.raiseGeneration(this.key(generationKey(subject)), generation, ttl);
+    }
+    transaction.set(this.wholeKey, '1');
+    await this.exec(transaction);
+  }
+
+  private queueTokens(batch: ReturnType<Redis['pipeline']>, tokens: RevokedToken[]): void {
+    const now = Date.now();
     for (const token of tokens) {
       const ttl = retentionMs(token.expiresAt, now);
-      if (ttl > 0) pipeline.set(this.tokenKey(token), '1', 'PX', ttl);
+      if (ttl > 0) batch.set(this.key(tokenKey(token)), '1', 'PX', ttl);
     }
-    if (pipeline.length === 0) return;
-    await this.call(async () => {
-      const failure = (await pipeline.exec())?.find(([error]) => error);
+  }
+
+  private get wholeKey(): string {
+    return `${this.keyPrefix}loaded-from-postgres`;
+  }
+
+  private key(name: string): string {
+    return `${this.keyPrefix}${name}`;
+  }
+
+  private exec(batch: ReturnType<Redis['pipeline']>): Promise<void> {
+    return this.call(async () => {
+      const failure = (await batch.exec())?.find(([error]) => error);
       if (failure) throw failure[0];
     });
-  }
-
-  async revokeIssuedBefore(userId: string, cutoff: number): Promise<void> {
-    const ttl = retentionMs(cutoffExpiry(cutoff), Date.now());
-    await this.call(() => this.redis.set(this.cutoffKey(userId), String(cutoff), 'PX', ttl));
-  }
-
-  async isRevoked(token: AccessTokenRef & { issuedAt: number }): Promise<boolean> {
-    if (token.issuedAt < (await this.datasetSince())) return true;
-    // One round trip for both checks, on every authenticated request.
-    const [revoked, cutoff] = await this.call(() => this.redis.mget(this.tokenKey(token), this.cutoffKey(token.userId)));
-    return revoked !== null || (cutoff !== null && token.issuedAt < Number(cutoff));
-  }
-
-  /**
-   * The second this Redis dataset began: set by the first instance to ask (NX), so every instance
-   * reads the same value. Rounded down, so tokens issued in the very second it was written still
-   * pass: at first boot, every token is issued after it.
-   */
-  private datasetSince(): Promise<number> {
-    this.since ??= this.call(async () => {
-      const key = `${this.keyPrefix}since`;
-      // One atomic round trip: write ours unless a value is there, then read whichever is.
-      const replies = await this.redis.multi().set(key, String(Math.floor(Date.now() / 1000)), 'NX').get(key).exec();
-      const since = Number(replies?.[1]?.[1]);
-      if (!Number.isInteger(since)) throw new Error('The revocation dataset has no start time');
-      return since;
-    }).catch((error: unknown) => {
-      this.since = undefined;
-      throw error;
-    });
-    return this.since;
-  }
-
-  private tokenKey({ userId, tokenId }: AccessTokenRef): string {
-    return `${this.keyPrefix}{${userId}}:token:${tokenId}`;
-  }
-
-  private cutoffKey(userId: string): string {
-    return `${this.keyPrefix}{${userId}}:cutoff`;
   }
 
   private async call<T>(command: () => Promise<T>): Promise<T> {
@@ -90,4 +114,24 @@ export class RedisRevocationStore implements RevocationStore {
       throw new RevocationStoreUnavailableError(error);
     }
   }
+}
+
+/**
+ * Revocation entries must never be evicted: under a maxmemory policy that evicts, a full Redis would
+ * quietly drop revocations and bring revoked tokens back. `noeviction` makes a full Redis refuse
+ * writes instead, which the app answers with 503 (fail closed). A Redis that does not allow CONFIG
+ * (some managed services) cannot be checked: the caller logs that the policy is the operator's to set.
+ */
+export async function assertNoEviction(redis: Redis): Promise<'checked' | 'unchecked'> {
+  let policy: string | undefined;
+  try {
+    const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    policy = reply[1];
+  } catch {
+    return 'unchecked';
+  }
+  if (policy !== undefined && policy !== 'noeviction') {
+    throw new Error(`Redis maxmemory-policy is ${policy}: it must be noeviction, or revocations could be evicted and revoked tokens accepted again`);
+  }
+  return 'checked';
 }

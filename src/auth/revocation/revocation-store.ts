@@ -1,23 +1,57 @@
 import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_TOLERANCE_SECONDS } from '../token.constants';
 
-/** One access token, as far as revocation is concerned. Times are JWT NumericDates (seconds). */
+/**
+ * One access token, as far as revocation is concerned. `subject` is the user id, or a service
+ * client's namespaced id (clientRevocationSubject). Times are JWT NumericDates (seconds).
+ */
 export interface AccessTokenRef {
-  userId: string;
+  subject: string;
   tokenId: string;
 }
 
+/** A single token voided until it expires (logout, refresh-token reuse). */
+export interface RevokedToken extends AccessTokenRef {
+  expiresAt: number;
+}
+
+/** Every token of `subject` issued in a generation below `generation` is void (password change, suspension, deletion). */
+export interface RevokedGenerations {
+  subject: string;
+  generation: number;
+  /** When the generation moved on: its entry lives until no token of an earlier one can still be accepted. */
+  revokedAt: number;
+}
+
+/** A token being checked: its id, its subject and the generation it was issued in. */
+export interface CheckedToken extends AccessTokenRef {
+  generation: number;
+}
+
+/** Everything revoked that can still matter (tokens not yet expired), as Postgres records it. */
+export interface RevocationRecord {
+  tokens: RevokedToken[];
+  generations: RevokedGenerations[];
+}
+
 /**
- * Access-token revocation shared by every instance of the service (Redis), or held in memory in the
- * embedded single-instance mode. Entries live only as long as the tokens they void could still be
- * accepted, so the store stays small.
+ * `unknown`: the store does not hold the whole record (never loaded since it started, or it lost
+ * its data): the caller must reload it from Postgres before trusting an answer.
+ */
+export type RevocationVerdict = 'revoked' | 'valid' | 'unknown';
+
+/**
+ * The fast copy of the revocations Postgres records, checked on every authenticated request: shared
+ * by every instance (Redis), or held in memory in the embedded single-instance mode. Entries live
+ * only as long as the tokens they void could still be accepted, so the store stays small.
  */
 export interface RevocationStore {
-  /** Voids single tokens (logout, refresh-token reuse) until they expire anyway. */
-  revokeTokens(tokens: Array<AccessTokenRef & { expiresAt: number }>): Promise<void>;
-  /** Voids every token of the user whose `iat` is earlier than `cutoff` (password change, suspension). */
-  revokeIssuedBefore(userId: string, cutoff: number): Promise<void>;
-  /** Both checks in one round trip: is this token revoked, singly or by its user's cutoff? */
-  isRevoked(token: AccessTokenRef & { issuedAt: number }): Promise<boolean>;
+  revokeTokens(tokens: RevokedToken[]): Promise<void>;
+  /** Never lowers a subject's generation: of two revocations racing, the later one stands. */
+  revokeGenerations(entry: RevokedGenerations): Promise<void>;
+  /** One round trip: is this token revoked, singly or by its generation, and is the store whole? */
+  check(token: CheckedToken): Promise<RevocationVerdict>;
+  /** Writes the record and marks the store whole again. */
+  load(record: RevocationRecord): Promise<void>;
 }
 
 export const REVOCATION_STORE = Symbol('REVOCATION_STORE');
@@ -35,7 +69,22 @@ export function retentionMs(expiresAtSeconds: number, nowMs: number): number {
   return (expiresAtSeconds + CLOCK_TOLERANCE_SECONDS) * 1000 - nowMs;
 }
 
-/** The latest moment a token issued before `cutoff` can still be accepted. */
-export function cutoffExpiry(cutoff: number): number {
-  return cutoff + ACCESS_TOKEN_TTL_SECONDS;
+/** The latest moment a token of a generation revoked at `revokedAt` can still be accepted. */
+export function generationExpiry(revokedAt: number): number {
+  return revokedAt + ACCESS_TOKEN_TTL_SECONDS;
+}
+
+/** The verdict on one token, from what a store read about it in its one round trip. */
+export function verdictOn(token: CheckedToken, { whole, tokenRevoked, generation }: { whole: boolean; tokenRevoked: boolean; generation: number | undefined }): RevocationVerdict {
+  if (!whole) return 'unknown';
+  return tokenRevoked || (generation !== undefined && token.generation < generation) ? 'revoked' : 'valid';
+}
+
+/** The names of a store's entries (the Redis store prefixes them): one per revoked token, one per subject's generation. */
+export function tokenKey({ subject, tokenId }: AccessTokenRef): string {
+  return `${subject}:token:${tokenId}`;
+}
+
+export function generationKey(subject: string): string {
+  return `${subject}:generation`;
 }

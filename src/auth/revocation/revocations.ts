@@ -1,0 +1,56 @@
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { RevocationLedger } from './revocation-ledger';
+import { CheckedToken, REVOCATION_STORE, RevocationStore, RevocationStoreUnavailableError, RevokedGenerations, RevokedToken } from './revocation-store';
+
+/**
+ * Revocation as the rest of the app sees it. Postgres records what was revoked (the callers write it
+ * in their transactions); the store is its fast copy, checked in one round trip per request. A store
+ * that does not hold the whole record (the process just started, or Redis lost its data) is
+ * reloaded from Postgres before any answer is trusted, so a lost Redis brings no revoked token back
+ * and logs nobody out (docs/decisions/0009).
+ */
+@Injectable()
+export class Revocations implements OnApplicationBootstrap {
+  private reloading?: Promise<void>;
+
+  constructor(
+    @Inject(REVOCATION_STORE) private readonly store: RevocationStore,
+    private readonly ledger: RevocationLedger,
+  ) {}
+
+  /** Loaded at boot, so the first request does not wait for it; a failure here is retried by the first check. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.reload().catch(() => undefined);
+  }
+
+  revokeTokens(tokens: RevokedToken[]): Promise<void> {
+    return this.store.revokeTokens(tokens);
+  }
+
+  revokeGenerations(entry: RevokedGenerations): Promise<void> {
+    return this.store.revokeGenerations(entry);
+  }
+
+  async isRevoked(token: CheckedToken): Promise<boolean> {
+    let verdict = await this.store.check(token);
+    if (verdict === 'unknown') {
+      await this.reload();
+      verdict = await this.store.check(token);
+    }
+    // Still not whole (lost again at once): fail closed rather than guess.
+    if (verdict === 'unknown') throw new RevocationStoreUnavailableError('the store lost its data again while being reloaded');
+    return verdict === 'revoked';
+  }
+
+  /** Single-flight: every check that finds the store not whole waits for one reload. */
+  private reload(): Promise<void> {
+    this.reloading ??= this.ledger
+      .read()
+      .then((record) => this.store.load(record))
+      .catch((error: unknown) => {
+        throw new RevocationStoreUnavailableError(error);
+      })
+      .finally(() => (this.reloading = undefined));
+    return this.reloading;
+  }
+}

@@ -1,0 +1,88 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TokenPair } from '../support/auth';
+import { HttpClient, HttpReply } from '../support/http-client';
+import { adminOverHttp, loginOverHttp, meOverHttp, refreshOverHttp, registerOverHttp } from '../support/remote-auth';
+import { ServiceDeployment, ServiceInstance } from '../support/service-deployment';
+
+const ROUNDS = 20;
+
+/**
+ * A password change or a suspension wins over every login that has not yet committed its session,
+ * and revocation is exact (not rounded to a second). Two service processes share Postgres and
+ * Redis; the login and the revocation go through different instances, at once.
+ */
+describe('Logins racing revocations (two instances, Postgres and Redis)', () => {
+  let deployment: ServiceDeployment;
+  let instances: ServiceInstance[];
+  let adminToken: string;
+
+  beforeAll(async () => {
+    deployment = await ServiceDeployment.create();
+    const env = { RATE_LIMIT_AUTHENTICATED: '100000/60s', RATE_LIMIT_ANONYMOUS: '100000/60s', RATE_LIMIT_LOGIN_IP: '100000/900s', RATE_LIMIT_LOGIN_EMAIL: '1000/900s' };
+    instances = [await deployment.start({ env }), await deployment.start({ env })];
+    adminToken = (await adminOverHttp(instances[0].http, deployment.db)).tokens.accessToken;
+  }, 60_000);
+  afterAll(() => deployment?.close());
+
+  const [a, b] = [() => instances[0].http, () => instances[1].http];
+  const loginReply = (http: HttpClient, email: string, password: string) => http.send({ method: 'POST', path: '/api/v1/auth/login', body: { email, password } });
+  const suspend = (userId: string) => a().send({ method: 'POST', path: `/api/v1/users/${userId}/suspend`, token: adminToken, body: {} });
+  const changePassword = (http: HttpClient, token: string, currentPassword: string, newPassword: string) =>
+    http.send({ method: 'POST', path: '/api/v1/auth/password', token, body: { currentPassword, newPassword } });
+
+  /** What a session from before the revocation can still do: the statuses of /users/me on both instances and of a refresh. */
+  async function afterRevocation(tokens: TokenPair): Promise<number[]> {
+    const reads = await Promise.all([meOverHttp(a(), tokens.accessToken), meOverHttp(b(), tokens.accessToken)]);
+    const refreshed = await refreshOverHttp(b(), tokens.refreshToken);
+    return [...reads.map((reply) => reply.status), refreshed.status];
+  }
+
+  const granted = (replies: HttpReply[]) => replies.filter((reply) => reply.status === 200).map((reply) => reply.json<TokenPair>());
+
+  it(`${ROUNDS} rounds: a login with the old password 0-80 ms into a password change leaves no working session`, async () => {
+    let loginsGranted = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const account = await registerOverHttp(a());
+      const victim = await loginOverHttp(a(), account);
+      const change = changePassword(a(), victim.accessToken, account.password, `${account.password}-new`);
+      await sleep((round * 4) % 80);
+      const attacker = await loginReply(b(), account.email, account.password);
+      expect((await change).status).toBe(204);
+      expect([200, 401]).toContain(attacker.status);
+      for (const session of granted([attacker])) {
+        loginsGranted++;
+        expect(await afterRevocation(session)).toEqual([401, 401, 401]);
+      }
+      expect(await afterRevocation(victim)).toEqual([401, 401, 401]);
+    }
+    // How often the old password still opened a session before the change committed (revoked by it).
+    console.log(`password change race: ${loginsGranted} of ${ROUNDS} racing logins answered 200, none kept working`);
+  });
+
+  it(`${ROUNDS} rounds: logins in flight when the user is suspended never yield a working token`, async () => {
+    let loginsGranted = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const account = await registerOverHttp(a());
+      const logins = Array.from({ length: 4 }, (_, n) => loginReply(n % 2 ? b() : a(), account.email, account.password));
+      await sleep((round * 13) % 200);
+      expect((await suspend(account.id)).status).toBe(204);
+      const sessions = granted(await Promise.all(logins));
+      loginsGranted += sessions.length;
+      for (const session of sessions) expect(await afterRevocation(session)).toEqual([401, 401, 401]);
+    }
+    console.log(`suspension race: ${loginsGranted} of ${ROUNDS * 4} racing logins answered 200, none kept working`);
+  });
+
+  it(`${ROUNDS} rounds: password change, login and suspension within one second void the last login's token`, async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const account = await registerOverHttp(a());
+      const first = await loginOverHttp(a(), account);
+      const newPassword = `${account.password}-new`;
+      expect((await changePassword(b(), first.accessToken, account.password, newPassword)).status).toBe(204);
+      const second = await loginOverHttp(a(), { email: account.email, password: newPassword });
+      expect((await meOverHttp(b(), second.accessToken)).status).toBe(200);
+      expect((await suspend(account.id)).status).toBe(204);
+      expect(await afterRevocation(second)).toEqual([401, 401, 401]);
+    }
+  });
+});

@@ -1,13 +1,11 @@
 import { HttpException } from '@nestjs/common';
 
-/** The error codes of RFC 6749 §5.2 this endpoint answers with (and §4.1.2.1's two for server trouble). */
-export type OAuthErrorCode =
-  | 'invalid_request'
-  | 'invalid_client'
-  | 'unsupported_grant_type'
-  | 'invalid_scope'
-  | 'temporarily_unavailable'
-  | 'server_error';
+/**
+ * The error codes of RFC 6749 §5.2 this endpoint answers with, and no others: `temporarily_unavailable`
+ * and `server_error` are defined for the authorization endpoint only (§4.1.2.1), so clients of the
+ * token endpoint need not know them (docs/decisions/0010).
+ */
+export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope';
 
 /** RFC 6749 §5.2's error body (API.md: the one route whose errors are not problem details). */
 export interface OAuthErrorBody {
@@ -44,15 +42,17 @@ export class OAuthError extends HttpException {
 
 /**
  * Any error on a marked route, as RFC 6749 §5.2 JSON. The status, its detail and headers are the
- * ProblemFilter's, as on every route; only the body's shape changes, with the closest RFC 6749 code.
- * A 5xx other than 503 says nothing more than that, as everywhere.
+ * ProblemFilter's, as on every route; only the body's shape changes. What §5.2 has no code for (a
+ * rate limit, a store or database down, a bug) is `invalid_request`, the catch-all: the status (429,
+ * 503, 500) and Retry-After say what happened and when to come back (docs/decisions/0010). A 5xx
+ * other than 503 says nothing more than that, as everywhere.
  */
 export function oauthErrorBody(error: unknown, status: number, detail: string | undefined): OAuthErrorBody {
   if (error instanceof OAuthError) return { error: error.code, error_description: error.description };
   // A 503 is always one of ours (store or database down): its message says so and nothing more.
-  if (status === 503 && error instanceof HttpException) return { error: 'temporarily_unavailable', error_description: error.message };
-  if (status === 429) return { error: 'temporarily_unavailable', error_description: detail ?? 'Too many requests' };
-  if (status >= 500) return { error: 'server_error', error_description: 'The server could not handle the request' };
+  if (status === 503 && error instanceof HttpException) return { error: 'invalid_request', error_description: error.message };
+  if (status === 429) return { error: 'invalid_request', error_description: detail ?? 'Too many requests' };
+  if (status >= 500) return { error: 'invalid_request', error_description: 'The server could not handle the request' };
   return { error: 'invalid_request', error_description: detail ?? 'The request is malformed' };
 }
 

@@ -54,7 +54,7 @@ export class TokenService {
     if (!credentials) throw new OAuthError('invalid_client', 'Client authentication is required');
     const fail = new OAuthError('invalid_client', 'Client authentication failed', credentials.method === 'basic');
     if (credentials.clientId.length > MAX_CLIENT_ID_LENGTH) throw fail;
-    await this.throttle.limit(credentials.clientId, report);
+    await this.throttle.limit(credentials.clientId, origin.ip, report);
     const client = await this.clients.findActiveByClientId(credentials.clientId);
     if (!client || !acceptsSecret(client, credentials.clientSecret, this.clock.now())) {
       await this.record(origin, 'failure', null, client?.id ?? null);

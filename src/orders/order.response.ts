@@ -31,3 +31,14 @@ export class OrderResponse {
 export class AdminOrderResponse extends OrderResponse {
   @ApiProperty({ format: 'uuid' }) @Expose() userId: string;
 }
+
+/**
+ * What `PATCH /orders/:id/status` answers a caller with `orders:fulfil` but not `orders:read` (a
+ * fulfilment service): that the move happened, and nothing of the order's contents or owner, which
+ * only `orders:read` may see (docs/decisions/0011).
+ */
+export class OrderStatusResponse {
+  @ApiProperty({ format: 'uuid' }) @Expose() id: string;
+  @ApiProperty({ enum: ORDER_STATUSES }) @Expose() status: OrderStatus;
+  @ApiProperty() @Expose() updatedAt: Date;
+}

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor, AuditActor } from '../audit/audit-actor.decorator';
 import { ProblemException } from '../common/http/problem.exception';
@@ -16,7 +16,7 @@ import { ListOrdersQuery } from './dto/list-orders.query';
 import { PlaceOrderDto } from './dto/place-order.dto';
 import { Order } from './order.entity';
 import { OrderPolicy, ownerScopeFor } from './order.policy';
-import { AdminOrderResponse, OrderResponse } from './order.response';
+import { AdminOrderResponse, OrderResponse, OrderStatusResponse } from './order.response';
 import { OrdersService } from './orders.service';
 
 /** RFC 9110 token-ish: 1..255 visible ASCII characters (API.md, Orders). */
@@ -83,16 +83,26 @@ export class OrdersController {
     return toResponse(orderView(principal), await this.orders.cancel(order.id, ownerScopeFor(principal), actor));
   }
 
+  /**
+   * `orders:fulfil` moves any order, but reading one is `orders:read`'s: without it the answer is
+   * the minimal status view, and a refused move does not name the current status (docs/decisions/0011).
+   */
   @Patch(':id/status')
   @Scopes('orders:fulfil')
   @Policy(OrderPolicy.fulfil)
-  @ApiOkResponse({ type: OrderResponse })
+  @ApiExtraModels(AdminOrderResponse, OrderStatusResponse)
+  @ApiOkResponse({
+    description: 'The admin view of the order with `orders:read`; without it, only its id, status and update time',
+    schema: { oneOf: [{ $ref: getSchemaPath(AdminOrderResponse) }, { $ref: getSchemaPath(OrderStatusResponse) }] },
+  })
   async changeStatus(
     @CurrentPrincipal() principal: Principal,
     @LoadedResource() order: Order,
     @Body() body: ChangeStatusDto,
     @Actor() actor: AuditActor,
-  ): Promise<OrderResponse> {
-    return toResponse(orderView(principal), await this.orders.changeStatus(order.id, body.status, actor));
+  ): Promise<OrderResponse | OrderStatusResponse> {
+    const mayReadOrder = principal.scopes.has('orders:read');
+    const changed = await this.orders.changeStatus(order.id, body.status, actor, mayReadOrder);
+    return mayReadOrder ? toResponse(orderView(principal), changed) : toResponse(OrderStatusResponse, changed);
   }
 }

@@ -76,13 +76,16 @@ export class OrdersService {
     return this.transition(orderId, owner, 'cancelled', actor);
   }
 
-  /** Moves an order one step along pending → paid → shipped → delivered. */
-  async changeStatus(orderId: string, status: OrderStatus, actor: AuditActor): Promise<Order> {
+  /**
+   * Moves an order one step along pending → paid → shipped → delivered. `mayReadOrder`: whether the
+   * caller may learn the current status from a refused move (with `orders:read` only).
+   */
+  async changeStatus(orderId: string, status: OrderStatus, actor: AuditActor, mayReadOrder: boolean): Promise<Order> {
     if (status === 'cancelled') throw new ProblemException(409, 'Use POST /api/v1/orders/:id/cancel to cancel an order');
-    return this.transition(orderId, undefined, status, actor);
+    return this.transition(orderId, undefined, status, actor, mayReadOrder);
   }
 
-  private async transition(orderId: string, owner: OwnerScope, to: OrderStatus, actor: AuditActor): Promise<Order> {
+  private async transition(orderId: string, owner: OwnerScope, to: OrderStatus, actor: AuditActor, mayReadOrder = true): Promise<Order> {
     return this.dataSource.transaction(async (manager) => {
       // Row lock: two concurrent cancels cannot both give the stock back.
       const locked = await manager
@@ -93,7 +96,7 @@ export class OrdersService {
         .getOne();
       if (!locked) throw new ProblemException(404, 'Order not found');
       if (!canMoveTo(locked.status, to)) {
-        throw new ProblemException(409, `An order cannot move from ${locked.status} to ${to}`);
+        throw new ProblemException(409, mayReadOrder ? `An order cannot move from ${locked.status} to ${to}` : `This order cannot move to ${to} now`);
       }
       if (to === 'cancelled') {
         const order = await this.findWith(manager, orderId, owner);

@@ -58,7 +58,7 @@ describe('POST /oauth/token', () => {
       const token = (await tokenRequest(app, GRANT, basic())).json().access_token as string;
       expect(decodeSegment(token, 0)).toEqual({ alg: 'RS256', typ: 'at+jwt', kid: testSecrets().signingKeys.current.kid });
       const claims = decodeSegment(token, 1);
-      expect(Object.keys(claims).sort()).toEqual(['aud', 'client_id', 'exp', 'iat', 'iss', 'jti', 'scope', 'sub']);
+      expect(Object.keys(claims).sort()).toEqual(['aud', 'client_id', 'exp', 'gen', 'iat', 'iss', 'jti', 'scope', 'sub']);
       expect(claims).toMatchObject({ sub: `client:${client.id}`, client_id: client.clientId, scope: 'orders:read orders:fulfil' });
       expect((claims.exp as number) - (claims.iat as number)).toBe(900);
     });
@@ -227,7 +227,7 @@ describe('POST /oauth/token rate limit (RATE_LIMIT_TOKEN, per client_id)', () =>
     const blocked = await request(limited.clientSecret);
     expect(blocked.statusCode).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-    expect(blocked.json().error).toBe('temporarily_unavailable');
+    expect(blocked.json().error).toBe('invalid_request');
     // Another client's quota is its own.
     expect((await request(other.clientSecret, other.clientId)).statusCode).toBe(200);
   });

@@ -16,12 +16,12 @@ describe('Redis unreachable: the token endpoint and client deletion fail closed'
   });
   afterAll(() => down.close());
 
-  it('answers a token request 503 temporarily_unavailable, without checking the secret', async () => {
+  it('answers a token request 503 with the §5.2 catch-all code invalid_request, without checking the secret', async () => {
     const { client, clientSecret } = await down.app.get(ServiceClientsService).create({ name: 'c', scopes: ['orders:read'] }, actorFor('00000000-0000-4000-8000-000000000000'));
     const response = await tokenRequest(down.app, { grant_type: 'client_credentials' }, basicAuth(client.clientId, clientSecret));
     expect(response.statusCode).toBe(503);
     expect(response.headers['retry-after']).toBe('5');
-    expect(response.json()).toEqual({ error: 'temporarily_unavailable', error_description: 'Service temporarily unavailable' });
+    expect(response.json()).toEqual({ error: 'invalid_request', error_description: 'Service temporarily unavailable' });
   });
 
   it('refuses to delete a client (503) and leaves it in place', async () => {

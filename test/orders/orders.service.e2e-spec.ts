@@ -137,29 +137,29 @@ describe('OrdersService', () => {
 
     it('moves pending → paid → shipped → delivered, one step at a time', async () => {
       const { order } = await newOrder();
-      await expectProblem(orders.changeStatus(order.id, 'shipped', ADMIN), 409);
-      expect((await orders.changeStatus(order.id, 'paid', ADMIN)).status).toBe('paid');
-      await expectProblem(orders.changeStatus(order.id, 'paid', ADMIN), 409);
-      expect((await orders.changeStatus(order.id, 'shipped', ADMIN)).status).toBe('shipped');
-      await expectProblem(orders.changeStatus(order.id, 'pending', ADMIN), 409);
-      expect((await orders.changeStatus(order.id, 'delivered', ADMIN)).status).toBe('delivered');
+      await expectProblem(orders.changeStatus(order.id, 'shipped', ADMIN, true), 409);
+      expect((await orders.changeStatus(order.id, 'paid', ADMIN, true)).status).toBe('paid');
+      await expectProblem(orders.changeStatus(order.id, 'paid', ADMIN, true), 409);
+      expect((await orders.changeStatus(order.id, 'shipped', ADMIN, true)).status).toBe('shipped');
+      await expectProblem(orders.changeStatus(order.id, 'pending', ADMIN, true), 409);
+      expect((await orders.changeStatus(order.id, 'delivered', ADMIN, true)).status).toBe('delivered');
       await expectProblem(orders.cancel(order.id, alice.id, actorFor(alice.id)), 409);
     });
 
     it('cancels from pending or paid and puts the stock back exactly once', async () => {
       const { order, product } = await newOrder(4);
       expect(await stockOf(dataSource, product.id)).toBe(6);
-      await orders.changeStatus(order.id, 'paid', ADMIN);
+      await orders.changeStatus(order.id, 'paid', ADMIN, true);
       expect((await orders.cancel(order.id, alice.id, actorFor(alice.id))).status).toBe('cancelled');
       expect(await stockOf(dataSource, product.id)).toBe(10);
       await expectProblem(orders.cancel(order.id, alice.id, actorFor(alice.id)), 409);
-      await expectProblem(orders.changeStatus(order.id, 'paid', ADMIN), 409);
+      await expectProblem(orders.changeStatus(order.id, 'paid', ADMIN, true), 409);
       expect(await stockOf(dataSource, product.id)).toBe(10);
     });
 
     it('refuses cancelling through the status route', async () => {
       const { order } = await newOrder();
-      await expectProblem(orders.changeStatus(order.id, 'cancelled', ADMIN), 409);
+      await expectProblem(orders.changeStatus(order.id, 'cancelled', ADMIN, true), 409);
     });
 
     it('gives stock back once even when two cancels race', async () => {

@@ -267,6 +267,24 @@ describe('authorization matrix', () => {
       expect((await as(adminKey, 'PATCH', `/orders/${orderId}/status`, { status: 'delivered' })).statusCode).toBe(200);
     });
 
+    it('PATCH /orders/:id/status with orders:fulfil alone: the move works, but the answer reads nothing of the order', async () => {
+      const fulfilOnly = await serviceClient(app, root, ['orders:fulfil']);
+      const orderId = await placeOrder(alice);
+      // With orders:read as well, the admin view and a 409 that names the current status.
+      expect((await as(fulfiller, 'PATCH', `/orders/${orderId}/status`, { status: 'delivered' })).json().detail).toBe('An order cannot move from pending to delivered');
+      const moved = await as(fulfilOnly, 'PATCH', `/orders/${orderId}/status`, { status: 'paid' });
+      expect(moved.statusCode).toBe(200);
+      expect(Object.keys(moved.json()).sort()).toEqual(['id', 'status', 'updatedAt']);
+      expect(moved.json()).toMatchObject({ id: orderId, status: 'paid' });
+      const refused = await as(fulfilOnly, 'PATCH', `/orders/${orderId}/status`, { status: 'delivered' });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.body).not.toContain('paid');
+      expect(refused.json().detail).toBe('This order cannot move to delivered now');
+      expect((await as(fulfilOnly, 'GET', `/orders/${orderId}`)).statusCode).toBe(403);
+      const withRead = await as(fulfiller, 'PATCH', `/orders/${orderId}/status`, { status: 'shipped' });
+      expectOnlyExposed(withRead.json(), AdminOrderResponse);
+    });
+
     it('GET /orders: a key lists its owner\'s orders only; a client lists all, with ?userId=', async () => {
       const bobsOrder = await placeOrder(bob);
       const mine = (await as(aliceKey, 'GET', '/orders?limit=100')).json();

@@ -14,7 +14,18 @@ export function bearerToken(request: RequestHeaders): string | null {
   return typeof header === 'string' ? (BEARER.exec(header)?.[1] ?? null) : null;
 }
 
-/** How many credentials the request presents: a request authenticates with exactly one (API.md). */
-export function credentialCount(request: RequestHeaders): number {
-  return Number(request.headers.authorization !== undefined) + Number(request.headers['x-api-key'] !== undefined);
+/** The headers that carry a credential: a request authenticates with exactly one of them, once. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'x-api-key']);
+
+/**
+ * How many credentials the request presents, counting repeated headers from the raw request: Node
+ * keeps only the first of two `Authorization` headers (and joins repeated `X-Api-Key` ones), so
+ * `headers` alone would let `Bearer alice` + `Bearer bob` pass as Alice's one credential.
+ */
+export function credentialCount(request: Pick<FastifyRequest, 'raw'>): number {
+  const { rawHeaders } = request.raw;
+  let count = 0;
+  // rawHeaders alternates names and values.
+  for (let index = 0; index < rawHeaders.length; index += 2) if (CREDENTIAL_HEADERS.has(rawHeaders[index].toLowerCase())) count++;
+  return count;
 }

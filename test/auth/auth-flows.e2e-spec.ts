@@ -1,4 +1,5 @@
 import { createPublicKey, verify as verifySignature } from 'node:crypto';
+import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { AccountsService } from '../../src/auth/accounts.service';
 import { SessionsService } from '../../src/auth/sessions.service';
@@ -6,6 +7,7 @@ import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { User } from '../../src/users/user.entity';
 import { bearer, expectInvalidCredentials, login, loginRequest, manyLoginsEnv, me, refreshRequest, register, registerAndLogin, uniqueEmail } from '../support/auth';
 import { decodeSegment } from '../support/forge-token';
+import { HttpClient } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import { testSecrets } from '../support/test-secrets';
 
@@ -273,6 +275,23 @@ describe('Auth flows (API.md, Auth)', () => {
     it('refuses a request presenting two credentials', async () => {
       const { tokens } = await registerAndLogin(app());
       expectInvalidCredentials(await app().inject({ method: 'GET', url: '/api/v1/users/me', headers: { ...bearer(tokens.accessToken), 'x-api-key': 'sk_test_x' } }));
+    });
+
+    it('refuses two Authorization headers over real HTTP (Node keeps only the first), and two X-Api-Key headers', async () => {
+      const [alice, bob] = [await registerAndLogin(app()), await registerAndLogin(app())];
+      await app().listen({ port: 0, host: '127.0.0.1' });
+      const http = new HttpClient((app().getHttpServer().address() as AddressInfo).port);
+      try {
+        expect((await http.send({ path: '/api/v1/users/me', token: alice.tokens.accessToken })).status).toBe(200);
+        const twoBearers = await http.send({ path: '/api/v1/users/me', headers: { authorization: [`Bearer ${alice.tokens.accessToken}`, `Bearer ${bob.tokens.accessToken}`] } });
+        expect(twoBearers.status).toBe(401);
+        expect(twoBearers.text).not.toContain(alice.email);
+        const sameTwice = await http.send({ path: '/api/v1/users/me', headers: { authorization: [`Bearer ${alice.tokens.accessToken}`, `Bearer ${alice.tokens.accessToken}`] } });
+        expect(sameTwice.status).toBe(401);
+        expect((await http.send({ path: '/api/v1/users/me', headers: { 'x-api-key': ['sk_test_a', 'sk_test_b'] } })).status).toBe(401);
+      } finally {
+        http.close();
+      }
     });
   });
 

@@ -7,7 +7,8 @@ export interface HttpRequest {
   token?: string;
   /** Sent as JSON. */
   body?: unknown;
-  headers?: Record<string, string>;
+  /** An array sends the header once per value. */
+  headers?: Record<string, string | string[]>;
   /** The client gives up (and destroys the socket) after this long; default 10 s. */
   timeoutMs?: number;
   /**
@@ -42,7 +43,7 @@ export class HttpClient {
 
   send({ method = 'GET', path, token, body, headers = {}, timeoutMs = 10_000, from }: HttpRequest): Promise<HttpReply> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const allHeaders: Record<string, string> = {
+    const allHeaders: Record<string, string | string[]> = {
       ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }),
       ...(token ? { authorization: `Bearer ${token}` } : {}),
       ...headers,

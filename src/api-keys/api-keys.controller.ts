@@ -28,8 +28,8 @@ export class ApiKeysController {
   @HttpCode(201)
   @ApiCreatedResponse({ type: NewApiKeyResponse })
   async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateApiKeyDto, @Actor() actor: AuditActor): Promise<NewApiKeyResponse> {
-    const { userId } = requireUserToken(principal);
-    return newApiKeyResponse(await this.keys.create({ kind: 'user', id: userId }, body, actor));
+    const { userId, generation } = requireUserToken(principal);
+    return newApiKeyResponse(await this.keys.create({ kind: 'user', id: userId }, body, actor, generation));
   }
 
   @Get()

@@ -8,6 +8,7 @@ import { Clock } from '../common/clock';
 import { ProblemException } from '../common/http/problem.exception';
 import { AppConfig } from '../config/app-config';
 import type { Scope } from '../security/principal';
+import { invalidCredentials } from '../security/security-problems';
 import { ServiceClient } from '../service-clients/service-client.entity';
 import { User } from '../users/user.entity';
 import { ApiKeyEnvironment, generateApiKey } from './api-key-format';
@@ -47,9 +48,14 @@ export class ApiKeysService {
     this.environment = keyEnvironment(config);
   }
 
-  async create(owner: ApiKeyOwner, input: NewApiKeyInput, actor: AuditActor): Promise<CreatedApiKey> {
+  /**
+   * `tokenGeneration`: when a user makes their own key, the generation of the token they made the
+   * request with. Checked under the owner's row lock, so a key asked for with a token that a password
+   * change or suspension revoked meanwhile is never made (it would outlive the revocation).
+   */
+  async create(owner: ApiKeyOwner, input: NewApiKeyInput, actor: AuditActor, tokenGeneration?: number): Promise<CreatedApiKey> {
     return this.dataSource.transaction(async (manager) => {
-      const ownerScopes = await lockOwner(manager, owner);
+      const ownerScopes = await lockOwner(manager, owner, tokenGeneration);
       const scopes = input.scopes ?? [...ownerScopes];
       // API.md: a key carries a subset of its owner's scopes, never more.
       if (!scopes.every((scope) => ownerScopes.includes(scope))) {
@@ -132,10 +138,11 @@ export class ApiKeysService {
  * Locks the owner's row for the rest of the transaction and returns the scopes it holds. The lock
  * serializes key changes per owner, so two concurrent requests cannot both take the last free slot.
  */
-async function lockOwner(manager: EntityManager, owner: ApiKeyOwner): Promise<readonly Scope[]> {
+async function lockOwner(manager: EntityManager, owner: ApiKeyOwner, tokenGeneration?: number): Promise<readonly Scope[]> {
   const lock = { mode: 'pessimistic_write' } as const;
   if (owner.kind === 'user') {
     const user = await manager.findOne(User, { where: { id: owner.id, status: 'active' }, lock });
+    if (user && tokenGeneration !== undefined && user.tokenGeneration !== tokenGeneration) throw invalidCredentials(true);
     if (user) return SCOPES_BY_ROLE[user.role];
   } else {
     const client = await manager.findOne(ServiceClient, { where: { id: owner.id, deletedAt: IsNull() }, lock });

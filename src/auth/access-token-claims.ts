@@ -109,7 +109,7 @@ export function readAccessToken(payload: unknown, nowSeconds: number): VerifiedA
   const scopes = grant && scopesWithin(claims.scope, grant.allowed);
   if (!scopes) return undefined;
   return {
-    principal: { kind, id, ...(grant.role && { role: grant.role }), scopes, tokenId: claims.jti, tokenExpiresAt: claims.exp },
+    principal: { kind, id, ...(grant.role && { role: grant.role }), scopes, tokenId: claims.jti, tokenExpiresAt: claims.exp, tokenGeneration: claims.gen },
     revocationRef: { subject: kind === 'user' ? id : clientRevocationSubject(id), tokenId: claims.jti, generation: claims.gen },
   };
 }

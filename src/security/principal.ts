@@ -19,6 +19,8 @@ export interface Principal {
   /** The access token's `jti` and expiry, for logout (token requests only). */
   tokenId?: string;
   tokenExpiresAt?: number;
+  /** The token generation the access token was issued in (token requests only). */
+  tokenGeneration?: number;
 }
 
 /** Where the authentication guard leaves the principal on the Fastify request. */

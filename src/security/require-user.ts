@@ -6,6 +6,8 @@ export interface UserToken {
   userId: string;
   tokenId: string;
   expiresAt: number;
+  /** The generation the token was issued in: what it creates must not outlive a revocation racing it. */
+  generation: number;
 }
 
 /** The user behind a request to a route for users (API.md, Users): a service client gets `403`. */
@@ -20,8 +22,8 @@ export function requireUser(principal: Principal): string {
  */
 export function requireUserToken(principal: Principal): UserToken {
   const userId = requireUser(principal);
-  if (principal.keyId !== undefined || principal.tokenId === undefined || principal.tokenExpiresAt === undefined) {
+  if (principal.keyId !== undefined || principal.tokenId === undefined || principal.tokenExpiresAt === undefined || principal.tokenGeneration === undefined) {
     throw new ProblemException(403, 'This route needs a user access token');
   }
-  return { userId, tokenId: principal.tokenId, expiresAt: principal.tokenExpiresAt };
+  return { userId, tokenId: principal.tokenId, expiresAt: principal.tokenExpiresAt, generation: principal.tokenGeneration };
 }

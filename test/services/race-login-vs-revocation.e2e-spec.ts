@@ -73,6 +73,28 @@ describe('Logins racing revocations (two instances, Postgres and Redis)', () => 
     console.log(`suspension race: ${loginsGranted} of ${ROUNDS * 4} racing logins answered 200, none kept working`);
   });
 
+  it(`${ROUNDS} rounds: API keys asked for with a token every 10 ms through a password change never work after it`, async () => {
+    let keysMade = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const account = await registerOverHttp(a());
+      const stolen = await loginOverHttp(b(), account);
+      const change = changePassword(a(), stolen.accessToken, account.password, `${account.password}-new`);
+      // The change spends ~200 ms in argon2 before its transaction: a request every 10 ms lands in it.
+      const asked: Array<Promise<HttpReply>> = [];
+      for (let n = 0; n < 40; n++, await sleep(10)) {
+        asked.push((n % 2 ? a() : b()).send({ method: 'POST', path: '/api/v1/api-keys', token: stolen.accessToken, body: { name: `kept by the thief ${n}` } }));
+      }
+      expect((await change).status).toBe(204);
+      for (const key of (await Promise.all(asked)).filter((reply) => reply.status === 201)) {
+        keysMade++;
+        const headers = { 'x-api-key': key.json<{ key: string }>().key };
+        const uses = await Promise.all([a().send({ path: '/api/v1/orders', headers }), b().send({ path: '/api/v1/orders', headers })]);
+        expect(uses.map((reply) => reply.status)).toEqual([401, 401]);
+      }
+    }
+    console.log(`API key race: ${keysMade} keys were made while the change ran, none kept working`);
+  });
+
   it(`${ROUNDS} rounds: password change, login and suspension within one second void the last login's token`, async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const account = await registerOverHttp(a());

@@ -249,6 +249,16 @@ describe('Auth flows (API.md, Auth)', () => {
       expectInvalidCredentials(await me(app(), account.tokens.accessToken));
       expect((await refreshRequest(app(), account.tokens.refreshToken)).statusCode).toBe(401);
     });
+
+    it('is exact: a second revocation in the same second as the first voids the login between them', async () => {
+      const account = await registerAndLogin(app());
+      await app().get(SessionsService).revokeAllForUser(account.id);
+      const between = await login(app(), account);
+      expect((await me(app(), between.accessToken)).statusCode).toBe(200);
+      await app().get(SessionsService).revokeAllForUser(account.id);
+      expectInvalidCredentials(await me(app(), between.accessToken));
+      expect((await refreshRequest(app(), between.refreshToken)).statusCode).toBe(401);
+    });
   });
 
   describe('suspended account', () => {

@@ -47,7 +47,8 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     // (400); Node's 16 KiB limit on the request line and headers still bounds the URL.
     routerOptions: { maxParamLength: 16_384 },
     rewriteUrl: (request: IncomingMessage) => decodableUrl(request.url ?? '/'),
-    // X-Forwarded-* are believed only from configured proxies (API.md, Rate limits).
+    // X-Forwarded-* are believed only from configured proxies (API.md, Rate limits); the client
+    // address is read with clientAddress(), which also refuses what is not an IP address.
     trustProxy: (address: string) => trustedProxies.check(address, address.includes(':') ? 'ipv6' : 'ipv4'),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {

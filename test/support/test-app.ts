@@ -1,9 +1,11 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/app-config';
 import { SecretsRefreshOptions } from '../../src/secrets/secrets-refresh.module';
 import { ServiceSecrets } from '../../src/secrets/service-secrets';
+import { HttpClient } from './http-client';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { testSecrets } from './test-secrets';
 
@@ -46,4 +48,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       if (!options.database) await database.drop();
     },
   };
+}
+
+/**
+ * Puts a test app on a real loopback socket, for tests whose point is what arrives over real HTTP
+ * (the peer address, headers as a client sends them). Close the client before the app.
+ */
+export async function listenOnLoopback(testApp: TestApp): Promise<HttpClient> {
+  await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+  return new HttpClient((testApp.app.getHttpServer().address() as AddressInfo).port);
 }

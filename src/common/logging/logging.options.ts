@@ -11,10 +11,18 @@ export const REDACTED_PATHS = [
   'req.headers["x-api-key"]',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
-  ...['password', 'currentPassword', 'newPassword', 'token', 'accessToken', 'refreshToken', 'access_token', 'secret', 'clientSecret', 'client_secret', 'key', 'apiKey'].flatMap(
-    (field) => [field, `*.${field}`, `*.*.${field}`],
-  ),
+  ...anywhere(['password', 'currentPassword', 'newPassword', 'token', 'accessToken', 'refreshToken', 'access_token', 'secret', 'clientSecret', 'client_secret', 'key', 'apiKey']),
+  // The values a failed SQL statement carried, in a logged error and in its driverError: TypeORM's
+  // `parameters`, PGlite's `params`, and Postgres's `detail`, which for a broken constraint is
+  // "Failing row contains (…)", every column of the row: an email, a password hash. The message,
+  // the code and the statement with its $1 placeholders stay, for the operator.
+  ...anywhere(['parameters', 'params', 'detail']),
 ];
+
+/** A field at the top of a log line, or one or two objects down (an error, its driverError). */
+function anywhere(fields: string[]): string[] {
+  return fields.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]);
+}
 
 /** Structured JSON logs with the request id on every line (nestjs-pino over pino-http). */
 export function loggingOptions(level: string, stream?: DestinationStream): Params {

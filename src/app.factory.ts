@@ -8,7 +8,7 @@ import { AppOptions } from './app.options';
 import { decodableUrl } from './common/http/decodable-url';
 import { registerJsonBodyParser } from './common/http/json-body.parser';
 import { ProblemException } from './common/http/problem.exception';
-import { requestIdFor } from './common/http/request-id';
+import { newRequestId } from './common/http/request-id';
 import { setUpOpenApi } from './common/openapi/openapi';
 import { registerHardening } from './security/hardening/hardening';
 import { tlsOptions } from './security/hardening/tls-options';
@@ -36,7 +36,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   const adapter = new FastifyAdapter({
     https: tlsOptions(options.config),
     bodyLimit: BODY_LIMIT_BYTES,
-    genReqId: requestIdFor,
+    genReqId: newRequestId,
     requestIdHeader: false,
     // Bounded waits (OWASP API4): a slow client cannot hold a connection or a request forever.
     connectionTimeout: 60_000,

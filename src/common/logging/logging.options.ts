@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
+import { clientRequestId } from '../http/request-id';
 
 /**
  * What must never be written to a log, wherever it appears (OWASP API8 / ASVS V7: no credentials
@@ -33,6 +34,11 @@ export function loggingOptions(level: string, stream?: DestinationStream): Param
         redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
         // The id Fastify chose (src/common/http/request-id.ts) is on the raw request.
         genReqId: (request: IncomingMessage & { id?: unknown }) => String(request.id),
+        // A client's own id, apart from ours (src/common/http/request-id.ts), on each line of its request.
+        customProps: (request: IncomingMessage) => {
+          const clientId = clientRequestId(request);
+          return clientId === undefined ? {} : { clientRequestId: clientId };
+        },
         serializers: {
           // Only what an operator needs. The path without its query string: a credential
           // wrongly sent in a query (which we refuse) must not end up in the logs either.

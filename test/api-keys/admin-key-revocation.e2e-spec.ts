@@ -1,9 +1,8 @@
 import { DataSource } from 'typeorm';
 import { clientApiKey, serviceClient, withApiKey } from '../support/api-keys';
 import { manyLoginsEnv } from '../support/auth';
-import { HttpClient } from '../support/http-client';
 import { admin, Caller, customer } from '../support/principals';
-import { listenOnLoopback, startTestApp, TestApp } from '../support/test-app';
+import { LoopbackTestApp, startTestAppOnLoopback } from '../support/test-app';
 
 const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -12,25 +11,20 @@ const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
  * `DELETE /api/v1/users/:id/api-keys/:keyId` (admin only, audited, 204). Over real HTTP.
  */
 describe('DELETE /users/:id/api-keys/:keyId (admin)', () => {
-  let t: TestApp;
-  let http: HttpClient;
+  let t: LoopbackTestApp;
   let root: Caller;
   let alice: Caller;
   let bob: Caller;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: manyLoginsEnv() });
-    http = await listenOnLoopback(t);
+    t = await startTestAppOnLoopback({ env: manyLoginsEnv() });
     [root, alice, bob] = await Promise.all([admin(t.app), customer(t.app), customer(t.app)]);
   });
-  afterAll(async () => {
-    http.close();
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   const revoke = (caller: { headers: Record<string, string> }, userId: string, keyId: string) =>
-    http.send({ method: 'DELETE', path: `/api/v1/users/${userId}/api-keys/${keyId}`, headers: caller.headers });
-  const ordersStatus = async (caller: { headers: Record<string, string> }) => (await http.send({ path: '/api/v1/orders', headers: caller.headers })).status;
+    t.http.send({ method: 'DELETE', path: `/api/v1/users/${userId}/api-keys/${keyId}`, headers: caller.headers });
+  const ordersStatus = async (caller: { headers: Record<string, string> }) => (await t.http.send({ path: '/api/v1/orders', headers: caller.headers })).status;
 
   it('revokes that key at once (204) and audits it; the user, their session and their other key go on', async () => {
     const [leaked, other] = [await withApiKey(t.app, alice, { name: 'leaked' }), await withApiKey(t.app, alice, { name: 'other' })];

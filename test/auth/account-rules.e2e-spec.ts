@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { manyLoginsEnv, uniqueEmail } from '../support/auth';
-import { HttpClient, HttpReply } from '../support/http-client';
-import { listenOnLoopback, startTestApp, TestApp } from '../support/test-app';
+import { HttpReply } from '../support/http-client';
+import { LoopbackTestApp, startTestAppOnLoopback } from '../support/test-app';
 
 /**
  * Weak passwords and look-alike accounts, over real HTTP. Passwords follow NIST SP 800-63B-4
@@ -9,26 +9,29 @@ import { listenOnLoopback, startTestApp, TestApp } from '../support/test-app';
  * an email is one account whatever its Unicode form or case; names hold no invisible controls.
  */
 describe('Account rules: weak passwords and look-alike accounts', () => {
-  let t: TestApp;
-  let http: HttpClient;
+  let t: LoopbackTestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: manyLoginsEnv() });
-    http = await listenOnLoopback(t);
+    t = await startTestAppOnLoopback({ env: manyLoginsEnv() });
   });
-  afterAll(async () => {
-    http.close();
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   const register = (body: { email?: string; password?: string; name?: string }) =>
-    http.send({ method: 'POST', path: '/api/v1/auth/register', body: { email: uniqueEmail(), password: `pw-${randomUUID()}`, name: 'Rules', ...body } });
+    t.http.send({ method: 'POST', path: '/api/v1/auth/register', body: { email: uniqueEmail(), password: `pw-${randomUUID()}`, name: 'Rules', ...body } });
 
   /** A 400 problem naming exactly this field, and never echoing what was sent. */
   function expectRefusedField(response: HttpReply, field: string, sent: string): void {
     expect(response.status).toBe(400);
     expect([...new Set(response.json<{ errors: Array<{ field: string }> }>().errors.map((error) => error.field))]).toEqual([field]);
     expect(response.text).not.toContain(JSON.stringify(sent).slice(1, -1));
+  }
+
+  /** A new account, logged in over HTTP: its password and access token. */
+  async function loggedIn(): Promise<{ password: string; accessToken: string }> {
+    const [email, password] = [uniqueEmail(), `pw-${randomUUID()}`];
+    expect((await register({ email, password })).status).toBe(201);
+    const { accessToken } = (await t.http.send({ method: 'POST', path: '/api/v1/auth/login', body: { email, password } })).json<{ accessToken: string }>();
+    return { password, accessToken };
   }
 
   describe('passwords', () => {
@@ -56,11 +59,8 @@ describe('Account rules: weak passwords and look-alike accounts', () => {
     });
 
     it('holds a new password to the same rules on change', async () => {
-      const email = uniqueEmail();
-      const password = `pw-${randomUUID()}`;
-      expect((await register({ email, password })).status).toBe(201);
-      const { accessToken } = (await http.send({ method: 'POST', path: '/api/v1/auth/login', body: { email, password } })).json<{ accessToken: string }>();
-      const change = (newPassword: string) => http.send({ method: 'POST', path: '/api/v1/auth/password', token: accessToken, body: { currentPassword: password, newPassword } });
+      const { password, accessToken } = await loggedIn();
+      const change = (newPassword: string) => t.http.send({ method: 'POST', path: '/api/v1/auth/password', token: accessToken, body: { currentPassword: password, newPassword } });
       expectRefusedField(await change('a'.repeat(20)), 'newPassword', 'a'.repeat(20));
       expect((await change('a fresh and long passphrase')).status).toBe(204);
     });
@@ -80,7 +80,7 @@ describe('Account rules: weak passwords and look-alike accounts', () => {
     ])('is the same account %s: 409 on register, and the login works', async (_name, variant) => {
       const response = await register({ email: variant(alice.email) });
       expect(response.status).toBe(409);
-      const login = await http.send({ method: 'POST', path: '/api/v1/auth/login', body: { email: variant(alice.email), password: alice.password } });
+      const login = await t.http.send({ method: 'POST', path: '/api/v1/auth/login', body: { email: variant(alice.email), password: alice.password } });
       expect(login.status).toBe(200);
     });
 
@@ -128,11 +128,8 @@ describe('Account rules: weak passwords and look-alike accounts', () => {
     });
 
     it('holds a changed name to the same rule', async () => {
-      const email = uniqueEmail();
-      const password = `pw-${randomUUID()}`;
-      await register({ email, password });
-      const { accessToken } = (await http.send({ method: 'POST', path: '/api/v1/auth/login', body: { email, password } })).json<{ accessToken: string }>();
-      const rename = (name: string) => http.send({ method: 'PATCH', path: '/api/v1/users/me', token: accessToken, body: { name } });
+      const { accessToken } = await loggedIn();
+      const rename = (name: string) => t.http.send({ method: 'PATCH', path: '/api/v1/users/me', token: accessToken, body: { name } });
       expectRefusedField(await rename('Eve\u202Enimda'), 'name', 'Eve\u202Enimda');
       expect((await rename('Eve Admin-Free')).status).toBe(200);
     });

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/app-config';
 import { manyLoginsEnv, uniqueEmail } from '../support/auth';
-import { HttpClient } from '../support/http-client';
 import { runServerProcessToExit } from '../support/server-process';
-import { listenOnLoopback, startTestApp, TestApp } from '../support/test-app';
+import { LoopbackTestApp, startTestAppOnLoopback } from '../support/test-app';
 import { ownRateLimitCounters } from '../throttling/own-counters';
 
 /** What a trusted proxy might pass on from a client that wrote the header itself. */
@@ -17,22 +16,17 @@ const NOT_AN_ADDRESS = 'A'.repeat(60);
  */
 describe('The client address behind a trusted proxy', () => {
   describe('in the audit trail', () => {
-    let t: TestApp;
-    let http: HttpClient;
+    let t: LoopbackTestApp;
     const ipOf = async (action: string, targetId: string | null, outcome: string): Promise<string[]> =>
       ((await t.app.get(DataSource).query('SELECT ip FROM audit_events WHERE action = $1 AND target_id IS NOT DISTINCT FROM $2 AND outcome = $3', [action, targetId, outcome])) as Array<{ ip: string }>).map((row) => row.ip);
 
     beforeAll(async () => {
-      t = await startTestApp({ env: { TRUSTED_PROXIES: '127.0.0.1/32', ...manyLoginsEnv(), ...ownRateLimitCounters() } });
-      http = await listenOnLoopback(t);
+      t = await startTestAppOnLoopback({ env: { TRUSTED_PROXIES: '127.0.0.1/32', ...manyLoginsEnv(), ...ownRateLimitCounters() } });
     });
-    afterAll(async () => {
-      http.close();
-      await t.close();
-    });
+    afterAll(() => t.close());
 
     const registerFrom = (forwardedFor: string) =>
-      http.send({ method: 'POST', path: '/api/v1/auth/register', body: { email: uniqueEmail(), password: `pw-${randomUUID()}`, name: 'Proxied' }, headers: { 'x-forwarded-for': forwardedFor } });
+      t.http.send({ method: 'POST', path: '/api/v1/auth/register', body: { email: uniqueEmail(), password: `pw-${randomUUID()}`, name: 'Proxied' }, headers: { 'x-forwarded-for': forwardedFor } });
 
     it('records the address the proxy reports', async () => {
       const response = await registerFrom('127.0.0.42');
@@ -48,25 +42,20 @@ describe('The client address behind a trusted proxy', () => {
 
     it('refuses a failed login with 401 and keeps its audit row, with the peer address', async () => {
       const email = uniqueEmail('nobody');
-      const response = await http.send({ method: 'POST', path: '/api/v1/auth/login', body: { email, password: 'a-wrong-password-1' }, headers: { 'x-forwarded-for': NOT_AN_ADDRESS } });
+      const response = await t.http.send({ method: 'POST', path: '/api/v1/auth/login', body: { email, password: 'a-wrong-password-1' }, headers: { 'x-forwarded-for': NOT_AN_ADDRESS } });
       expect(response.status).toBe(401);
       expect(await ipOf('auth.login', null, 'failure')).toEqual(['127.0.0.1']);
     });
   });
 
   describe('as the rate-limit key', () => {
-    let t: TestApp;
-    let http: HttpClient;
+    let t: LoopbackTestApp;
     beforeAll(async () => {
-      t = await startTestApp({ env: { TRUSTED_PROXIES: '127.0.0.1/32', RATE_LIMIT_ANONYMOUS: '3/60s', ...ownRateLimitCounters() } });
-      http = await listenOnLoopback(t);
+      t = await startTestAppOnLoopback({ env: { TRUSTED_PROXIES: '127.0.0.1/32', RATE_LIMIT_ANONYMOUS: '3/60s', ...ownRateLimitCounters() } });
     });
-    afterAll(async () => {
-      http.close();
-      await t.close();
-    });
+    afterAll(() => t.close());
 
-    const productsFrom = async (forwardedFor: string) => (await http.send({ path: '/api/v1/products', headers: { 'x-forwarded-for': forwardedFor } })).status;
+    const productsFrom = async (forwardedFor: string) => (await t.http.send({ path: '/api/v1/products', headers: { 'x-forwarded-for': forwardedFor } })).status;
 
     it('counts each address the proxy reports on its own', async () => {
       const statuses = [];

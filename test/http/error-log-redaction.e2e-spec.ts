@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { uniqueEmail } from '../support/auth';
-import { HttpClient } from '../support/http-client';
-import { listenOnLoopback, startTestApp, TestApp } from '../support/test-app';
+import { LoopbackTestApp, startTestAppOnLoopback } from '../support/test-app';
 
 /**
  * A failed SQL statement is logged for the operator, but never with the values it carried: the
@@ -12,19 +11,14 @@ import { listenOnLoopback, startTestApp, TestApp } from '../support/test-app';
  */
 describe('The log of a failed SQL statement', () => {
   const lines: string[] = [];
-  let t: TestApp;
-  let http: HttpClient;
+  let t: LoopbackTestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { LOG_LEVEL: 'error' }, logStream: { write: (line: string) => void lines.push(line) } });
-    http = await listenOnLoopback(t);
+    t = await startTestAppOnLoopback({ env: { LOG_LEVEL: 'error' }, logStream: { write: (line: string) => void lines.push(line) } });
   });
-  afterAll(async () => {
-    http.close();
-    await t.close();
-  });
+  afterAll(() => t.close());
 
-  const register = (email: string, password: string, name: string) => http.send({ method: 'POST', path: '/api/v1/auth/register', body: { email, password, name } });
+  const register = (email: string, password: string, name: string) => t.http.send({ method: 'POST', path: '/api/v1/auth/register', body: { email, password, name } });
 
   it('names the failure and holds none of the values: no email, name or password hash', async () => {
     expect((await register(uniqueEmail(), `pw-${randomUUID()}`, 'Before the fault')).status).toBe(201);

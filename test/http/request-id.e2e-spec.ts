@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { uniqueEmail } from '../support/auth';
-import { HttpClient, HttpReply } from '../support/http-client';
-import { listenOnLoopback, startTestApp, TestApp } from '../support/test-app';
+import { HttpReply } from '../support/http-client';
+import { LoopbackTestApp, startTestAppOnLoopback } from '../support/test-app';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -20,20 +20,15 @@ interface LogEntry {
  */
 describe('X-Request-Id from a client', () => {
   const lines: string[] = [];
-  let t: TestApp;
-  let http: HttpClient;
+  let t: LoopbackTestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { LOG_LEVEL: 'info' }, logStream: { write: (line: string) => void lines.push(line) } });
-    http = await listenOnLoopback(t);
+    t = await startTestAppOnLoopback({ env: { LOG_LEVEL: 'info' }, logStream: { write: (line: string) => void lines.push(line) } });
   });
-  afterAll(async () => {
-    http.close();
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   const register = (headers: Record<string, string> = {}) =>
-    http.send({ method: 'POST', path: '/api/v1/auth/register', body: { email: uniqueEmail(), password: `pw-${randomUUID()}`, name: 'Traced' }, headers });
+    t.http.send({ method: 'POST', path: '/api/v1/auth/register', body: { email: uniqueEmail(), password: `pw-${randomUUID()}`, name: 'Traced' }, headers });
   const idOf = (reply: HttpReply) => String(reply.headers['x-request-id']);
   const auditRequestIds = async (targetId: string): Promise<string[]> =>
     ((await t.app.get(DataSource).query('SELECT request_id FROM audit_events WHERE target_id = $1', [targetId])) as Array<{ request_id: string }>).map((row) => row.request_id);
@@ -64,7 +59,7 @@ describe('X-Request-Id from a client', () => {
   });
 
   it.each(['has spaces', 'x'.repeat(129), '<script>', '","level":60,"msg":"forged'])('drops a malformed one (%s): not logged at all', async (incoming) => {
-    const response = await http.send({ path: '/health/live', headers: { 'x-request-id': incoming } });
+    const response = await t.http.send({ path: '/health/live', headers: { 'x-request-id': incoming } });
     expect(response.status).toBe(200);
     expect(idOf(response)).toMatch(UUID_V4);
     const [entry] = completed(idOf(response));

@@ -50,11 +50,25 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
 }
 
+/** A test app on a real loopback socket, with a client for it: `close()` closes both. */
+export interface LoopbackTestApp extends TestApp {
+  http: HttpClient;
+}
+
 /**
- * Puts a test app on a real loopback socket, for tests whose point is what arrives over real HTTP
- * (the peer address, headers as a client sends them). Close the client before the app.
+ * The real application on a real loopback socket, for tests whose point is what arrives over real
+ * HTTP (the peer address, headers as a client sends them).
  */
-export async function listenOnLoopback(testApp: TestApp): Promise<HttpClient> {
+export async function startTestAppOnLoopback(options: TestAppOptions = {}): Promise<LoopbackTestApp> {
+  const testApp = await startTestApp(options);
   await testApp.app.listen({ port: 0, host: '127.0.0.1' });
-  return new HttpClient((testApp.app.getHttpServer().address() as AddressInfo).port);
+  const http = new HttpClient((testApp.app.getHttpServer().address() as AddressInfo).port);
+  return {
+    ...testApp,
+    http,
+    close: async () => {
+      http.close();
+      await testApp.close();
+    },
+  };
 }

@@ -8,7 +8,7 @@ import { AppOptions } from './app.options';
 import { decodableUrl } from './common/http/decodable-url';
 import { registerJsonBodyParser } from './common/http/json-body.parser';
 import { ProblemException } from './common/http/problem.exception';
-import { requestIdFor } from './common/http/request-id';
+import { newRequestId } from './common/http/request-id';
 import { setUpOpenApi } from './common/openapi/openapi';
 import { registerHardening } from './security/hardening/hardening';
 import { tlsOptions } from './security/hardening/tls-options';
@@ -36,7 +36,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   const adapter = new FastifyAdapter({
     https: tlsOptions(options.config),
     bodyLimit: BODY_LIMIT_BYTES,
-    genReqId: requestIdFor,
+    genReqId: newRequestId,
     requestIdHeader: false,
     // Bounded waits (OWASP API4): a slow client cannot hold a connection or a request forever.
     connectionTimeout: 60_000,
@@ -47,7 +47,8 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     // (400); Node's 16 KiB limit on the request line and headers still bounds the URL.
     routerOptions: { maxParamLength: 16_384 },
     rewriteUrl: (request: IncomingMessage) => decodableUrl(request.url ?? '/'),
-    // X-Forwarded-* are believed only from configured proxies (API.md, Rate limits).
+    // X-Forwarded-* are believed only from configured proxies (API.md, Rate limits); the client
+    // address is read with clientAddress(), which also refuses what is not an IP address.
     trustProxy: (address: string) => trustedProxies.check(address, address.includes(':') ? 'ipv6' : 'ipv4'),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport';
+import { httpOrigin } from '../audit/request-origin.decorator';
 import { AppConfig } from '../config/app-config';
 import { bearerToken } from '../security/credentials';
 import { ApiKeyEnvironment, parseApiKey } from './api-key-format';
@@ -37,7 +38,7 @@ export class ApiKeyStrategy extends Strategy {
     this.lookup.principalFor(key).then(
       (principal) => {
         if (!principal) return this.fail(401);
-        this.usage.record(principal, { ip: http.ip, requestId: String(http.id) });
+        this.usage.record(principal, httpOrigin(http));
         this.success(principal);
       },
       (error: unknown) => this.error(error as Error),

@@ -1,6 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { AuditActorType, RequestOrigin } from './audit.service';
+import { httpOrigin } from './request-origin.decorator';
 
 /** Who did something, and from where: the part of an audit event the request itself supplies. */
 export interface AuditActor extends RequestOrigin {
@@ -15,7 +16,6 @@ export const Actor = createParamDecorator((_data: unknown, context: ExecutionCon
   return {
     actorType: principal?.kind ?? 'anonymous',
     actorId: principal?.id ?? null,
-    ip: request.ip,
-    requestId: String(request.id),
+    ...httpOrigin(request),
   };
 });

@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { clientAddress } from '../common/http/client-address';
 import { RequestOrigin } from './audit.service';
 
 /** Where an HTTP request came from: always an IP and a request id. */
@@ -9,10 +10,11 @@ export interface HttpOrigin extends RequestOrigin {
 }
 
 /**
- * The client IP (from X-Forwarded-For only behind a trusted proxy, see app.factory.ts) and the
+ * The client IP (from X-Forwarded-For only behind a trusted proxy, see client-address.ts) and the
  * request id, for audit events and per-IP limits.
  */
-export const Origin = createParamDecorator((_data: unknown, context: ExecutionContext): HttpOrigin => {
-  const request = context.switchToHttp().getRequest<FastifyRequest>();
-  return { ip: request.ip, requestId: String(request.id) };
-});
+export function httpOrigin(request: FastifyRequest): HttpOrigin {
+  return { ip: clientAddress(request), requestId: String(request.id) };
+}
+
+export const Origin = createParamDecorator((_data: unknown, context: ExecutionContext): HttpOrigin => httpOrigin(context.switchToHttp().getRequest<FastifyRequest>()));

@@ -9,8 +9,12 @@ describe('emailArgument', () => {
     expect(() => emailArgument(args)).toThrow(new UsageError(CREATE_ADMIN_USAGE));
   });
 
-  it('refuses an invalid email', () => {
-    expect(() => emailArgument(['--email', 'not-an-email'])).toThrow(UsageError);
+  it('normalizes it as the API does: NFKC, then lower case', () => {
+    expect(emailArgument(['--email', '\uFF21dmin@Example.COM'])).toBe('admin@example.com');
+  });
+
+  it.each(['not-an-email', 'admin@ex\u0430mple.com', 'ad\u200Bmin@example.com'])('refuses %j, an invalid or look-alike email', (email) => {
+    expect(() => emailArgument(['--email', email])).toThrow(UsageError);
   });
 });
 
@@ -19,7 +23,11 @@ describe('passwordFromLine', () => {
     expect(passwordFromLine('  spaces count  ')).toBe('  spaces count  ');
   });
 
-  it.each([[undefined], ['x'.repeat(11)], ['x'.repeat(129)]])('refuses a missing, short or long password, without quoting it', (line) => {
-    expect(() => passwordFromLine(line)).toThrow(new UsageError('The password must be 12 to 128 characters'));
+  it.each([[undefined], ['correct-horse-'], [`${'x'.repeat(128)}y`]])('refuses a missing, short or long password, without quoting it', (line) => {
+    expect(() => passwordFromLine(line)).toThrow(new UsageError('The password must be 15 to 128 characters long'));
+  });
+
+  it.each([['a'.repeat(20)], ['1qaz2wsx3edc4rfv']])('refuses a repetitive or breached password, as the API does', (line) => {
+    expect(() => passwordFromLine(line)).toThrow(UsageError);
   });
 });

@@ -135,6 +135,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   for (const entry of splitList(config.TRUSTED_PROXIES)) {
     if (!isValidCidr(entry)) problems.push(`TRUSTED_PROXIES has an invalid entry: ${entry}`);
+    // A /0 makes every peer a proxy, so every client could claim any address (and HTTPS) by header.
+    else if (config.isProduction && entry.endsWith('/0')) problems.push(`TRUSTED_PROXIES may not trust every address in production (${entry})`);
   }
   for (const entry of config.corsOrigins) {
     if (!isExactOrigin(entry)) problems.push(`CORS_ORIGINS has an entry that is not an exact origin: ${entry}`);

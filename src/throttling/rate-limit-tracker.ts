@@ -1,16 +1,17 @@
 import { normalizeIp } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
+import { clientAddress } from '../common/http/client-address';
 
 /**
  * Whose quota a request spends (API.md, Rate limits): the API key when one was used (each key is
  * limited on its own), else the user or service client; without a principal, the client IP.
- * `request.ip` honours X-Forwarded-For only when the direct peer is a trusted proxy (Fastify's
- * trustProxy, see createApp), so a client cannot pick its own bucket by sending that header.
+ * The client address honours X-Forwarded-For only when the direct peer is a trusted proxy, and then
+ * only a well-formed IP (client-address.ts), so a client cannot pick its own bucket by sending that header.
  */
 export function rateLimitTracker(request: FastifyRequest): string {
   const principal = request.principal;
   if (principal?.keyId) return `key:${principal.keyId}`;
   if (principal) return `${principal.kind}:${principal.id}`;
   // An IPv6 client usually holds a whole /64: counting per address would let it rotate through them.
-  return `ip:${normalizeIp(request.ip)}`;
+  return `ip:${normalizeIp(clientAddress(request))}`;
 }

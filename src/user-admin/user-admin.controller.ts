@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Actor, AuditActor } from '../audit/audit-actor.decorator';
 import { toResponse } from '../common/http/response';
@@ -41,5 +41,13 @@ export class UserAdminController {
   @ApiNoContentResponse()
   async reinstate(@Param('id', ParseUUIDPipe) id: string, @Body(EmptyBodyPipe) _body: unknown, @Actor() actor: AuditActor): Promise<void> {
     await this.users.reinstate(id, actor);
+  }
+
+  /** One leaked key ends without ending the account: suspending is the only other lever. */
+  @Delete(':id/api-keys/:keyId')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async revokeApiKey(@Param('id', ParseUUIDPipe) id: string, @Param('keyId', ParseUUIDPipe) keyId: string, @Actor() actor: AuditActor): Promise<void> {
+    await this.users.revokeApiKey(id, keyId, actor);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuditActor } from '../audit/audit-actor.decorator';
 import { AuditService } from '../audit/audit.service';
 import { SessionsService } from '../auth/sessions.service';
@@ -14,6 +15,7 @@ export class UserAdminService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
+    private readonly apiKeys: ApiKeysService,
   ) {}
 
   async list(query: ListUsersQuery): Promise<{ rows: User[]; total: number }> {
@@ -44,6 +46,16 @@ export class UserAdminService {
 
   async reinstate(id: string, actor: AuditActor): Promise<void> {
     await this.setStatus(id, 'active', 'user.reinstate', actor, false);
+  }
+
+  /**
+   * Revokes one key of one user, audited with the admin as actor. A key of another user or of a
+   * service client is the same 404 as none: the pair must match.
+   */
+  async revokeApiKey(userId: string, keyId: string, actor: AuditActor): Promise<void> {
+    const key = await this.apiKeys.findOwn(userId, keyId);
+    if (!key) throw new ProblemException(404, 'API key not found');
+    await this.apiKeys.revoke(key, actor);
   }
 
   private async setStatus(id: string, status: UserStatus, action: string, actor: AuditActor, revoke: boolean): Promise<void> {

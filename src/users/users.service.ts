@@ -17,7 +17,7 @@ export interface NewUser {
 export class UsersService {
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
-  /** `email` must already be normalized (lower case), as the DTOs do. */
+  /** `email` must already be normalized (NFKC, then lower case: normalizeEmail in account-text.ts), as the DTOs do. */
   findByEmail(email: string): Promise<User | null> {
     return this.users.findOneBy({ email });
   }

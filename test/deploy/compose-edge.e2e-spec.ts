@@ -32,8 +32,9 @@ import {
 describe('The compose deployment: an nginx edge in front of two API replicas', () => {
   const compose = readCompose();
   const { services } = compose;
-  // The replicas are the services built from this repository's Dockerfile.
-  const replicas = Object.keys(services).filter((name) => services[name].build !== undefined);
+  // The replicas are the services built from this repository's Dockerfile that run its own command
+  // (the one-shot `migrate` runs the migrator instead).
+  const replicas = Object.keys(services).filter((name) => services[name].build !== undefined && services[name].command === undefined);
   const edge = services.edge;
   const edgeEnvironment = edge.environment!;
   const [edgeNetwork, edgeAddress] = Object.entries(edge.networks as Record<string, { ipv4_address?: string }>)
@@ -92,6 +93,21 @@ describe('The compose deployment: an nginx edge in front of two API replicas', (
         expect(response.statusCode).toBe(200);
         expect(edge.depends_on![name]).toEqual({ condition: 'service_healthy' });
       }
+    });
+  });
+
+  describe('database roles', () => {
+    const migrate = services.migrate;
+    const roleOf = (url: string) => new URL(url).username;
+
+    it('migrate as the owner before any replica starts; the replicas connect as the role it grants, never the owner', () => {
+      expect(migrate.command).toEqual(['node', 'dist/cli/migrate.js']);
+      for (const name of replicas) expect(services[name].depends_on!.migrate).toEqual({ condition: 'service_completed_successfully' });
+      const serviceRole = migrate.environment!.DATABASE_SERVICE_ROLE;
+      expect(roleOf(services.localstack.environment!.ORDERS_DATABASE_URL)).toBe(serviceRole);
+      expect(roleOf(migrate.environment!.MIGRATION_DATABASE_URL)).not.toBe(serviceRole);
+      // The owner's URL is the migrator's alone.
+      for (const name of replicas) expect(JSON.stringify(services[name])).not.toContain(roleOf(migrate.environment!.MIGRATION_DATABASE_URL));
     });
   });
 

@@ -20,6 +20,7 @@ export interface ComposeService {
   networks?: string[] | Record<string, { ipv4_address?: string } | null>;
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
+  command?: string[];
 }
 
 export interface Compose {

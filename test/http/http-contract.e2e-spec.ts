@@ -93,9 +93,10 @@ describe('HTTP contract', () => {
   });
 
   describe('X-Request-Id', () => {
-    it('echoes a well-formed incoming id', async () => {
+    // A client's id is never taken as the server's (test/http/request-id.e2e-spec.ts; decision record 0017).
+    it('answers with an id of its own, even to a well-formed incoming one', async () => {
       const response = await testApp.app.inject({ method: 'GET', url: '/health/live', headers: { 'x-request-id': 'trace-123.abc' } });
-      expect(response.headers['x-request-id']).toBe('trace-123.abc');
+      expect(response.headers['x-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     });
 
     it.each(['has spaces', 'x'.repeat(129), '<script>', 'a\tb'])('replaces a malformed one (%s) with a UUID', async (incoming) => {

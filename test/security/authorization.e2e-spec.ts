@@ -6,7 +6,7 @@ import { AdminOrderResponse, OrderResponse } from '../../src/orders/order.respon
 import { AdminProductResponse } from '../../src/products/product.response';
 import { AdminUserResponse } from '../../src/user-admin/admin-user.response';
 import { UserResponse } from '../../src/users/user.response';
-import { clientApiKey, serviceClient, withApiKey } from '../support/api-keys';
+import { clientApiKey, NewApiKey, serviceClient, withApiKey } from '../support/api-keys';
 import { manyLoginsEnv } from '../support/auth';
 import { expectOnlyExposed, expectPageOfExposed } from '../support/exposure';
 import { insertProduct } from '../support/fixtures';
@@ -157,20 +157,24 @@ describe('authorization matrix', () => {
   });
 
   describe('admin routes (BFLA)', () => {
-    const adminRoutes = (targetId: string): [string, string][] => [
+    const adminRoutes = (targetId: string, targetKeyId: string): [string, string][] => [
       ['GET', '/users'],
       ['GET', `/users/${targetId}`],
       ['POST', `/users/${targetId}/suspend`],
       ['POST', `/users/${targetId}/reinstate`],
+      ['DELETE', `/users/${targetId}/api-keys/${targetKeyId}`],
       ['GET', '/audit-events'],
     ];
 
     it('every admin route refuses customers with 403 and changes nothing', async () => {
-      for (const [method, url] of adminRoutes(bob.id)) {
+      const bobsKey = await withApiKey(app, bob, { name: 'bob in the matrix' });
+      for (const [method, url] of adminRoutes(bob.id, bobsKey.apiKey.id)) {
         const response = await call(alice, method, url, method === 'POST' ? {} : undefined);
         expect({ route: `${method} ${url}`, status: response.statusCode }).toEqual({ route: `${method} ${url}`, status: 403 });
       }
       expect((await call(bob, 'GET', '/users/me')).statusCode).toBe(200);
+      expect((await call(bobsKey, 'GET', '/orders')).statusCode).toBe(200);
+      expect((await call(root, 'DELETE', `/users/${bob.id}/api-keys/${bobsKey.apiKey.id}`)).statusCode).toBe(204);
     });
 
     it('an admin lists and reads users through the admin view only', async () => {
@@ -210,7 +214,7 @@ describe('authorization matrix', () => {
 
   describe('API keys and service clients in the matrix', () => {
     type Headers = { headers: Record<string, string> };
-    let aliceKey: Headers;
+    let aliceKey: Headers & { apiKey: NewApiKey };
     let aliceReadOnlyKey: Headers;
     let adminKey: Headers;
     let reader: Headers;
@@ -305,13 +309,15 @@ describe('authorization matrix', () => {
     });
 
     it('no key and no client ever reaches an admin route (BFLA), not even an admin\'s key', async () => {
+      const alicesKeyId = aliceKey.apiKey.id;
       for (const caller of [aliceKey, adminKey, reader, fulfiller, fulfillerKey]) {
-        for (const [method, url] of [['GET', '/users'], ['GET', `/users/${bob.id}`], ['POST', `/users/${bob.id}/suspend`], ['GET', '/audit-events'], ['GET', '/service-clients']]) {
+        for (const [method, url] of [['GET', '/users'], ['GET', `/users/${bob.id}`], ['POST', `/users/${bob.id}/suspend`], ['DELETE', `/users/${alice.id}/api-keys/${alicesKeyId}`], ['GET', '/audit-events'], ['GET', '/service-clients']]) {
           const response = await as(caller, method, url, method === 'POST' ? {} : undefined);
           expect({ route: `${method} ${url}`, status: response.statusCode }).toEqual({ route: `${method} ${url}`, status: 403 });
         }
       }
       expect((await as(bob, 'GET', '/users/me')).statusCode).toBe(200);
+      expect((await as(aliceKey, 'GET', '/orders')).statusCode).toBe(200);
     });
 
     it('a service client token is not a user: /users/me is 403', async () => {

@@ -1,9 +1,11 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/app-config';
 import { SecretsRefreshOptions } from '../../src/secrets/secrets-refresh.module';
 import { ServiceSecrets } from '../../src/secrets/service-secrets';
+import { HttpClient } from './http-client';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { testSecrets } from './test-secrets';
 
@@ -44,6 +46,29 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     close: async () => {
       await app.close();
       if (!options.database) await database.drop();
+    },
+  };
+}
+
+/** A test app on a real loopback socket, with a client for it: `close()` closes both. */
+export interface LoopbackTestApp extends TestApp {
+  http: HttpClient;
+}
+
+/**
+ * The real application on a real loopback socket, for tests whose point is what arrives over real
+ * HTTP (the peer address, headers as a client sends them).
+ */
+export async function startTestAppOnLoopback(options: TestAppOptions = {}): Promise<LoopbackTestApp> {
+  const testApp = await startTestApp(options);
+  await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+  const http = new HttpClient((testApp.app.getHttpServer().address() as AddressInfo).port);
+  return {
+    ...testApp,
+    http,
+    close: async () => {
+      http.close();
+      await testApp.close();
     },
   };
 }

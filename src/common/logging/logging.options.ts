@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
+import { clientRequestId } from '../http/request-id';
 
 /**
  * What must never be written to a log, wherever it appears (OWASP API8 / ASVS V7: no credentials
@@ -11,10 +12,18 @@ export const REDACTED_PATHS = [
   'req.headers["x-api-key"]',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
-  ...['password', 'currentPassword', 'newPassword', 'token', 'accessToken', 'refreshToken', 'access_token', 'secret', 'clientSecret', 'client_secret', 'key', 'apiKey'].flatMap(
-    (field) => [field, `*.${field}`, `*.*.${field}`],
-  ),
+  ...anywhere(['password', 'currentPassword', 'newPassword', 'token', 'accessToken', 'refreshToken', 'access_token', 'secret', 'clientSecret', 'client_secret', 'key', 'apiKey']),
+  // The values a failed SQL statement carried, in a logged error and in its driverError: TypeORM's
+  // `parameters`, PGlite's `params`, and Postgres's `detail`, which for a broken constraint is
+  // "Failing row contains (…)", every column of the row: an email, a password hash. The message,
+  // the code and the statement with its $1 placeholders stay, for the operator.
+  ...anywhere(['parameters', 'params', 'detail']),
 ];
+
+/** A field at the top of a log line, or one or two objects down (an error, its driverError). */
+function anywhere(fields: string[]): string[] {
+  return fields.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]);
+}
 
 /** Structured JSON logs with the request id on every line (nestjs-pino over pino-http). */
 export function loggingOptions(level: string, stream?: DestinationStream): Params {
@@ -25,6 +34,11 @@ export function loggingOptions(level: string, stream?: DestinationStream): Param
         redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
         // The id Fastify chose (src/common/http/request-id.ts) is on the raw request.
         genReqId: (request: IncomingMessage & { id?: unknown }) => String(request.id),
+        // A client's own id, apart from ours (src/common/http/request-id.ts), on each line of its request.
+        customProps: (request: IncomingMessage) => {
+          const clientId = clientRequestId(request);
+          return clientId === undefined ? {} : { clientRequestId: clientId };
+        },
         serializers: {
           // Only what an operator needs. The path without its query string: a credential
           // wrongly sent in a query (which we refuse) must not end up in the logs either.

@@ -1,26 +1,44 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsString, Length, MaxLength } from 'class-validator';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../password-policy';
+import { IsEmail, IsNotEmpty, IsString, Length, MaxLength, ValidateBy } from 'class-validator';
+import { emailProblem, nameProblem, normalizeEmail } from '../account-text';
+import { PASSWORD_MAX_LENGTH, passwordProblem } from '../password-policy';
 
-/** Lower-cased and trimmed before validation, so `Alice@Example.com ` and `alice@example.com` are one account. */
+/**
+ * A validation rule from a function that says why a string is refused (null when it is not). Other
+ * types are left to IsString() and IsEmail(), so a wrong type is reported once.
+ */
+const RefusedWhen = (name: string, problem: (value: string) => string | null): PropertyDecorator =>
+  ValidateBy({
+    name,
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || problem(value) === null,
+      defaultMessage: (args) => `${args?.property} ${problem(String(args?.value))}`,
+    },
+  });
+
+/**
+ * Normalized before validation (NFKC, then lower case: see account-text.ts), so `Alice@Example.com `
+ * and `ａlice@example.com` are one account, for uniqueness, the login and its limits alike.
+ */
 export const EmailField = (): PropertyDecorator =>
   applyDecorators(
-    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value)),
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normalizeEmail(value) : value)),
     IsEmail(),
     MaxLength(254),
+    RefusedWhen('unambiguousEmail', emailProblem),
   );
 
-/** A new password: 12 to 128 characters (API.md). Never trimmed: every character counts. */
-export const NewPasswordField = (): PropertyDecorator =>
-  applyDecorators(IsString(), Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH));
+/** A new password (password-policy.ts: length, not repetitive, not on the blocklist). Never trimmed: every character counts. */
+export const NewPasswordField = (): PropertyDecorator => applyDecorators(IsString(), RefusedWhen('acceptablePassword', passwordProblem));
 
-/** A display name: 1 to 100 characters once trimmed. */
+/** A display name: 1 to 100 characters once trimmed, none of them hidden (account-text.ts). */
 export const NameField = (): PropertyDecorator =>
   applyDecorators(
     Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value)),
     IsString(),
     Length(1, 100),
+    RefusedWhen('visibleName', nameProblem),
   );
 
 /** A password being checked: only the upper bound, which caps the hashing work a request can ask for. */

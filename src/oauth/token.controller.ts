@@ -1,12 +1,15 @@
 import { Body, Controller, Header, Headers, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import { HttpOrigin, Origin } from '../audit/request-origin.decorator';
+import { ApiOAuthErrors, ApiProblem } from '../common/openapi/api-problems.decorator';
+import { CLIENT_BASIC } from '../common/openapi/openapi';
 import { toResponse } from '../common/http/response';
 import { Public } from '../security/public.decorator';
 import { appendRateLimitHeaders } from '../throttling/rate-limit-fields';
 import { readTokenRequest } from './token-request';
+import { tokenRequestSchema } from './token-request.body';
 import { TokenResponse } from './token.response';
 import { TokenService } from './token.service';
 
@@ -26,8 +29,17 @@ export class TokenController {
   // RFC 6749 §5.1: a response holding a token is never stored by a cache (Pragma for HTTP/1.0 ones).
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
+  @ApiOperation({ summary: 'OAuth 2.0 client credentials grant (RFC 6749 §4.4)' })
+  // RFC 6749 §2.3.1: HTTP Basic, or client_id and client_secret in the body (the empty requirement).
+  // (Applied bottom-up: Basic first, then the empty requirement.)
+  @ApiSecurity({})
+  @ApiSecurity(CLIENT_BASIC)
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBody({ schema: tokenRequestSchema, required: true })
   @ApiOkResponse({ type: TokenResponse })
+  @ApiOAuthErrors()
+  @ApiProblem(400, 'invalid_request, unsupported_grant_type or invalid_scope')
+  @ApiProblem(401, 'invalid_client: unknown client, wrong secret, or no client authentication')
   async token(
     @Body() body: unknown,
     @Headers('authorization') authorization: string | undefined,

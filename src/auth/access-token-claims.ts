@@ -1,7 +1,7 @@
 import { Principal, Scope, SCOPES } from '../security/principal';
 import type { UserRole } from '../users/user.entity';
 import type { AccessTokenRef } from './revocation/revocation-store';
-import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_TOLERANCE_SECONDS, TOKEN_AUDIENCE, TOKEN_ISSUER } from './token.constants';
+import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_TOLERANCE_SECONDS, FIRST_PARTY_CLIENT_ID, TOKEN_AUDIENCE } from './token.constants';
 
 /** API.md, Roles and scopes: what each role's access token carries. */
 export const SCOPES_BY_ROLE: Readonly<Record<UserRole, readonly Scope[]>> = {
@@ -24,16 +24,16 @@ interface CommonClaims {
   iat: number;
   exp: number;
   scope: string;
+  /** RFC 9068 §2.2: the service client's id, or FIRST_PARTY_CLIENT_ID for a user's own login. */
+  client_id: string;
 }
 
-/** A user's token names the role; a service client's names the client (`client_id`) and has no role. */
+/** A user's token names the role; a service client's has none. */
 export interface UserTokenClaims extends CommonClaims {
   role: UserRole;
 }
 
-export interface ClientTokenClaims extends CommonClaims {
-  client_id: string;
-}
+export type ClientTokenClaims = CommonClaims;
 
 export interface TokenSubject {
   id: string;
@@ -59,17 +59,18 @@ export interface VerifiedAccessToken {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SUBJECT = /^(user|client):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
-export function buildAccessTokenClaims(user: TokenSubject, jti: string, nowMs: number): UserTokenClaims {
+/** `issuer`: the configured PUBLIC_URL (AppConfig.publicUrl), the issuer of the OAuth metadata too. */
+export function buildAccessTokenClaims(user: TokenSubject, jti: string, nowMs: number, issuer: string): UserTokenClaims {
   const iat = issuedAt(nowMs, user.tokensValidAfter);
-  return { ...commonClaims(`user:${user.id}`, jti, iat, SCOPES_BY_ROLE[user.role]), role: user.role };
+  return { ...commonClaims(issuer, `user:${user.id}`, FIRST_PARTY_CLIENT_ID, jti, iat, SCOPES_BY_ROLE[user.role]), role: user.role };
 }
 
-export function buildClientTokenClaims(client: TokenClient, jti: string, nowMs: number): ClientTokenClaims {
-  return { ...commonClaims(`client:${client.id}`, jti, issuedAt(nowMs, null), client.scopes), client_id: client.clientId };
+export function buildClientTokenClaims(client: TokenClient, jti: string, nowMs: number, issuer: string): ClientTokenClaims {
+  return commonClaims(issuer, `client:${client.id}`, client.clientId, jti, issuedAt(nowMs, null), client.scopes);
 }
 
-function commonClaims(sub: string, jti: string, iat: number, scopes: readonly Scope[]): CommonClaims {
-  return { iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, sub, jti, iat, exp: iat + ACCESS_TOKEN_TTL_SECONDS, scope: scopes.join(' ') };
+function commonClaims(iss: string, sub: string, clientId: string, jti: string, iat: number, scopes: readonly Scope[]): CommonClaims {
+  return { iss, aud: TOKEN_AUDIENCE, sub, jti, iat, exp: iat + ACCESS_TOKEN_TTL_SECONDS, scope: scopes.join(' '), client_id: clientId };
 }
 
 /**
@@ -125,8 +126,12 @@ export function readAccessToken(payload: unknown, nowSeconds: number): VerifiedA
 /** What the kind-specific claims allow: a user's role and its scopes, or a client's scopes. */
 function grantOf(kind: Principal['kind'], claims: { role?: unknown; client_id?: unknown }): { role?: UserRole; allowed: readonly Scope[] } | undefined {
   // A client's token never carries a role, so it can never pass for an admin's (API.md, Roles and scopes).
-  if (kind === 'client') return typeof claims.client_id === 'string' && claims.role === undefined ? { allowed: CLIENT_SCOPES } : undefined;
-  if (claims.client_id !== undefined || (claims.role !== 'customer' && claims.role !== 'admin')) return undefined;
+  if (kind === 'client') {
+    const registered = typeof claims.client_id === 'string' && claims.client_id !== FIRST_PARTY_CLIENT_ID;
+    return registered && claims.role === undefined ? { allowed: CLIENT_SCOPES } : undefined;
+  }
+  // A user's token comes only from the first-party client: a service client's id here is not ours.
+  if (claims.client_id !== FIRST_PARTY_CLIENT_ID || (claims.role !== 'customer' && claims.role !== 'admin')) return undefined;
   return { role: claims.role, allowed: SCOPES_BY_ROLE[claims.role] };
 }
 

@@ -13,15 +13,19 @@ import { tokenRequestSchema } from './token-request.body';
 import { TokenResponse } from './token.response';
 import { TokenService } from './token.service';
 
+/** Where the token endpoint is, under the API prefix; its metadata (RFC 8414) names the same path. */
+export const TOKEN_CONTROLLER_PATH = 'oauth';
+export const TOKEN_ROUTE = 'token';
+
 /** POST /oauth/token: OAuth 2.0 client credentials (RFC 6749 §4.4), for service clients. */
 @ApiTags('oauth')
-@Controller('oauth')
+@Controller(TOKEN_CONTROLLER_PATH)
 export class TokenController {
   constructor(private readonly tokens: TokenService) {}
 
   /** Public: the client authenticates here, with its secret, not with a token. */
   @Public()
-  @Post('token')
+  @Post(TOKEN_ROUTE)
   @HttpCode(200)
   // Read by the body parser (a form body is allowed here) and by the ProblemFilter (errors in RFC 6749
   // §5.2's shape): see FastifyContextConfig. One object: a second @RouteConfig would replace the first.

@@ -51,7 +51,7 @@ describe('The compose deployment: an nginx edge in front of two API replicas', (
   let t: TestApp;
   beforeAll(async () => {
     // The app as a replica runs it (production: HTTPS only, HSTS; the edge trusted), secrets from the test.
-    t = await startTestApp({ env: { NODE_ENV: 'production', TRUSTED_PROXIES: services[replicas[0]].environment!.TRUSTED_PROXIES, ...ownRateLimitCounters() } });
+    t = await startTestApp({ env: { NODE_ENV: 'production', PUBLIC_URL: services[replicas[0]].environment!.PUBLIC_URL, TRUSTED_PROXIES: services[replicas[0]].environment!.TRUSTED_PROXIES, ...ownRateLimitCounters() } });
   });
   afterAll(() => t.close());
 

@@ -50,9 +50,17 @@ function validatorFor(schema: object): ValidateFunction {
 
 const PROBLEM_SCHEMA = { $ref: '#/components/schemas/Problem' };
 
+/** An answer as either client of the test support sees it: `app.inject()`'s, or HttpClient's. */
+export interface Answer {
+  statusCode: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  body: string;
+}
+
 /**
- * The one hook (DESIGN: every response the HTTP suites receive is checked against openapi.json):
- * wraps the test app's `inject()`, so each answer a test gets has first been checked to be
+ * The one hook (docs/design.md, Tests: every response the HTTP suites receive is checked against
+ * openapi.json): wraps the test app's `inject()` (and HttpClient, for service processes, calls
+ * expectDocumented too), so each answer a test gets has first been checked to be
  * documented: its status on that operation, its content type, its body against the schema of that
  * status (object schemas forbid extra fields), and every header the document marks required.
  * A route or field the document does not describe fails the test that met it.
@@ -70,7 +78,7 @@ export function checkEveryResponseAgainstDocument(app: NestFastifyApplication): 
   };
 }
 
-export function expectDocumented(method: string, url: string, response: LightMyRequestResponse): void {
+export function expectDocumented(method: string, url: string, response: Answer): void {
   const path = url.split('?')[0];
   if (isExcluded(method, path)) return;
   const where = `${method} ${path} answered ${response.statusCode}`;
@@ -90,7 +98,7 @@ export function expectDocumented(method: string, url: string, response: LightMyR
   if (method !== 'HEAD') expectBody(where, response, documented.content);
 }
 
-function expectBody(where: string, response: LightMyRequestResponse, content: ResponseObject['content']): void {
+function expectBody(where: string, response: Answer, content: ResponseObject['content']): void {
   if (!content) {
     if (response.body !== '') fail(`${where} with a body, where the document says there is none`);
     return;
@@ -108,7 +116,7 @@ function expectBody(where: string, response: LightMyRequestResponse, content: Re
   if (!validate(body)) fail(`${where} with a body that does not match the document: ${ajv.errorsText(validate.errors)}\n${response.body.slice(0, 500)}`);
 }
 
-function expectHeaders(where: string, response: LightMyRequestResponse, headers: NonNullable<ResponseObject['headers']>): void {
+function expectHeaders(where: string, response: Answer, headers: NonNullable<ResponseObject['headers']>): void {
   for (const [name, documented] of Object.entries(headers)) {
     const header = '$ref' in documented ? DOCUMENT.components.headers[documented.$ref.split('/').pop()!] : documented;
     const value = response.headers[name.toLowerCase()];

@@ -57,7 +57,8 @@ function commonHeaders(facts: OperationFacts): Record<string, ReferenceObject> {
 
 function errorResponse(status: number, descriptions: string[], facts: OperationFacts): ResponseObject {
   const headers: Record<string, ReferenceObject> = commonHeaders(facts);
-  if (status === 429 || status === 503) headers['Retry-After'] = header('Retry-After');
+  // A probe's 503 (readiness) says only "not ready": the orchestrator polls again at its own pace.
+  if (status === 429 || (status === 503 && !facts.probe)) headers['Retry-After'] = header('Retry-After');
   if (status === 401) headers['WWW-Authenticate'] = header(facts.oauthErrors ? 'WWW-Authenticate-Basic' : 'WWW-Authenticate');
   // The token endpoint answers RFC 6749 §5.2 JSON, which OAuth client libraries parse; all else is RFC 9457.
   const content: ContentObject = facts.oauthErrors

@@ -5,7 +5,7 @@ import type { SchemaObject } from '@nestjs/swagger';
 import { IS_PUBLIC } from '../../security/public.decorator';
 import { pageInfoSchema } from './api-page.decorator';
 import { API_OAUTH_ERRORS, API_PROBE, API_PROBLEMS, DocumentedProblem } from './api-problems.decorator';
-import { declareErrorResponses, OperationFacts } from './error-responses';
+import { declareErrorResponses } from './error-responses';
 import { problemSchemas, responseHeaders } from './problem-schemas';
 import { boundSchema, boundSchemas, declarePathIds } from './schema-bounds';
 

@@ -8,7 +8,7 @@ const JTI = '5e1c7f2a-3b4d-4e6f-8a9b-0c1d2e3f4a5b';
 const NOW_MS = 1_800_000_000_500;
 const NOW = 1_800_000_000;
 
-describe('SCOPES_BY_ROLE (API.md, Roles and scopes)', () => {
+describe('SCOPES_BY_ROLE (docs/http-contract.md, Roles and scopes)', () => {
   it('gives a customer orders:read and orders:write, an admin all four scopes', () => {
     expect(SCOPES_BY_ROLE.customer).toEqual(['orders:read', 'orders:write']);
     expect([...SCOPES_BY_ROLE.admin].sort()).toEqual(['orders:fulfil', 'orders:read', 'orders:write', 'products:write']);
@@ -16,7 +16,7 @@ describe('SCOPES_BY_ROLE (API.md, Roles and scopes)', () => {
 });
 
 describe('buildAccessTokenClaims', () => {
-  it('builds exactly the claims of API.md, expiring 15 minutes after issue', () => {
+  it('builds exactly the claims of docs/http-contract.md, expiring 15 minutes after issue', () => {
     expect(buildAccessTokenClaims({ id: USER_ID, role: 'customer', tokensValidAfter: null }, JTI, NOW_MS, ISSUER)).toEqual({
       iss: ISSUER,
       aud: TOKEN_AUDIENCE,
@@ -95,7 +95,7 @@ describe('service client tokens', () => {
   const client = { id: CLIENT_ID, clientId: 'public-client-id', scopes: ['orders:read', 'orders:fulfil'] } as const;
   const claims = buildClientTokenClaims(client, JTI, NOW_MS, ISSUER);
 
-  it('carry client_id and the granted scopes, and no role (API.md, Authentication)', () => {
+  it('carry client_id and the granted scopes, and no role (docs/http-contract.md, Authentication)', () => {
     expect(claims).toEqual({
       iss: ISSUER,
       aud: TOKEN_AUDIENCE,

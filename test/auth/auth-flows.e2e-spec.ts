@@ -10,7 +10,7 @@ import { decodeSegment, TEST_APP_ISSUER } from '../support/forge-token';
 import { startTestApp, TestApp } from '../support/test-app';
 import { testSecrets } from '../support/test-secrets';
 
-describe('Auth flows (API.md, Auth)', () => {
+describe('Auth flows (docs/http-contract.md, Auth)', () => {
   let testApp: TestApp;
   const app = () => testApp.app;
   const kid = testSecrets().signingKeys.current.kid;
@@ -83,7 +83,7 @@ describe('Auth flows (API.md, Auth)', () => {
       expect(body.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     });
 
-    it('issues an RS256 at+jwt with exactly the claims of API.md and no personal data', async () => {
+    it('issues an RS256 at+jwt with exactly the claims of docs/http-contract.md and no personal data', async () => {
       const account = await registerAndLogin(app());
       const header = decodeSegment(account.tokens.accessToken, 0);
       const claims = decodeSegment(account.tokens.accessToken, 1);

@@ -200,7 +200,7 @@ describe('The compose deployment: an nginx edge in front of two API replicas', (
   });
 
   describe('responses', () => {
-    it('add no header to the app\'s own: it already sends HSTS and the rest (API.md)', () => {
+    it('add no header to the app\'s own: it already sends HSTS and the rest (docs/http-contract.md)', () => {
       for (const block of [http, httpsServer.block, proxied]) expect(all(block, 'add_header')).toEqual([]);
     });
 

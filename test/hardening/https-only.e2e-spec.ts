@@ -12,7 +12,7 @@ import { PRODUCTION_PUBLIC_URL } from '../support/forge-token';
 const PRODUCTS = '/api/v1/products';
 const HSTS = 'max-age=31536000; includeSubDomains';
 
-describe('HTTPS only, in production (API.md, "Response headers on every response")', () => {
+describe('HTTPS only, in production (docs/http-contract.md, Response headers)', () => {
   describe('behind a trusted proxy', () => {
     let t: TestApp;
     beforeAll(async () => {

@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppOptions } from './app.options';
+import { API_PREFIX } from './common/http/api-prefix';
 import { decodableUrl } from './common/http/decodable-url';
 import { registerJsonBodyParser } from './common/http/json-body.parser';
 import { ProblemException } from './common/http/problem.exception';
@@ -13,12 +14,14 @@ import { setUpOpenApi } from './common/openapi/openapi';
 import { registerHardening } from './security/hardening/hardening';
 import { tlsOptions } from './security/hardening/tls-options';
 
-export const API_PREFIX = 'api/v1';
+export { API_PREFIX };
 /** Routes at fixed, well-known paths rather than under API_PREFIX: probes and RFC 8615's /.well-known. */
 export const OUTSIDE_API_PREFIX = [
   { path: 'health/live', method: RequestMethod.GET },
   { path: 'health/ready', method: RequestMethod.GET },
   { path: '.well-known/jwks.json', method: RequestMethod.GET },
+  { path: '.well-known/oauth-authorization-server', method: RequestMethod.GET },
+  { path: '.well-known/oauth-protected-resource', method: RequestMethod.GET },
 ] as const;
 
 /** Request bodies over 100 KiB are refused with 413 before they are read further (API.md). */

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse } from '../common/openapi/api-page.decorator';
 import { DataSource } from 'typeorm';
 import { Page, toPage } from '../common/pagination/page';
 import { Roles } from '../security/access.decorators';
@@ -16,7 +17,8 @@ export class AuditEventsController {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   @Get()
-  @ApiOkResponse({ type: AuditEventResponse, isArray: true })
+  @ApiOperation({ summary: 'List audit events, newest first' })
+  @ApiPageResponse(AuditEventResponse)
   async list(@Query() query: ListAuditEventsQuery): Promise<Page<AuditEventResponse>> {
     const [rows, total] = await this.dataSource.getRepository(AuditEvent).findAndCount({
       where: { ...(query.actorId ? { actorId: query.actorId } : {}), ...(query.action ? { action: query.action } : {}) },

@@ -1,12 +1,14 @@
 import { buildAccessTokenClaims, buildClientTokenClaims, clientRevocationSubject, readAccessToken, SCOPES_BY_ROLE } from './access-token-claims';
-import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_TOLERANCE_SECONDS, TOKEN_AUDIENCE, TOKEN_ISSUER } from './token.constants';
+import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_TOLERANCE_SECONDS, FIRST_PARTY_CLIENT_ID, TOKEN_AUDIENCE } from './token.constants';
+
+const ISSUER = 'https://orders.example';
 
 const USER_ID = '0b9a4c0e-8f4a-4d2e-9c1a-2f6f1d2b3c4d';
 const JTI = '5e1c7f2a-3b4d-4e6f-8a9b-0c1d2e3f4a5b';
 const NOW_MS = 1_800_000_000_500;
 const NOW = 1_800_000_000;
 
-describe('SCOPES_BY_ROLE (API.md, Roles and scopes)', () => {
+describe('SCOPES_BY_ROLE (docs/http-contract.md, Roles and scopes)', () => {
   it('gives a customer orders:read and orders:write, an admin all four scopes', () => {
     expect(SCOPES_BY_ROLE.customer).toEqual(['orders:read', 'orders:write']);
     expect([...SCOPES_BY_ROLE.admin].sort()).toEqual(['orders:fulfil', 'orders:read', 'orders:write', 'products:write']);
@@ -14,9 +16,9 @@ describe('SCOPES_BY_ROLE (API.md, Roles and scopes)', () => {
 });
 
 describe('buildAccessTokenClaims', () => {
-  it('builds exactly the claims of API.md, expiring 15 minutes after issue', () => {
-    expect(buildAccessTokenClaims({ id: USER_ID, role: 'customer', tokenGeneration: 3 }, JTI, NOW_MS)).toEqual({
-      iss: TOKEN_ISSUER,
+  it('builds exactly the claims of docs/http-contract.md, expiring 15 minutes after issue', () => {
+    expect(buildAccessTokenClaims({ id: USER_ID, role: 'customer', tokenGeneration: 3 }, JTI, NOW_MS, ISSUER)).toEqual({
+      iss: ISSUER,
       aud: TOKEN_AUDIENCE,
       sub: `user:${USER_ID}`,
       jti: JTI,
@@ -24,19 +26,20 @@ describe('buildAccessTokenClaims', () => {
       exp: NOW + ACCESS_TOKEN_TTL_SECONDS,
       role: 'customer',
       scope: 'orders:read orders:write',
+      client_id: FIRST_PARTY_CLIENT_ID,
       gen: 3,
     });
   });
 
   it('carries every scope and the admin role for an admin', () => {
-    const claims = buildAccessTokenClaims({ id: USER_ID, role: 'admin', tokenGeneration: 3 }, JTI, NOW_MS);
+    const claims = buildAccessTokenClaims({ id: USER_ID, role: 'admin', tokenGeneration: 3 }, JTI, NOW_MS, ISSUER);
     expect(claims.role).toBe('admin');
     expect(claims.scope.split(' ').sort()).toEqual(['orders:fulfil', 'orders:read', 'orders:write', 'products:write']);
   });
 });
 
 describe('readAccessToken', () => {
-  const claims = buildAccessTokenClaims({ id: USER_ID, role: 'customer', tokenGeneration: 3 }, JTI, NOW_MS);
+  const claims = buildAccessTokenClaims({ id: USER_ID, role: 'customer', tokenGeneration: 3 }, JTI, NOW_MS, ISSUER);
 
   it('turns verified claims into a user principal and what revocation checks', () => {
     expect(readAccessToken(claims, NOW)).toEqual({
@@ -55,7 +58,8 @@ describe('readAccessToken', () => {
     ['an iat in the future', { iat: NOW + CLOCK_TOLERANCE_SECONDS + 1 }],
     ['a sub that is not user:<uuid>', { sub: USER_ID }],
     ['a client sub on a user token (a role, no client_id)', { sub: `client:${USER_ID}` }],
-    ['a client_id on a user token', { client_id: 'abc' }],
+    ['a service client’s client_id on a user token', { client_id: 'abc' }],
+    ['no client_id on a user token', { client_id: undefined }],
     ['an upper-case uuid (not one we issue)', { sub: `user:${USER_ID.toUpperCase()}` }],
     ['a jti that is not a uuid', { jti: 'abc' }],
     ['an unknown role', { role: 'root' }],
@@ -80,11 +84,11 @@ describe('readAccessToken', () => {
 describe('service client tokens', () => {
   const CLIENT_ID = 'e7b1c2d3-4f5a-4b6c-8d7e-9f0a1b2c3d4e';
   const client = { id: CLIENT_ID, clientId: 'public-client-id', scopes: ['orders:read', 'orders:fulfil'], tokenGeneration: 0 } as const;
-  const claims = buildClientTokenClaims(client, JTI, NOW_MS);
+  const claims = buildClientTokenClaims(client, JTI, NOW_MS, ISSUER);
 
-  it('carry client_id and the granted scopes, and no role (API.md, Authentication)', () => {
+  it('carry client_id and the granted scopes, and no role (docs/http-contract.md, Authentication)', () => {
     expect(claims).toEqual({
-      iss: TOKEN_ISSUER,
+      iss: ISSUER,
       aud: TOKEN_AUDIENCE,
       sub: `client:${CLIENT_ID}`,
       jti: JTI,

@@ -1,7 +1,7 @@
 import { Principal, Scope, SCOPES } from '../security/principal';
 import type { UserRole } from '../users/user.entity';
 import type { CheckedToken } from './revocation/revocation-store';
-import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_TOLERANCE_SECONDS, TOKEN_AUDIENCE, TOKEN_ISSUER } from './token.constants';
+import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_TOLERANCE_SECONDS, FIRST_PARTY_CLIENT_ID, TOKEN_AUDIENCE } from './token.constants';
 
 /** API.md, Roles and scopes: what each role's access token carries. */
 export const SCOPES_BY_ROLE: Readonly<Record<UserRole, readonly Scope[]>> = {
@@ -24,6 +24,8 @@ interface CommonClaims {
   iat: number;
   exp: number;
   scope: string;
+  /** RFC 9068 §2.2: the service client's id, or FIRST_PARTY_CLIENT_ID for a user's own login. */
+  client_id: string;
   /**
    * The subject's token generation when the token was issued (a private claim, RFC 7519 §4.3): a
    * password change, suspension or deletion moves the generation on and voids every earlier token,
@@ -32,14 +34,12 @@ interface CommonClaims {
   gen: number;
 }
 
-/** A user's token names the role; a service client's names the client (`client_id`) and has no role. */
+/** A user's token names the role; a service client's has none. */
 export interface UserTokenClaims extends CommonClaims {
   role: UserRole;
 }
 
-export interface ClientTokenClaims extends CommonClaims {
-  client_id: string;
-}
+export type ClientTokenClaims = CommonClaims;
 
 export interface TokenSubject {
   id: string;
@@ -66,22 +66,23 @@ export interface VerifiedAccessToken {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SUBJECT = /^(user|client):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
-export function buildAccessTokenClaims(user: TokenSubject, jti: string, nowMs: number): UserTokenClaims {
-  return { ...commonClaims(`user:${user.id}`, jti, nowMs, user.tokenGeneration, SCOPES_BY_ROLE[user.role]), role: user.role };
+/** `issuer`: the configured PUBLIC_URL (AppConfig.publicUrl), the issuer of the OAuth metadata too. */
+export function buildAccessTokenClaims(user: TokenSubject, jti: string, nowMs: number, issuer: string): UserTokenClaims {
+  return { ...commonClaims(issuer, `user:${user.id}`, FIRST_PARTY_CLIENT_ID, jti, nowMs, user.tokenGeneration, SCOPES_BY_ROLE[user.role]), role: user.role };
 }
 
-export function buildClientTokenClaims(client: TokenClient, jti: string, nowMs: number): ClientTokenClaims {
-  return { ...commonClaims(`client:${client.id}`, jti, nowMs, client.tokenGeneration, client.scopes), client_id: client.clientId };
+export function buildClientTokenClaims(client: TokenClient, jti: string, nowMs: number, issuer: string): ClientTokenClaims {
+  return commonClaims(issuer, `client:${client.id}`, client.clientId, jti, nowMs, client.tokenGeneration, client.scopes);
 }
 
-function commonClaims(sub: string, jti: string, nowMs: number, gen: number, scopes: readonly Scope[]): CommonClaims {
+function commonClaims(iss: string, sub: string, clientId: string, jti: string, nowMs: number, gen: number, scopes: readonly Scope[]): CommonClaims {
   const iat = Math.floor(nowMs / 1000);
-  return { iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, sub, jti, iat, exp: iat + ACCESS_TOKEN_TTL_SECONDS, scope: scopes.join(' '), gen };
+  return { iss, aud: TOKEN_AUDIENCE, sub, jti, iat, exp: iat + ACCESS_TOKEN_TTL_SECONDS, scope: scopes.join(' '), client_id: clientId, gen };
 }
 
 /**
- * The revocation store keeps one cutoff per subject id. A service client's is namespaced, so a
- * client's cutoff (set when it is deleted) can never be read as a user's, or the other way round.
+ * The revocation store keeps one generation per subject id. A service client's is namespaced, so a
+ * client's (moved on when it is deleted) can never be read as a user's, or the other way round.
  */
 export function clientRevocationSubject(clientId: string): string {
   return `client:${clientId}`;
@@ -117,8 +118,12 @@ export function readAccessToken(payload: unknown, nowSeconds: number): VerifiedA
 /** What the kind-specific claims allow: a user's role and its scopes, or a client's scopes. */
 function grantOf(kind: Principal['kind'], claims: { role?: unknown; client_id?: unknown }): { role?: UserRole; allowed: readonly Scope[] } | undefined {
   // A client's token never carries a role, so it can never pass for an admin's (API.md, Roles and scopes).
-  if (kind === 'client') return typeof claims.client_id === 'string' && claims.role === undefined ? { allowed: CLIENT_SCOPES } : undefined;
-  if (claims.client_id !== undefined || (claims.role !== 'customer' && claims.role !== 'admin')) return undefined;
+  if (kind === 'client') {
+    const registered = typeof claims.client_id === 'string' && claims.client_id !== FIRST_PARTY_CLIENT_ID;
+    return registered && claims.role === undefined ? { allowed: CLIENT_SCOPES } : undefined;
+  }
+  // A user's token comes only from the first-party client: a service client's id here is not ours.
+  if (claims.client_id !== FIRST_PARTY_CLIENT_ID || (claims.role !== 'customer' && claims.role !== 'admin')) return undefined;
   return { role: claims.role, allowed: SCOPES_BY_ROLE[claims.role] };
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sign } from 'jsonwebtoken';
 import { randomUUID } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
 import { buildAccessTokenClaims, buildClientTokenClaims, ClientTokenClaims, TokenClient, TokenSubject, UserTokenClaims } from './access-token-claims';
 import { KeyRing } from './key-ring';
 import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE } from './token.constants';
@@ -15,16 +16,19 @@ export interface IssuedAccessToken {
 /** Signs access tokens (RS256) with the current key, named by `kid` so verifiers pick the right one. */
 @Injectable()
 export class AccessTokenIssuer {
-  constructor(private readonly keys: KeyRing) {}
+  constructor(
+    private readonly keys: KeyRing,
+    private readonly config: AppConfig,
+  ) {}
 
   /** A user's token, after a login or a refresh. */
   issue(user: TokenSubject): IssuedAccessToken {
-    return this.sign(buildAccessTokenClaims(user, randomUUID(), Date.now()));
+    return this.sign(buildAccessTokenClaims(user, randomUUID(), Date.now(), this.config.publicUrl));
   }
 
   /** A service client's token (client credentials grant): no role, no refresh token. */
   issueForClient(client: TokenClient): IssuedAccessToken {
-    return this.sign(buildClientTokenClaims(client, randomUUID(), Date.now()));
+    return this.sign(buildClientTokenClaims(client, randomUUID(), Date.now(), this.config.publicUrl));
   }
 
   private sign(claims: UserTokenClaims | ClientTokenClaims): IssuedAccessToken {

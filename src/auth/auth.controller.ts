@@ -1,7 +1,8 @@
 import { Body, Controller, Header, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { HttpOrigin, Origin } from '../audit/request-origin.decorator';
+import { ApiProblem } from '../common/openapi/api-problems.decorator';
 import { toResponse } from '../common/http/response';
 import { EmptyBodyPipe } from '../common/validation/empty-body.pipe';
 import { CurrentPrincipal } from '../security/current-principal.decorator';
@@ -31,7 +32,9 @@ export class AuthController {
   @Public()
   @Post('register')
   @HttpCode(201)
+  @ApiOperation({ summary: 'Register (always as a customer)' })
   @ApiCreatedResponse({ type: UserResponse })
+  @ApiProblem(409, 'An account with this email already exists')
   async register(@Body() body: RegisterDto, @Origin() origin: HttpOrigin): Promise<UserResponse> {
     return toResponse(UserResponse, await this.accounts.register(body, origin));
   }
@@ -41,7 +44,9 @@ export class AuthController {
   @HttpCode(200)
   // RFC 6749 §5.1: a response carrying tokens is never stored by a cache.
   @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Log in: an access token and a refresh token' })
   @ApiOkResponse({ type: TokensResponse })
+  @ApiProblem(401, 'Wrong email or password, or a suspended account (one answer for all)')
   async login(@Body() body: LoginDto, @Origin() origin: HttpOrigin, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokensResponse> {
     return toResponse(TokensResponse, await this.logins.login(body, origin, (limits) => appendRateLimitHeaders(reply, limits)));
   }
@@ -50,21 +55,27 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Trade a refresh token for a new pair (single use)' })
   @ApiOkResponse({ type: TokensResponse })
+  @ApiProblem(401, 'Unknown, expired or retired refresh token (a retired one ends the whole session)')
   async refresh(@Body() body: RefreshDto, @Origin() origin: HttpOrigin): Promise<TokensResponse> {
     return toResponse(TokensResponse, await this.sessions.refresh(body.refreshToken, origin));
   }
 
   @Post('logout')
   @HttpCode(204)
-  @ApiNoContentResponse()
+  @ApiOperation({ summary: 'Log out: revoke this access token and its session' })
+  @ApiNoContentResponse({ description: 'Logged out' })
+  @ApiProblem(403, 'Needs a user access token')
   async logout(@CurrentPrincipal() principal: Principal, @Body(EmptyBodyPipe) _body: unknown, @Origin() origin: HttpOrigin): Promise<void> {
     await this.sessions.logout(requireUserToken(principal), origin);
   }
 
   @Post('password')
   @HttpCode(204)
-  @ApiNoContentResponse()
+  @ApiOperation({ summary: 'Change your password (ends every session and key session of yours)' })
+  @ApiNoContentResponse({ description: 'Changed' })
+  @ApiProblem(403, 'Needs a user access token, or the current password is not correct')
   async changePassword(
     @CurrentPrincipal() principal: Principal,
     @Body() body: ChangePasswordDto,

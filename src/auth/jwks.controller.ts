@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { toResponse } from '../common/http/response';
 import { Public } from '../security/public.decorator';
 import { JwksResponse } from './jwks.response';
@@ -13,6 +13,7 @@ export class JwksController {
   constructor(private readonly keyRing: KeyRing) {}
 
   @Get('jwks.json')
+  @ApiOperation({ summary: 'The public keys that verify access tokens (RFC 7517)' })
   @ApiOkResponse({ type: JwksResponse })
   keys(): JwksResponse {
     // Read on every request, not cached: a key rotation replaces the key ring while the app runs.

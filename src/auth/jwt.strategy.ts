@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-jwt';
+import { AppConfig } from '../config/app-config';
 import { Principal } from '../security/principal';
 import { bearerToken } from '../security/credentials';
 import { readAccessToken } from './access-token-claims';
 import { KeyRing } from './key-ring';
 import { Revocations } from './revocation/revocations';
-import { ACCESS_TOKEN_ALGORITHM, CLOCK_TOLERANCE_SECONDS, TOKEN_AUDIENCE, TOKEN_ISSUER } from './token.constants';
+import { ACCESS_TOKEN_ALGORITHM, CLOCK_TOLERANCE_SECONDS, TOKEN_AUDIENCE } from './token.constants';
 
 type KeyCallback = (error: Error | null, key?: string | Buffer) => void;
 
@@ -19,13 +20,14 @@ type KeyCallback = (error: Error | null, key?: string | Buffer) => void;
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     keys: KeyRing,
+    config: AppConfig,
     private readonly revocations: Revocations,
   ) {
     super({
       jwtFromRequest: bearerToken,
       // Pinned: jsonwebtoken refuses `none`, HS256 and every other algorithm (RFC 8725 §3.1).
       algorithms: [ACCESS_TOKEN_ALGORITHM],
-      issuer: TOKEN_ISSUER,
+      issuer: config.publicUrl,
       audience: TOKEN_AUDIENCE,
       jsonWebTokenOptions: { clockTolerance: CLOCK_TOLERANCE_SECONDS },
       secretOrKeyProvider: (_request: unknown, token: string, done: KeyCallback) => {

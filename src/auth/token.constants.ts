@@ -1,9 +1,16 @@
 /**
- * Every fixed property of our tokens, in one place. `iss` and `aud` are checked on every access
- * token (RFC 7519 §4.1.1, §4.1.3), so a token minted for another service is refused here.
+ * Every fixed property of our tokens, in one place. `iss` (the configured PUBLIC_URL, RFC 8414 §2)
+ * and `aud` are checked on every access token (RFC 7519 §4.1.1, §4.1.3), so a token minted for
+ * another service is refused here.
  */
-export const TOKEN_ISSUER = 'urn:orders-api:auth';
 export const TOKEN_AUDIENCE = 'urn:orders-api:api';
+
+/**
+ * RFC 9068 §2.2: every access token names the client it was issued to. A user's own login goes
+ * through the first-party client, registered under this id; it holds a `:`, which no service
+ * client's id (base64url) can, so the two can never be confused.
+ */
+export const FIRST_PARTY_CLIENT_ID = 'orders-api:first-party';
 
 /** RFC 9068 §2.1: access tokens are typed, so no other kind of JWT can pass for one. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';

@@ -31,8 +31,22 @@ describe('loadConfig', () => {
     ['RATE_LIMIT_TOKEN', '0/60s'],
     ['TRUSTED_PROXIES', '10.0.0.0/33'],
     ['TRUSTED_PROXIES', 'proxy.internal'],
+    ['PUBLIC_URL', 'https://orders.example/api'],
+    ['PUBLIC_URL', 'orders.example'],
   ])('stops on a bad %s, naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+
+  it('takes the public URL as the issuer, the local address by default outside production', () => {
+    expect(loadConfig({}).publicUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ PUBLIC_URL: 'https://orders.example' }).publicUrl).toBe('https://orders.example');
+  });
+
+  it('refuses production without an https PUBLIC_URL (RFC 8414: the issuer is https)', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('PUBLIC_URL is required in production');
+    expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'http://orders.example' })).toThrow('PUBLIC_URL must be https in production');
+    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://orders.example' }).publicUrl).toBe('https://orders.example');
   });
 });

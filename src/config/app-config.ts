@@ -52,6 +52,15 @@ export class AppConfig {
   @Matches(/^[0-9a-fA-F.:/,\s]*$/, { message: 'TRUSTED_PROXIES must be a comma-separated list of CIDRs' })
   TRUSTED_PROXIES = '';
 
+  /**
+   * The service's own public origin, e.g. `https://orders.example`: the `iss` of its tokens and the
+   * issuer of its OAuth metadata, which clients check against the URL they discovered it from
+   * (RFC 8414 §3.3). Required, and https, in production; elsewhere it defaults to the local address.
+   */
+  @IsOptional()
+  @IsString()
+  PUBLIC_URL?: string;
+
   /** Comma-separated list of allowed browser origins; empty means no cross-origin access. */
   @IsString()
   CORS_ORIGINS = '';
@@ -95,6 +104,10 @@ export class AppConfig {
   rateLimit(name: RateLimitName): RateLimitSetting {
     // Validated at load time, so parsing cannot fail here.
     return parseRateLimit(this[`RATE_LIMIT_${name}`])!;
+  }
+
+  get publicUrl(): string {
+    return this.PUBLIC_URL ?? `http://localhost:${this.PORT}`;
   }
 
   get corsOrigins(): string[] {
@@ -141,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   for (const entry of config.corsOrigins) {
     if (!isExactOrigin(entry)) problems.push(`CORS_ORIGINS has an entry that is not an exact origin: ${entry}`);
   }
+  problems.push(...publicUrlProblems(config));
   problems.push(...tlsFileProblems(config));
   if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${[...new Set(problems)].join('; ')}`);
   return config;
@@ -160,6 +174,13 @@ function isValidCidr(entry: string): boolean {
 // `*` as a host character, hence the explicit check.
 function isExactOrigin(entry: string): boolean {
   return !entry.includes('*') && URL.canParse(entry) && new URL(entry).origin === entry;
+}
+
+// RFC 8414 §2: the issuer is an https URL with no query or fragment; only development may use http.
+function publicUrlProblems({ PUBLIC_URL, isProduction }: AppConfig): string[] {
+  if (PUBLIC_URL === undefined) return isProduction ? ['PUBLIC_URL is required in production'] : [];
+  if (!isExactOrigin(PUBLIC_URL)) return ['PUBLIC_URL must be an origin such as https://orders.example (no path)'];
+  return isProduction && !PUBLIC_URL.startsWith('https://') ? ['PUBLIC_URL must be https in production'] : [];
 }
 
 // A half-configured TLS must stop the boot, not fall back to plain HTTP.

@@ -1,7 +1,8 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
+import { ApiProbe, ApiProblem } from '../common/openapi/api-problems.decorator';
 import { REDIS_CLIENT } from '../redis/redis.module';
 import { Public } from '../security/public.decorator';
 import { NotRateLimited } from '../throttling/not-rate-limited.decorator';
@@ -16,6 +17,7 @@ export class HealthResponse {
  * version, host or error: a failed readiness check is a bare 503 problem (API.md, Health).
  */
 @ApiTags('health')
+@ApiProbe()
 @Public()
 @NotRateLimited()
 @Controller('health')
@@ -28,14 +30,16 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process runs' })
   @ApiOkResponse({ type: HealthResponse })
   live(): HealthResponse {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: the database and Redis answer' })
   @ApiOkResponse({ type: HealthResponse })
-  @ApiServiceUnavailableResponse({ description: 'The database or Redis does not answer' })
+  @ApiProblem(503, 'The database or Redis does not answer')
   async ready(): Promise<HealthResponse> {
     await this.health.check([
       () => this.database.pingCheck('database', { timeout: 2000 }),

@@ -1,10 +1,16 @@
 import { OAuthError } from './oauth-error';
 
+/** The one grant this server issues tokens for (RFC 6749 §4.4), as its metadata announces it. */
+export const CLIENT_CREDENTIALS_GRANT = 'client_credentials';
+
+/** The two ways a client authenticates (RFC 6749 §2.3.1), by their RFC 8414 / RFC 7591 names. */
+export const CLIENT_AUTH_METHODS = { basic: 'client_secret_basic', body: 'client_secret_post' } as const;
+
 /** How the client authenticated (RFC 6749 §2.3.1): HTTP Basic, or `client_id` + `client_secret` in the body. */
 export interface ClientCredentials {
   clientId: string;
   clientSecret: string;
-  method: 'basic' | 'body';
+  method: keyof typeof CLIENT_AUTH_METHODS;
 }
 
 /** A token request as RFC 6749 §4.4.2 defines it; `credentials` is absent when the client sent none. */

@@ -12,7 +12,7 @@ import { ServiceClientsService } from '../service-clients/service-clients.servic
 import { RateLimitReport } from '../throttling/rate-limit-fields';
 import { OAuthError } from './oauth-error';
 import { TokenThrottle } from './token-throttle';
-import { TokenRequest } from './token-request';
+import { CLIENT_CREDENTIALS_GRANT, TokenRequest } from './token-request';
 import { TokenResponse } from './token.response';
 
 /** Longer than any client_id we issue: refused before it is counted or looked up. */
@@ -31,7 +31,7 @@ export class TokenService {
 
   async issue(request: TokenRequest, origin: HttpOrigin, report: RateLimitReport): Promise<TokenResponse> {
     const client = await this.authenticate(request, origin, report);
-    if (request.grantType !== 'client_credentials') {
+    if (request.grantType !== CLIENT_CREDENTIALS_GRANT) {
       await this.record(origin, 'failure', client.id, client.id);
       throw new OAuthError('unsupported_grant_type', 'Only the client_credentials grant is supported');
     }

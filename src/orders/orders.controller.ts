@@ -1,9 +1,11 @@
 import { Body, Controller, Get, Headers, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor, AuditActor } from '../audit/audit-actor.decorator';
 import { ProblemException } from '../common/http/problem.exception';
 import { toResponse } from '../common/http/response';
+import { ApiPageResponse } from '../common/openapi/api-page.decorator';
+import { ApiProblem } from '../common/openapi/api-problems.decorator';
 import { Page, toPage } from '../common/pagination/page';
 import { Scopes } from '../security/access.decorators';
 import { seesEveryone } from '../security/authorization.guard';
@@ -27,7 +29,11 @@ function orderView(principal: Principal): typeof OrderResponse {
   return seesEveryone(principal) ? AdminOrderResponse : OrderResponse;
 }
 
+/** A route answering either view: the customer's, or the admin's with `userId`. */
+const EITHER_VIEW = { schema: { oneOf: [{ $ref: getSchemaPath(OrderResponse) }, { $ref: getSchemaPath(AdminOrderResponse) }] } };
+
 @ApiTags('orders')
+@ApiExtraModels(OrderResponse, AdminOrderResponse)
 @Controller('orders')
 export class OrdersController {
   constructor(private readonly orders: OrdersService) {}
@@ -35,8 +41,16 @@ export class OrdersController {
   @Post()
   @HttpCode(201)
   @Scopes('orders:write')
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiCreatedResponse({ type: OrderResponse })
+  @ApiOperation({ summary: 'Place an order (prices, total and status come from the server)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source, maxLength: 255 } })
+  @ApiCreatedResponse({
+    ...EITHER_VIEW,
+    description: 'Placed; or, for a retry with the same Idempotency-Key and body, the first order again',
+    headers: { 'Idempotent-Replayed': { description: 'Present (`true`) when this is the first answer replayed', schema: { type: 'string', enum: ['true'] } } },
+  })
+  @ApiProblem(403, 'Only a user (not a service client) places orders')
+  @ApiProblem(409, 'Not enough stock: nothing of the order is kept')
+  @ApiProblem(422, 'An unknown or inactive product, products in different currencies, or an Idempotency-Key reused with another body')
   async place(
     @CurrentPrincipal() principal: Principal,
     @Body() body: PlaceOrderDto,
@@ -56,7 +70,8 @@ export class OrdersController {
 
   @Get()
   @Scopes('orders:read')
-  @ApiOkResponse({ type: OrderResponse, isArray: true })
+  @ApiOperation({ summary: 'List orders: your own, or everyone’s for admins and service clients' })
+  @ApiPageResponse(OrderResponse, AdminOrderResponse)
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ListOrdersQuery): Promise<Page<OrderResponse>> {
     const owner = ownerScopeFor(principal);
     if (owner !== undefined && query.userId !== undefined) {
@@ -69,7 +84,8 @@ export class OrdersController {
   @Get(':id')
   @Scopes('orders:read')
   @Policy(OrderPolicy.read)
-  @ApiOkResponse({ type: OrderResponse })
+  @ApiOperation({ summary: 'Read an order' })
+  @ApiOkResponse(EITHER_VIEW)
   get(@CurrentPrincipal() principal: Principal, @LoadedResource() order: Order): OrderResponse {
     return toResponse(orderView(principal), order);
   }
@@ -78,7 +94,9 @@ export class OrdersController {
   @HttpCode(200)
   @Scopes('orders:write')
   @Policy(OrderPolicy.cancel)
-  @ApiOkResponse({ type: OrderResponse })
+  @ApiOperation({ summary: 'Cancel an order (from pending or paid; the stock goes back)' })
+  @ApiOkResponse(EITHER_VIEW)
+  @ApiProblem(409, 'The order can no longer be cancelled')
   async cancel(@CurrentPrincipal() principal: Principal, @LoadedResource() order: Order, @Actor() actor: AuditActor): Promise<OrderResponse> {
     return toResponse(orderView(principal), await this.orders.cancel(order.id, ownerScopeFor(principal), actor));
   }
@@ -90,11 +108,13 @@ export class OrdersController {
   @Patch(':id/status')
   @Scopes('orders:fulfil')
   @Policy(OrderPolicy.fulfil)
-  @ApiExtraModels(AdminOrderResponse, OrderStatusResponse)
+  @ApiOperation({ summary: 'Move an order on: pending, paid, shipped, delivered' })
+  @ApiExtraModels(OrderStatusResponse)
   @ApiOkResponse({
     description: 'The admin view of the order with `orders:read`; without it, only its id, status and update time',
     schema: { oneOf: [{ $ref: getSchemaPath(AdminOrderResponse) }, { $ref: getSchemaPath(OrderStatusResponse) }] },
   })
+  @ApiProblem(409, 'The order cannot move to that status')
   async changeStatus(
     @CurrentPrincipal() principal: Principal,
     @LoadedResource() order: Order,

@@ -1,6 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor, AuditActor } from '../audit/audit-actor.decorator';
+import { ApiPageResponse } from '../common/openapi/api-page.decorator';
+import { ApiProblem } from '../common/openapi/api-problems.decorator';
 import { Page, toPage } from '../common/pagination/page';
 import { toResponse } from '../common/http/response';
 import { Scopes } from '../security/access.decorators';
@@ -22,7 +24,8 @@ export class ProductsController {
 
   @Public()
   @Get()
-  @ApiOkResponse({ type: ProductResponse, isArray: true })
+  @ApiOperation({ summary: 'List active products' })
+  @ApiPageResponse(ProductResponse)
   async list(@Query() query: ListProductsQuery): Promise<Page<ProductResponse>> {
     const { rows, total } = await this.products.listActive(query);
     return toPage(ProductResponse, rows, total, query);
@@ -30,7 +33,9 @@ export class ProductsController {
 
   @Public()
   @Get(':id')
+  @ApiOperation({ summary: 'Read an active product' })
   @ApiOkResponse({ type: ProductResponse })
+  @ApiProblem(404, 'Product not found')
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<ProductResponse> {
     return toResponse(ProductResponse, await this.products.getActive(id));
   }
@@ -38,7 +43,9 @@ export class ProductsController {
   @Post()
   @HttpCode(201)
   @Scopes('products:write')
+  @ApiOperation({ summary: 'Create a product' })
   @ApiCreatedResponse({ type: AdminProductResponse })
+  @ApiProblem(409, 'A product with this sku already exists')
   async create(@Body() body: CreateProductDto, @Actor() actor: AuditActor): Promise<AdminProductResponse> {
     return toResponse(AdminProductResponse, await this.products.create(body, actor));
   }
@@ -46,7 +53,9 @@ export class ProductsController {
   @Patch(':id')
   @Scopes('products:write')
   @Policy(ProductPolicy.edit)
+  @ApiOperation({ summary: 'Edit a product' })
   @ApiOkResponse({ type: AdminProductResponse })
+  @ApiProblem(409, 'A product with this sku already exists')
   async update(@LoadedResource() product: Product, @Body() body: UpdateProductDto, @Actor() actor: AuditActor): Promise<AdminProductResponse> {
     return toResponse(AdminProductResponse, await this.products.update(product, body, actor));
   }

@@ -1,5 +1,6 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
+import { ApiProblem } from '../common/openapi/api-problems.decorator';
 import type { Principal } from './principal';
 
 /**
@@ -15,7 +16,9 @@ export interface ResourcePolicy<T = unknown> {
 
 export const RESOURCE_POLICY = 'security:resourcePolicy';
 
-export const Policy = (policy: ResourcePolicy): MethodDecorator => SetMetadata(RESOURCE_POLICY, policy);
+/** Also tells the OpenAPI document about the 404, which stands for "not there" and "not yours" alike. */
+export const Policy = (policy: ResourcePolicy): MethodDecorator =>
+  applyDecorators(SetMetadata(RESOURCE_POLICY, policy), ApiProblem(404, `${policy.notFound}: it does not exist, or it is not yours`));
 
 /** Where the policy guard leaves the loaded object, for the handler to use (loaded once). */
 declare module 'fastify' {

@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NewApiKeyResponse, newApiKeyResponse } from '../api-keys/api-key.response';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { GracePeriodDto } from '../api-keys/dto/grace-period.dto';
 import { Actor, AuditActor } from '../audit/audit-actor.decorator';
+import { ApiPageResponse } from '../common/openapi/api-page.decorator';
+import { ApiProblem } from '../common/openapi/api-problems.decorator';
 import { toResponse } from '../common/http/response';
 import { Page, toPage } from '../common/pagination/page';
 import { PageQuery } from '../common/pagination/page-query.dto';
@@ -29,6 +31,7 @@ export class ServiceClientsController {
 
   @Post()
   @HttpCode(201)
+  @ApiOperation({ summary: 'Create a service client (its secret is in this answer only)' })
   @ApiCreatedResponse({ type: NewServiceClientResponse })
   async create(@Body() body: CreateServiceClientDto, @Actor() actor: AuditActor): Promise<NewServiceClientResponse> {
     const { client, clientSecret } = await this.clients.create(body, actor);
@@ -36,7 +39,8 @@ export class ServiceClientsController {
   }
 
   @Get()
-  @ApiOkResponse({ type: ServiceClientResponse, isArray: true })
+  @ApiOperation({ summary: 'List service clients (never a secret)' })
+  @ApiPageResponse(ServiceClientResponse)
   async list(@Query() query: PageQuery): Promise<Page<ServiceClientResponse>> {
     const [rows, total] = await this.clients.list(query);
     return toPage(ServiceClientResponse, rows, total, query);
@@ -45,7 +49,9 @@ export class ServiceClientsController {
   @Post(':id/api-keys')
   @HttpCode(201)
   @Policy(ServiceClientPolicy.manage)
+  @ApiOperation({ summary: 'Create an API key that acts as the client' })
   @ApiCreatedResponse({ type: NewApiKeyResponse })
+  @ApiProblem(409, 'The client already has two active keys')
   async createKey(@LoadedResource() client: ServiceClient, @Body() body: CreateClientKeyDto, @Actor() actor: AuditActor): Promise<NewApiKeyResponse> {
     return newApiKeyResponse(await this.apiKeys.create({ kind: 'client', id: client.id }, body, actor));
   }
@@ -53,6 +59,7 @@ export class ServiceClientsController {
   @Post(':id/rotate-secret')
   @HttpCode(201)
   @Policy(ServiceClientPolicy.manage)
+  @ApiOperation({ summary: 'Rotate the client secret (the old one kept for the grace period)' })
   @ApiCreatedResponse({ type: ClientSecretResponse })
   async rotateSecret(@LoadedResource() client: ServiceClient, @Body() body: GracePeriodDto, @Actor() actor: AuditActor): Promise<ClientSecretResponse> {
     return toResponse(ClientSecretResponse, { clientSecret: await this.clients.rotateSecret(client, body.graceHours, actor) });
@@ -61,7 +68,8 @@ export class ServiceClientsController {
   @Delete(':id')
   @HttpCode(204)
   @Policy(ServiceClientPolicy.manage)
-  @ApiNoContentResponse()
+  @ApiOperation({ summary: 'Delete a service client: its tokens and keys stop working at once' })
+  @ApiNoContentResponse({ description: 'Deleted' })
   async delete(@LoadedResource() client: ServiceClient, @Actor() actor: AuditActor): Promise<void> {
     await this.clients.delete(client, actor);
   }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblem } from '../common/openapi/api-problems.decorator';
 import { toResponse } from '../common/http/response';
 import { CurrentPrincipal } from '../security/current-principal.decorator';
 import { Principal } from '../security/principal';
@@ -14,13 +15,17 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get('me')
+  @ApiOperation({ summary: 'Your own account' })
   @ApiOkResponse({ type: UserResponse })
+  @ApiProblem(403, 'Only users (not service clients) have an account')
   async me(@CurrentPrincipal() principal: Principal): Promise<UserResponse> {
     return toResponse(UserResponse, await this.users.get(requireUser(principal)));
   }
 
   @Patch('me')
+  @ApiOperation({ summary: 'Change your name' })
   @ApiOkResponse({ type: UserResponse })
+  @ApiProblem(403, 'Needs a user access token')
   async updateMe(@CurrentPrincipal() principal: Principal, @Body() body: UpdateMeDto): Promise<UserResponse> {
     return toResponse(UserResponse, await this.users.updateProfile(requireUserToken(principal).userId, body));
   }

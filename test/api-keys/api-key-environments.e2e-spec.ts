@@ -7,13 +7,14 @@ import { expectInvalidCredentials } from '../support/auth';
 import { actorFor, insertUser } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 import { ownRateLimitCounters } from '../throttling/own-counters';
+import { PRODUCTION_PUBLIC_URL } from '../support/forge-token';
 
 /** API.md, API keys: `sk_live_` keys in production, `sk_test_` elsewhere; neither works in the other. */
 describe('API keys in production', () => {
   let testApp: TestApp;
 
   beforeAll(async () => {
-    testApp = await startTestApp({ env: { NODE_ENV: 'production', TRUSTED_PROXIES: '127.0.0.1/32', ...ownRateLimitCounters() } });
+    testApp = await startTestApp({ env: { NODE_ENV: 'production', PUBLIC_URL: PRODUCTION_PUBLIC_URL, TRUSTED_PROXIES: '127.0.0.1/32', ...ownRateLimitCounters() } });
   });
   afterAll(() => testApp.close());
 

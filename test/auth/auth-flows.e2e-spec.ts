@@ -3,15 +3,16 @@ import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { AccountsService } from '../../src/auth/accounts.service';
 import { SessionsService } from '../../src/auth/sessions.service';
+import { FIRST_PARTY_CLIENT_ID } from '../../src/auth/token.constants';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { User } from '../../src/users/user.entity';
 import { bearer, expectInvalidCredentials, login, loginRequest, manyLoginsEnv, me, refreshRequest, register, registerAndLogin, uniqueEmail } from '../support/auth';
-import { decodeSegment } from '../support/forge-token';
+import { decodeSegment, TEST_APP_ISSUER } from '../support/forge-token';
 import { HttpClient } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import { testSecrets } from '../support/test-secrets';
 
-describe('Auth flows (API.md, Auth)', () => {
+describe('Auth flows (docs/http-contract.md, Auth)', () => {
   let testApp: TestApp;
   const app = () => testApp.app;
   const kid = testSecrets().signingKeys.current.kid;
@@ -84,13 +85,14 @@ describe('Auth flows (API.md, Auth)', () => {
       expect(body.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     });
 
-    it('issues an RS256 at+jwt with exactly the claims of API.md and no personal data', async () => {
+    it('issues an RS256 at+jwt with exactly the claims of docs/http-contract.md and no personal data', async () => {
       const account = await registerAndLogin(app());
       const header = decodeSegment(account.tokens.accessToken, 0);
       const claims = decodeSegment(account.tokens.accessToken, 1);
       expect(header).toEqual({ alg: 'RS256', typ: 'at+jwt', kid });
-      expect(Object.keys(claims).sort()).toEqual(['aud', 'exp', 'gen', 'iat', 'iss', 'jti', 'role', 'scope', 'sub']);
-      expect(claims).toMatchObject({ sub: `user:${account.id}`, role: 'customer', scope: 'orders:read orders:write' });
+      expect(Object.keys(claims).sort()).toEqual(['aud', 'client_id', 'exp', 'gen', 'iat', 'iss', 'jti', 'role', 'scope', 'sub']);
+      // RFC 9068 §2.2: the client a user's login goes through; iss: the public URL (here the local default).
+      expect(claims).toMatchObject({ iss: TEST_APP_ISSUER, sub: `user:${account.id}`, client_id: FIRST_PARTY_CLIENT_ID, role: 'customer', scope: 'orders:read orders:write' });
       expect((claims.exp as number) - (claims.iat as number)).toBe(900);
       expect(account.tokens.accessToken).not.toContain(Buffer.from(account.email).toString('base64url').slice(0, 12));
     });

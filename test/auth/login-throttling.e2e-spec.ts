@@ -16,7 +16,7 @@ function comparableHeaders(response: LightMyRequestResponse): Record<string, unk
   return headers;
 }
 
-describe('Login failures and limits (API.md, Auth and Rate limits)', () => {
+describe('Login failures and limits (docs/http-contract.md, Auth and Rate limits)', () => {
   let testApp: TestApp;
   const app = () => testApp.app;
 

@@ -27,7 +27,7 @@ const CHROMIUM_ARGS = [
  * the HTTP suites can only read: the relaxed policy on /docs must let the UI load, authorize and
  * call the API, with no violation, while every other route keeps the strict one.
  */
-describe('The docs page in headless Chromium (API.md, Docs)', () => {
+describe('The docs page in headless Chromium (docs/http-contract.md, Docs)', () => {
   let testApp: TestApp;
   let browser: Browser;
   let baseUrl: string;

@@ -52,7 +52,7 @@ describe('The compose deployment: an nginx edge in front of two API replicas', (
   let t: TestApp;
   beforeAll(async () => {
     // The app as a replica runs it (production: HTTPS only, HSTS; the edge trusted), secrets from the test.
-    t = await startTestApp({ env: { NODE_ENV: 'production', TRUSTED_PROXIES: services[replicas[0]].environment!.TRUSTED_PROXIES, ...ownRateLimitCounters() } });
+    t = await startTestApp({ env: { NODE_ENV: 'production', PUBLIC_URL: services[replicas[0]].environment!.PUBLIC_URL, TRUSTED_PROXIES: services[replicas[0]].environment!.TRUSTED_PROXIES, ...ownRateLimitCounters() } });
   });
   afterAll(() => t.close());
 
@@ -216,7 +216,7 @@ describe('The compose deployment: an nginx edge in front of two API replicas', (
   });
 
   describe('responses', () => {
-    it('add no header to the app\'s own: it already sends HSTS and the rest (API.md)', () => {
+    it('add no header to the app\'s own: it already sends HSTS and the rest (docs/http-contract.md)', () => {
       for (const block of [http, httpsServer.block, proxied]) expect(all(block, 'add_header')).toEqual([]);
     });
 

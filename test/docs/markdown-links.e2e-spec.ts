@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { citedFiles } from './code-citations';
 import { headingAnchors, inlineLinks, section, tableRows } from './markdown';
 
 const ROOT = resolve(__dirname, '../..');
@@ -115,5 +116,50 @@ describe('README security checklist', () => {
       return [...notTests, ...unknownNames];
     });
     expect(problems).toEqual([]);
+  });
+});
+
+/**
+ * Code comments cite the project's documents (`docs/http-contract.md, Orders`) and other files. A
+ * citation of a file the repository does not have sends a learner nowhere: it fails here. A path is
+ * looked up from the repository root and from the citing file's folder; a bare file name (`main.ts`)
+ * anywhere in the repository.
+ */
+describe('files cited in code comments', () => {
+  const SKIPPED = new Set(['node_modules', 'dist', '.git', '.data', 'coverage']);
+  const filesUnder = (folder: string): string[] =>
+    readdirSync(join(ROOT, folder), { recursive: true, encoding: 'utf8' })
+      .filter((path) => !path.split('/').some((part) => SKIPPED.has(part)))
+      .map((path) => join(folder, path));
+  const sources = ['src', 'test', 'bench', 'scripts'].flatMap(filesUnder).filter((path) => path.endsWith('.ts'));
+  const baseNames = new Set(readdirSync(ROOT, { recursive: true, encoding: 'utf8' }).filter((path) => !path.split('/').some((part) => SKIPPED.has(part))).map((path) => path.split('/').pop()));
+
+  const missing = (source: string, cited: string): boolean =>
+    !existsSync(join(ROOT, cited)) && !existsSync(join(ROOT, dirname(source), cited)) && (cited.includes('/') || !baseNames.has(cited));
+
+  it('finds sources and citations in them (a check over nothing proves nothing)', () => {
+    expect(sources.length).toBeGreaterThan(100);
+    expect(sources.flatMap((source) => citedFiles(read(source))).length).toBeGreaterThan(20);
+  });
+
+  it('every file a comment in a .ts file cites exists', () => {
+    const broken = sources.flatMap((source) =>
+      citedFiles(read(source))
+        .filter((citation) => missing(source, citation.path))
+        .map((citation) => `${source}:${citation.line}: cites ${citation.path}, which the repository does not have`),
+    );
+    expect(broken).toEqual([]);
+  });
+
+  it('the check itself reads comments only, and fails on a missing file', () => {
+    // Built from pieces, so that this file itself holds no such comment for the check above to find.
+    const [line, open, close] = ['/'.repeat(2), '/*', '*/'];
+    const source = [`${line} see docs/design.md and API.md`, "const url = 'https://example.test/x.md';", `${open} (src/no-such-file.ts) ${close}`, "const path = 'README.md';"].join('\n');
+    expect(citedFiles(source)).toEqual([
+      { path: 'docs/design.md', line: 1 },
+      { path: 'API.md', line: 1 },
+      { path: 'src/no-such-file.ts', line: 3 },
+    ]);
+    expect(citedFiles(source).filter((citation) => missing('src/app.module.ts', citation.path)).map((citation) => citation.path)).toEqual(['API.md', 'src/no-such-file.ts']);
   });
 });

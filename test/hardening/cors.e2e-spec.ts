@@ -12,7 +12,7 @@ const preflight = (origin: string) => ({
   headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
 });
 
-describe('CORS (API.md: only the configured origins)', () => {
+describe('CORS (docs/http-contract.md: only the configured origins)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({ env: { CORS_ORIGINS: `${LISTED}, https://admin.shop.example`, ...ownRateLimitCounters() } });

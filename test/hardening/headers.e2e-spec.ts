@@ -18,7 +18,7 @@ function expectContractHeaders(response: LightMyRequestResponse): void {
   expect(response.headers).not.toHaveProperty('server');
 }
 
-describe('Security headers (API.md, "Response headers on every response")', () => {
+describe('Security headers (docs/http-contract.md, Response headers)', () => {
   let t: TestApp;
   const request = (options: InjectOptions) => t.app.inject(options);
 

@@ -7,15 +7,16 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from '../../src/config/app-config';
 import { startTestApp, TestApp } from '../support/test-app';
 import { ownRateLimitCounters } from '../throttling/own-counters';
+import { PRODUCTION_PUBLIC_URL } from '../support/forge-token';
 
 const PRODUCTS = '/api/v1/products';
 const HSTS = 'max-age=31536000; includeSubDomains';
 
-describe('HTTPS only, in production (API.md, "Response headers on every response")', () => {
+describe('HTTPS only, in production (docs/http-contract.md, Response headers)', () => {
   describe('behind a trusted proxy', () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await startTestApp({ env: { NODE_ENV: 'production', TRUSTED_PROXIES: '127.0.0.1/32', ...ownRateLimitCounters() } });
+      t = await startTestApp({ env: { NODE_ENV: 'production', PUBLIC_URL: PRODUCTION_PUBLIC_URL, TRUSTED_PROXIES: '127.0.0.1/32', ...ownRateLimitCounters() } });
     });
     afterAll(() => t.close());
 
@@ -61,7 +62,7 @@ describe('HTTPS only, in production (API.md, "Response headers on every response
   describe('without a trusted proxy', () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await startTestApp({ env: { NODE_ENV: 'production', ...ownRateLimitCounters() } });
+      t = await startTestApp({ env: { NODE_ENV: 'production', PUBLIC_URL: PRODUCTION_PUBLIC_URL, ...ownRateLimitCounters() } });
     });
     afterAll(() => t.close());
 
@@ -103,7 +104,7 @@ describe('Native TLS (TLS_KEY_FILE, TLS_CERT_FILE)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('serves HTTPS itself, which production accepts without any proxy', async () => {
-    const t = await startTestApp({ env: { NODE_ENV: 'production', TLS_KEY_FILE: keyFile, TLS_CERT_FILE: certFile, ...ownRateLimitCounters() } });
+    const t = await startTestApp({ env: { NODE_ENV: 'production', PUBLIC_URL: PRODUCTION_PUBLIC_URL, TLS_KEY_FILE: keyFile, TLS_CERT_FILE: certFile, ...ownRateLimitCounters() } });
     try {
       await t.app.listen({ port: 0, host: '127.0.0.1' });
       const { port } = t.app.getHttpServer().address() as AddressInfo;

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { insertProduct } from '../support/fixtures';
 import { admin, customer } from '../support/principals';
 import { startTestApp, TestApp } from '../support/test-app';
+import { PRODUCTION_PUBLIC_URL } from '../support/forge-token';
 
 const PROBLEM = 'application/problem+json; charset=utf-8';
 
@@ -131,7 +132,7 @@ describe('HTTP contract', () => {
     });
 
     it('is off in production', async () => {
-      const production = await startTestApp({ env: { NODE_ENV: 'production', TRUSTED_PROXIES: '127.0.0.1/32' } });
+      const production = await startTestApp({ env: { NODE_ENV: 'production', PUBLIC_URL: PRODUCTION_PUBLIC_URL, TRUSTED_PROXIES: '127.0.0.1/32' } });
       try {
         for (const url of ['/docs', '/docs/openapi.json']) {
           expect((await production.app.inject({ method: 'GET', url, headers: { 'x-forwarded-proto': 'https' } })).statusCode).toBe(404);

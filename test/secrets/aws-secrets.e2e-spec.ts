@@ -6,6 +6,7 @@ import { ServiceSecrets } from '../../src/secrets/service-secrets';
 import { FailureMode, FakeSecretsManager } from '../support/fake-secrets-manager';
 import { pemBody, rsaPem } from '../support/secret-documents';
 import { until } from '../support/until';
+import { PRODUCTION_PUBLIC_URL } from '../support/forge-token';
 
 const currentPem = rsaPem();
 const previousPem = rsaPem();
@@ -23,6 +24,7 @@ const secretValues = [goodSecret.databaseUrl, goodSecret.redisUrl, 'pg-secret-pa
 
 const productionEnv = (extra: Record<string, string> = {}) => ({
   NODE_ENV: 'production',
+  PUBLIC_URL: PRODUCTION_PUBLIC_URL,
   SECRETS_PROVIDER: 'aws',
   AWS_SECRET_ID: 'orders/test',
   ...extra,
@@ -222,7 +224,7 @@ describe('secrets from AWS Secrets Manager (real SDK against a local endpoint)',
     });
 
     it('production refuses SECRETS_PROVIDER=local', async () => {
-      const env = { NODE_ENV: 'production', SECRETS_PROVIDER: 'local' };
+      const env = { NODE_ENV: 'production', PUBLIC_URL: PRODUCTION_PUBLIC_URL, SECRETS_PROVIDER: 'local' };
       await expect(loadSecrets(loadConfig(env), env)).rejects.toThrow(/SECRETS_PROVIDER=local is refused in production/);
     });
 

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { FailureMode, FakeSecretsManager } from '../support/fake-secrets-manager';
 import { pemBody, rsaPem, secretJson, secretValuesOf } from '../support/secret-documents';
 import { EndedProcess, runServerProcessToExit } from '../support/server-process';
+import { PRODUCTION_PUBLIC_URL } from '../support/forge-token';
 
 /** A refused boot must end in seconds; the slowest case (a silent endpoint) takes two 3-second SDK attempts. */
 const BOOT_FAILURE_BOUND_MS = 15_000;
@@ -26,7 +27,7 @@ describe('Production boot refusals (dist/main.js)', () => {
   });
 
   const bootInProduction = (extra: Record<string, string> = {}): Promise<EndedProcess> =>
-    runServerProcessToExit({ NODE_ENV: 'production', SECRETS_PROVIDER: 'aws', AWS_SECRET_ID: fake.secretName, ...fake.clientEnv, ...extra }, BOOT_FAILURE_BOUND_MS);
+    runServerProcessToExit({ NODE_ENV: 'production', PUBLIC_URL: PRODUCTION_PUBLIC_URL, SECRETS_PROVIDER: 'aws', AWS_SECRET_ID: fake.secretName, ...fake.clientEnv, ...extra }, BOOT_FAILURE_BOUND_MS);
 
   /** Exit 1 with exactly one line, the boot failure, free of every secret value. */
   function expectRefusedBoot(ended: EndedProcess, message: string, moreSecrets: string[] = []): void {

@@ -12,6 +12,7 @@ import { secretJson } from '../support/secret-documents';
 import { freePort, ServerProcess, startServerProcess } from '../support/server-process';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { until } from '../support/until';
+import { PRODUCTION_PUBLIC_URL } from '../support/forge-token';
 
 const NGINX = '/usr/sbin/nginx';
 const PRODUCTS = '/api/v1/products';
@@ -54,6 +55,8 @@ describe('The nginx edge in front of two production replicas (deploy/nginx, /usr
     fake.setSecret('AWSCURRENT', JSON.stringify(secretJson('kid-edge', { databaseUrl: database.target.postgresUrl, redisUrl: process.env.REDIS_URL! })));
     const env = {
       NODE_ENV: 'production',
+      // Both replicas behind one edge: one public URL, so each accepts the other's tokens.
+      PUBLIC_URL: PRODUCTION_PUBLIC_URL,
       SECRETS_PROVIDER: 'aws',
       AWS_SECRET_ID: fake.secretName,
       ...fake.clientEnv,

@@ -4,7 +4,7 @@ import { ownRateLimitCounters } from '../throttling/own-counters';
 
 const PRODUCTS = '/api/v1/products';
 
-describe('General rate limits on Redis, shared by every instance (API.md, Rate limits)', () => {
+describe('General rate limits on Redis, shared by every instance (docs/http-contract.md, Rate limits)', () => {
   const LIMIT = 10;
   let instances: TestApp[];
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { manyLoginsEnv } from '../support/auth';
 import { FakeSecretsManager } from '../support/fake-secrets-manager';
-import { decodeSegment } from '../support/forge-token';
+import { decodeSegment, PRODUCTION_PUBLIC_URL } from '../support/forge-token';
 import { SecretJson, secretJson, secretValuesOf } from '../support/secret-documents';
 import { ServerProcess, startServerProcess } from '../support/server-process';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
@@ -29,6 +29,7 @@ describe('Production boot from Secrets Manager (dist/main.js, real Postgres and 
     fake.setSecret('AWSCURRENT', JSON.stringify(secretA));
     server = await startServerProcess({
       NODE_ENV: 'production',
+      PUBLIC_URL: PRODUCTION_PUBLIC_URL,
       SECRETS_PROVIDER: 'aws',
       AWS_SECRET_ID: fake.secretName,
       ...fake.clientEnv,

@@ -1,5 +1,12 @@
 import { createHmac, createSign, KeyObject, randomUUID } from 'node:crypto';
-import { ACCESS_TOKEN_TTL_SECONDS, TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../src/auth/token.constants';
+import { ACCESS_TOKEN_TTL_SECONDS, FIRST_PARTY_CLIENT_ID, TOKEN_AUDIENCE } from '../../src/auth/token.constants';
+import { loadConfig } from '../../src/config/app-config';
+
+/** The `iss` of a test app's tokens: its configured public URL, by default the local address. */
+export const TEST_APP_ISSUER = loadConfig({ NODE_ENV: 'test' }).publicUrl;
+
+/** An https public URL for apps under NODE_ENV=production, which require one (RFC 8414 §2). Loopback only. */
+export const PRODUCTION_PUBLIC_URL = 'https://localhost';
 
 /**
  * JWTs built by hand with node:crypto (no JWT library), so tests can make exactly the malformed
@@ -42,7 +49,7 @@ export function genuineHeader(kid: string): JsonObject {
 export function genuineClaims(userId: string, overrides: JsonObject = {}): JsonObject {
   const now = Math.floor(Date.now() / 1000);
   return {
-    iss: TOKEN_ISSUER,
+    iss: TEST_APP_ISSUER,
     aud: TOKEN_AUDIENCE,
     sub: `user:${userId}`,
     jti: randomUUID(),
@@ -50,6 +57,7 @@ export function genuineClaims(userId: string, overrides: JsonObject = {}): JsonO
     exp: now + ACCESS_TOKEN_TTL_SECONDS,
     role: 'customer',
     scope: 'orders:read orders:write',
+    client_id: FIRST_PARTY_CLIENT_ID,
     gen: 0,
     ...overrides,
   };

@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { expectDocumented } from './openapi-contract';
 
 export interface HttpRequest {
   method?: string;
@@ -29,7 +30,8 @@ export interface HttpReply {
  * A small HTTP/1.1 client for a service running in another process (see server-process.ts), on
  * keep-alive connections of its own: at most `connections` sockets, so a load test knows exactly
  * how many connections it holds open. A request that gets no answer rejects with the socket
- * error (`ECONNREFUSED`, `ECONNRESET`, …) or `ETIMEDOUT`; it never hangs.
+ * error (`ECONNREFUSED`, `ECONNRESET`, …) or `ETIMEDOUT`; it never hangs. An answer that is not as
+ * openapi.json documents it rejects too, naming what differs.
  */
 export class HttpClient {
   private readonly agent: Agent;
@@ -55,7 +57,16 @@ export class HttpClient {
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (text += chunk));
         res.on('error', reject);
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) }));
+        res.on('end', () => {
+          const reply = { status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) };
+          // Every answer is checked against openapi.json, as the in-process suites' are (test-app.ts).
+          try {
+            expectDocumented(method, path, { statusCode: reply.status, headers: reply.headers, body: text });
+          } catch (error) {
+            return reject(error);
+          }
+          resolve(reply);
+        });
       });
       req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
       req.on('error', reject);

@@ -6,6 +6,9 @@ import { HttpClient } from './http-client';
 import { ServerProcess, startServerProcess } from './server-process';
 import { createTestDatabase, TestDatabase } from './test-database';
 
+/** The issuer every instance of a deployment names in its tokens (loopback: only a name here). */
+const DEPLOYMENT_PUBLIC_URL = 'http://127.0.0.1:3000';
+
 export interface ServiceInstance {
   server: ServerProcess;
   http: HttpClient;
@@ -54,6 +57,8 @@ export class ServiceDeployment {
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl,
       REDIS_KEY_PREFIX: this.database.redisKeyPrefix,
+      // Instances of one deployment share one public URL (the issuer), so each accepts the others' tokens.
+      PUBLIC_URL: DEPLOYMENT_PUBLIC_URL,
       ...env,
     });
     const instance: ServiceInstance = {

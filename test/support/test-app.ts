@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/app-config';
 import { SecretsRefreshOptions } from '../../src/secrets/secrets-refresh.module';
 import { ServiceSecrets } from '../../src/secrets/service-secrets';
 import { HttpClient } from './http-client';
+import { checkEveryResponseAgainstDocument } from './openapi-contract';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { testSecrets } from './test-secrets';
 
@@ -28,7 +29,8 @@ export interface TestApp {
 
 /**
  * The real application (Fastify, guards, pipes, filters, database) on a fresh database, for HTTP
- * tests. Requests go through `app.inject()`, which runs Fastify's full request lifecycle.
+ * tests. Requests go through `app.inject()`, which runs Fastify's full request lifecycle, and
+ * every answer is checked against openapi.json on its way back to the test.
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
@@ -40,6 +42,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logStream: options.logStream,
     secretsRefresh: options.secretsRefresh,
   });
+  checkEveryResponseAgainstDocument(app);
   return {
     app,
     database,

@@ -9,7 +9,7 @@ import { ownRateLimitCounters } from './own-counters';
 const LIMIT = 5;
 const PRODUCTS = '/api/v1/products';
 
-describe('General rate limits (API.md, Rate limits)', () => {
+describe('General rate limits (docs/http-contract.md, Rate limits)', () => {
   let t: TestApp;
   // Each test is its own client: a fresh address means a fresh bucket in the same app.
   let nextHost = 1;

@@ -10,7 +10,7 @@ export class CreateApiKeyDto {
   @NameField()
   name: string;
 
-  @ApiPropertyOptional({ enum: SCOPES, isArray: true, description: 'Default: every scope you hold' })
+  @ApiPropertyOptional({ enum: SCOPES, isArray: true, minItems: 1, maxItems: SCOPES.length, uniqueItems: true, description: 'Default: every scope you hold' })
   @Optional()
   @IsArray()
   @ArrayMinSize(1)
@@ -19,7 +19,7 @@ export class CreateApiKeyDto {
   @IsIn(SCOPES, { each: true })
   scopes?: Scope[];
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 365, description: 'Default: no expiry' })
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 1, maximum: 365, description: 'Default: no expiry' })
   @Optional()
   @IsInt()
   @Min(1)

@@ -6,7 +6,8 @@ import { IsInt, Max, Min } from 'class-validator';
  * working beside the new one, so clients can switch over without downtime (0 ends it at once).
  */
 export class GracePeriodDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: 168, default: 24 })
+  // `type` is spelled out: a property typed only by its initializer has no design type for the generator.
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 0, maximum: 168, default: 24 })
   @IsInt()
   @Min(0)
   @Max(168)

@@ -3,7 +3,7 @@ import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 
 /** Any string up to a bound: a malformed token is simply unknown (`401`), like a forged one. */
 export class RefreshDto {
-  @ApiProperty()
+  @ApiProperty({ minLength: 1, maxLength: 4096 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(4096)

@@ -10,7 +10,7 @@ export class ListOrdersQuery extends PageQuery {
   status?: OrderStatus;
 
   /** Admins and service clients only; a customer naming it gets 400 (API.md, Orders). */
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid', maxLength: 36 })
   @IsOptional()
   @IsUUID()
   userId?: string;

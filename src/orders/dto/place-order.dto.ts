@@ -7,7 +7,7 @@ export class OrderItemInput {
   @IsUUID()
   productId: string;
 
-  @ApiProperty({ minimum: 1, maximum: 100 })
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 100 })
   @IsInt()
   @Min(1)
   @Max(100)

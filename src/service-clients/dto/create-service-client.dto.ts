@@ -9,7 +9,7 @@ export class CreateServiceClientDto {
   @NameField()
   name: string;
 
-  @ApiProperty({ enum: CLIENT_SCOPES, isArray: true, minItems: 1 })
+  @ApiProperty({ enum: CLIENT_SCOPES, isArray: true, minItems: 1, maxItems: CLIENT_SCOPES.length, uniqueItems: true })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(CLIENT_SCOPES.length)

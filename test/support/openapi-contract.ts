@@ -1,0 +1,137 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import Ajv, { ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+interface HeaderObject {
+  required?: boolean;
+  schema: { type?: string };
+}
+interface ResponseObject {
+  headers?: Record<string, { $ref: string } | HeaderObject>;
+  content?: Record<string, { schema: object }>;
+}
+interface Document {
+  paths: Record<string, Record<string, { responses: Record<string, ResponseObject> }>>;
+  components: { headers: Record<string, HeaderObject>; schemas: Record<string, object> };
+}
+
+/** The committed document, the one clients generate code from (test/docs checks it is what the code generates). */
+const DOCUMENT: Document = JSON.parse(readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8'));
+const PROBLEM_MEDIA_TYPE = 'application/problem+json';
+
+/** `/api/v1/orders/{id}` as a pattern; paths without parameters first, so `/users/me` wins over `/users/{id}`. */
+const ROUTES = Object.keys(DOCUMENT.paths)
+  .map((path) => ({ path, pattern: new RegExp(`^${path.replace(/\{\w+\}/g, '[^/]+')}$`), parameters: (path.match(/\{/g) ?? []).length }))
+  .sort((a, b) => a.parameters - b.parameters);
+
+/**
+ * Not checked, with the reason: the docs UI is SwaggerModule's page, not an operation of the API,
+ * and a CORS preflight (OPTIONS) is answered by the CORS layer for any path, per the Fetch standard.
+ */
+const isExcluded = (method: string, path: string) => path === '/docs' || path.startsWith('/docs/') || method === 'OPTIONS';
+
+const ajv = new Ajv({ strict: false, allErrors: true });
+addFormats(ajv);
+ajv.addSchema({ components: DOCUMENT.components }, 'openapi.json');
+const compiled = new Map<object, ValidateFunction>();
+
+/** A schema of the document as ajv reads it: its `#/components/...` references point into openapi.json. */
+function validatorFor(schema: object): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"openapi.json#/components/')));
+    compiled.set(schema, validate);
+  }
+  return validate;
+}
+
+const PROBLEM_SCHEMA = { $ref: '#/components/schemas/Problem' };
+
+/** An answer as either client of the test support sees it: `app.inject()`'s, or HttpClient's. */
+export interface Answer {
+  statusCode: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  body: string;
+}
+
+/**
+ * The one hook (docs/design.md, Tests: every response the HTTP suites receive is checked against
+ * openapi.json): wraps the test app's `inject()` (and HttpClient, for service processes, calls
+ * expectDocumented too), so each answer a test gets has first been checked to be
+ * documented: its status on that operation, its content type, its body against the schema of that
+ * status (object schemas forbid extra fields), and every header the document marks required.
+ * A route or field the document does not describe fails the test that met it.
+ */
+export function checkEveryResponseAgainstDocument(app: NestFastifyApplication): void {
+  // `app.inject()` hands the request to its HTTP adapter; the app itself is a proxy that cannot be patched.
+  const adapter = app.getHttpAdapter() as unknown as { inject(options?: InjectOptions | string): Promise<LightMyRequestResponse> };
+  const inject = adapter.inject.bind(adapter);
+  const checked = async (options: InjectOptions | string): Promise<LightMyRequestResponse> => {
+    const response = await inject(options);
+    const { method = 'GET', url = '/' } = typeof options === 'string' ? { url: options } : { method: options.method, url: options.url ?? options.path };
+    expectDocumented(String(method).toUpperCase(), String(url), response);
+    return response;
+  };
+  // Without options, inject() returns a request builder; no suite uses one, so it is left as it is.
+  adapter.inject = (options?: InjectOptions | string) => (options === undefined ? inject() : checked(options));
+}
+
+export function expectDocumented(method: string, url: string, response: Answer): void {
+  const path = url.split('?')[0];
+  if (isExcluded(method, path)) return;
+  const where = `${method} ${path} answered ${response.statusCode}`;
+  // A HEAD is answered as its GET, without a body (RFC 9110 §9.3.2).
+  const operationMethod = method === 'HEAD' ? 'get' : method.toLowerCase();
+  const route = ROUTES.find(({ path: documented, pattern }) => pattern.test(path) && DOCUMENT.paths[documented][operationMethod]);
+  const operation = route && DOCUMENT.paths[route.path][operationMethod];
+  if (!operation) {
+    // No such operation: the answer is a problem (the not-found handler's 404, or a hook's refusal).
+    if (response.statusCode < 400 || response.statusCode >= 500) fail(`${where}, but the document has no such operation`);
+    if (method !== 'HEAD') expectBody(where, response, { [PROBLEM_MEDIA_TYPE]: { schema: PROBLEM_SCHEMA } });
+    return;
+  }
+  const documented = operation.responses[String(response.statusCode)];
+  if (!documented) fail(`${where}, a status the document does not list for it (it lists ${Object.keys(operation.responses).join(', ')})`);
+  expectHeaders(where, response, documented.headers ?? {});
+  if (method !== 'HEAD') expectBody(where, response, documented.content);
+}
+
+function expectBody(where: string, response: Answer, content: ResponseObject['content']): void {
+  if (!content) {
+    if (response.body !== '') fail(`${where} with a body, where the document says there is none`);
+    return;
+  }
+  const mediaType = String(response.headers['content-type'] ?? '').split(';')[0].trim();
+  const documented = content[mediaType];
+  if (!documented) fail(`${where} with Content-Type "${mediaType}"; the document says ${Object.keys(content).join(' or ')}`);
+  let body: unknown;
+  try {
+    body = JSON.parse(response.body);
+  } catch {
+    fail(`${where} with a body that is not JSON: ${response.body.slice(0, 200)}`);
+  }
+  const validate = validatorFor(documented.schema);
+  if (!validate(body)) fail(`${where} with a body that does not match the document: ${ajv.errorsText(validate.errors)}\n${response.body.slice(0, 500)}`);
+}
+
+function expectHeaders(where: string, response: Answer, headers: NonNullable<ResponseObject['headers']>): void {
+  for (const [name, documented] of Object.entries(headers)) {
+    const header = '$ref' in documented ? DOCUMENT.components.headers[documented.$ref.split('/').pop()!] : documented;
+    const value = response.headers[name.toLowerCase()];
+    if (value === undefined) {
+      if (header.required) fail(`${where} without the ${name} header the document requires`);
+      continue;
+    }
+    const text = Array.isArray(value) ? value.join(', ') : String(value);
+    const typed = header.schema.type === 'integer' ? Number(text) : text;
+    const validate = validatorFor(header.schema);
+    if (!validate(typed)) fail(`${where} with ${name}: ${text}, which does not match the document: ${ajv.errorsText(validate.errors)}`);
+  }
+}
+
+function fail(message: string): never {
+  throw new Error(`Response not as openapi.json documents it: ${message}`);
+}

@@ -4,6 +4,7 @@ import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/app-config';
 import { SecretsRefreshOptions } from '../../src/secrets/secrets-refresh.module';
 import { ServiceSecrets } from '../../src/secrets/service-secrets';
+import { HttpClient } from './http-client';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { testSecrets } from './test-secrets';
 
@@ -46,4 +47,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       if (!options.database) await database.drop();
     },
   };
+}
+
+/**
+ * Makes a test app listen on a loopback port and returns a client for it: for what `inject()`
+ * cannot show, since it skips the socket and Node's own HTTP parser (timeouts, malformed requests,
+ * raw bytes on the wire). The client's sockets are closed with `client.close()`.
+ */
+export async function listenOnLoopback(t: TestApp): Promise<HttpClient> {
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = t.app.getHttpServer().address() as { port: number };
+  return new HttpClient(port);
 }

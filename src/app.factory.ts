@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { AppOptions } from './app.options';
 import { decodableUrl } from './common/http/decodable-url';
 import { registerJsonBodyParser } from './common/http/json-body.parser';
+import { methodNotAllowedRoutes } from './common/http/method-not-allowed';
 import { ProblemException } from './common/http/problem.exception';
 import { requestIdFor } from './common/http/request-id';
 import { setUpOpenApi } from './common/openapi/openapi';
@@ -57,6 +58,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   registerJsonBodyParser(fastify);
+  const addMethodNotAllowedRoutes = methodNotAllowedRoutes(fastify);
   await registerHardening(fastify, options.config);
   fastify.addHook('onRequest', async (request) => {
     // A percent-encoded NUL in a path or query is refused before routing (API.md, General rules).
@@ -75,6 +77,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   app.setGlobalPrefix(API_PREFIX, { exclude: [...OUTSIDE_API_PREFIX] });
   if (!options.config.isProduction) setUpOpenApi(app);
   await app.init();
+  addMethodNotAllowedRoutes();
   await fastify.ready();
   return app;
 }

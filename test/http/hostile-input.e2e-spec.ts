@@ -82,14 +82,14 @@ describe('Hostile input over HTTP', () => {
       ]) {
         const reply = await placeOrder(payload);
         expect({ payload, status: reply.status }).toEqual({ payload, status: 400 });
-        expect(reply.json().detail).toBe('Request body has a duplicate key');
+        expect(reply.json().detail).toBe('Request body names a key twice');
       }
     });
 
     it('refuses duplicate keys at the token endpoint too, in its RFC 6749 §5.2 shape', async () => {
       const reply = await http.send({ method: 'POST', path: '/api/v1/oauth/token', payload: '{"grant_type":"client_credentials","grant_type":"password"}' });
       expect(reply.status).toBe(400);
-      expect(reply.json()).toEqual({ error: 'invalid_request', error_description: 'Request body has a duplicate key' });
+      expect(reply.json()).toEqual({ error: 'invalid_request', error_description: 'Request body names a key twice' });
     });
 
     it('refuses a UTF-8 byte order mark (RFC 8259 §8.1: a JSON text never starts with one)', async () => {

@@ -30,7 +30,7 @@ describe('parseJsonBody', () => {
 
   it('tells a duplicate key from the same name in another object', () => {
     expect(() => parseJsonBody('{"a":{"b":1},"c":{"b":2}}')).not.toThrow();
-    expect(() => parseJsonBody('{"a":{"b":1,"\\u0062":2}}')).toThrow(new ProblemException(400, 'Request body has a duplicate key'));
+    expect(() => parseJsonBody('{"a":{"b":1,"\\u0062":2}}')).toThrow(new ProblemException(400, 'Request body names a key twice'));
   });
 
   it('refuses what jsonc-parser would tolerate but JSON does not: comments, trailing commas', () => {

@@ -50,7 +50,7 @@ export function checkJsonStructure(text: string): void {
       onLiteralValue: value,
       onObjectProperty: (key) => {
         const { keys } = open[open.length - 1] as { keys: Set<string> };
-        if (keys.has(key)) refuse('Request body has a duplicate key');
+        if (keys.has(key)) refuse('Request body names a key twice');
         if (keys.add(key).size > MAX_OBJECT_KEYS) refuse(`An object in the request body has more than ${MAX_OBJECT_KEYS} keys`);
       },
       onError: () => refuse('Request body is not valid JSON'),

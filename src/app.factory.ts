@@ -5,6 +5,8 @@ import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppOptions } from './app.options';
+import { AppConfig } from './config/app-config';
+import { answerClientError } from './common/http/client-error';
 import { decodableUrl } from './common/http/decodable-url';
 import { registerJsonBodyParser } from './common/http/json-body.parser';
 import { methodNotAllowedRoutes } from './common/http/method-not-allowed';
@@ -28,21 +30,37 @@ export const BODY_LIMIT_BYTES = 100 * 1024;
 export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 
 /**
+ * How long a client may take to send a request (REQUEST_TIMEOUT_SECONDS) and its headers
+ * (HEADERS_TIMEOUT_SECONDS). Node checks both on a timer, every 30 s by default, so a client
+ * trickling bytes was cut off up to 30 s late (a body after 79 s with a 30 s timeout): checking
+ * every second keeps the bound within a second of the setting.
+ */
+function serverTimeouts(config: AppConfig): { requestTimeout: number; headersTimeout: number; connectionsCheckingInterval: number } {
+  return { requestTimeout: config.REQUEST_TIMEOUT_SECONDS * 1000, headersTimeout: config.HEADERS_TIMEOUT_SECONDS * 1000, connectionsCheckingInterval: 1_000 };
+}
+
+/**
  * Builds the whole application, ready to listen: used by main.ts and by every HTTP test, so the
  * tests exercise exactly what runs in production.
  */
 export async function createApp(options: AppOptions): Promise<NestFastifyApplication> {
   // Built once: the trustProxy check runs on every read of request.ip or request.protocol.
   const trustedProxies = options.config.trustedProxies;
+  const timeouts = serverTimeouts(options.config);
+  const tls = tlsOptions(options.config);
   const adapter = new FastifyAdapter({
-    https: tlsOptions(options.config),
+    // Node's server options: Fastify hands `https` (or else `http`) to createServer.
+    https: tls && { ...tls, ...timeouts },
+    http: timeouts,
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: requestIdFor,
     requestIdHeader: false,
     // Bounded waits (OWASP API4): a slow client cannot hold a connection or a request forever.
     connectionTimeout: 60_000,
-    requestTimeout: 30_000,
+    requestTimeout: timeouts.requestTimeout,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    // Node's own answers (408, 431, 400) as problem details too.
+    clientErrorHandler: answerClientError,
     // Fastify's router would answer these URLs itself, before any hook (see decodableUrl). An id
     // over its default 100 characters reaches its route and is refused there as a malformed id
     // (400); Node's 16 KiB limit on the request line and headers still bounds the URL.

@@ -12,7 +12,8 @@ export interface ProblemBody {
   title: string;
   status: number;
   detail?: string;
-  instance: string;
+  /** Absent only when Node refused the bytes before there was a request (see client-error.ts). */
+  instance?: string;
   requestId: string;
   errors?: FieldError[];
 }

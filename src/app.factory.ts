@@ -8,6 +8,7 @@ import { AppOptions } from './app.options';
 import { AppConfig } from './config/app-config';
 import { answerClientError } from './common/http/client-error';
 import { decodableUrl } from './common/http/decodable-url';
+import { Drain } from './common/http/drain';
 import { registerJsonBodyParser } from './common/http/json-body.parser';
 import { methodNotAllowedRoutes } from './common/http/method-not-allowed';
 import { ProblemException } from './common/http/problem.exception';
@@ -82,15 +83,13 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     // A percent-encoded NUL in a path or query is refused before routing (API.md, General rules).
     if (request.url.includes('%00')) throw new ProblemException(400, 'The URL may not contain U+0000');
   });
-  // Shutting down: requests still in flight get their answer with `Connection: close`, so their
-  // kept-alive sockets end with it instead of holding the exit for the whole keepAliveTimeout.
-  let closing = false;
-  fastify.addHook('preClose', async () => {
-    closing = true;
-  });
+  // Shutting down (see drainAndClose): every answer carries `Connection: close`, so a kept-alive
+  // socket ends with its answer and its client sends nothing more on it.
+  const drain = app.get(Drain);
+  fastify.addHook('preClose', async () => drain.begin());
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
-    if (closing) void reply.header('connection', 'close');
+    if (drain.draining) void reply.header('connection', 'close');
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: [...OUTSIDE_API_PREFIX] });
   if (!options.config.isProduction) setUpOpenApi(app);

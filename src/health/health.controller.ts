@@ -1,7 +1,8 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
+import { Drain } from '../common/http/drain';
 import { REDIS_CLIENT } from '../redis/redis.module';
 import { Public } from '../security/public.decorator';
 import { NotRateLimited } from '../throttling/not-rate-limited.decorator';
@@ -25,6 +26,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
+    private readonly drain: Drain,
   ) {}
 
   @Get('live')
@@ -35,8 +37,10 @@ export class HealthController {
 
   @Get('ready')
   @ApiOkResponse({ type: HealthResponse })
-  @ApiServiceUnavailableResponse({ description: 'The database or Redis does not answer' })
+  @ApiServiceUnavailableResponse({ description: 'The database or Redis does not answer, or the service is shutting down' })
   async ready(): Promise<HealthResponse> {
+    // Shutting down: the first thing to say, so that no load balancer sends anything more.
+    if (this.drain.draining) throw new ServiceUnavailableException();
     await this.health.check([
       () => this.database.pingCheck('database', { timeout: 2000 }),
       ...(this.redis ? [() => this.pingRedis(this.redis!)] : []),

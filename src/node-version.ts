@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 /**
  * Stops the process with one line when it runs on a Node.js older than package.json's
- * `engines.node` (`>=24.9`). Imported first by main.ts, so it runs before anything that needs
+ * `engines.node` (`>=24.9`). Imported first by main.ts and the CLIs, so it runs before anything that needs
  * Node 24 is loaded: on Node 20, argon2's native module crashed the process with a segmentation
  * fault and not a word of output. Written for any Node version (CommonJS, no newer syntax or API).
  */
@@ -14,7 +14,7 @@ function requireSupportedNode(): void {
   const [neededMajor, neededMinor = 0] = needed.split('.').map(Number);
   if (major > neededMajor || (major === neededMajor && minor >= neededMinor)) return;
   console.error(
-    `Node.js ${needed} or later is needed, and this is ${process.versions.node}: run \`npm start\`, which uses the Node 24 the project installs (npm ci), or install Node.js 24 from https://nodejs.org`,
+    `Node.js ${needed} or later is needed, and this is ${process.versions.node}: use \`npm start\` (or another npm script), which runs the Node 24 that npm ci installs, or install Node.js 24 from https://nodejs.org`,
   );
   process.exit(1);
 }

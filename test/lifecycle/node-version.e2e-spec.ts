@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const MAIN = join(__dirname, '../../dist/main.js');
-const NEEDED = /^Node\.js 24\.9 or later is needed, and this is [\d.]+: run `npm start`, which uses the Node 24 the project installs \(npm ci\), or install Node\.js 24 from https:\/\/nodejs\.org\n$/;
+const NEEDED = /^Node\.js 24\.9 or later is needed, and this is [\d.]+: use `npm start` \(or another npm script\), which runs the Node 24 that npm ci installs, or install Node\.js 24 from https:\/\/nodejs\.org\n$/;
 /** The machine's own Node, which on these machines is older than the one the project brings (README, Two commands). */
 const SYSTEM_NODE = '/usr/bin/node';
 

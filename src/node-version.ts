@@ -3,9 +3,10 @@ import { join } from 'node:path';
 
 /**
  * Stops the process with one line when it runs on a Node.js older than package.json's
- * `engines.node` (`>=24.9`). Imported first by main.ts and the CLIs, so it runs before anything that needs
- * Node 24 is loaded: on Node 20, argon2's native module crashed the process with a segmentation
- * fault and not a word of output. Written for any Node version (CommonJS, no newer syntax or API).
+ * `engines.node` (`>=24.9`). Imported first by main.ts and the CLIs, so it runs before anything
+ * that needs Node 24 is loaded: on Node 20, loading the app killed the process with a
+ * segmentation fault and not a word of output. Written for any Node version (CommonJS, no newer
+ * syntax or API).
  */
 function requireSupportedNode(): void {
   const engines = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { engines: { node: string } };

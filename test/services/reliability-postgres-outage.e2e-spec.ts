@@ -30,14 +30,7 @@ describe('Postgres goes away and comes back (cut at a TCP proxy the test control
   let mine: TokenPair;
 
   beforeAll(async () => {
-    deployment = await ServiceDeployment.create();
-    const direct = new URL(deployment.databaseUrl);
-    proxy = await TcpProxy.start({ host: direct.hostname, port: Number(direct.port || 5432) });
-    const viaProxy = new URL(deployment.databaseUrl);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
-    // Limits far above what this test sends: it is about Postgres, not about being limited. Errors
-    // only in the log (no access lines), to count what the outage writes there.
-    app = await deployment.start({ databaseUrl: viaProxy.toString(), env: { RATE_LIMIT_ANONYMOUS: '1000000/60s', RATE_LIMIT_AUTHENTICATED: '1000000/60s', LOG_LEVEL: 'error' } });
+    ({ deployment, proxy, app } = await serviceBehindProxy());
     opening = await insertProducts(deployment.db, [100_000, 100_000, 100_000]);
     const sessions = await Promise.all(Array.from({ length: USERS + 1 }, async () => (await sessionOverHttp(app.http)).tokens));
     mine = sessions.pop()!;
@@ -111,6 +104,19 @@ describe('Postgres goes away and comes back (cut at a TCP proxy the test control
   });
 });
 
+/** A deployment whose one instance reaches Postgres through a TcpProxy the test controls. */
+async function serviceBehindProxy(): Promise<{ deployment: ServiceDeployment; proxy: TcpProxy; app: ServiceInstance }> {
+  const deployment = await ServiceDeployment.create();
+  const direct = new URL(deployment.databaseUrl);
+  const proxy = await TcpProxy.start({ host: direct.hostname, port: Number(direct.port || 5432) });
+  const viaProxy = new URL(deployment.databaseUrl);
+  viaProxy.host = `127.0.0.1:${proxy.port}`;
+  // Limits far above what these tests send: they are about Postgres, not about being limited. Errors
+  // only in the log (no access lines), to count what an outage writes there.
+  const env = { RATE_LIMIT_ANONYMOUS: '1000000/60s', RATE_LIMIT_AUTHENTICATED: '1000000/60s', LOG_LEVEL: 'error' };
+  return { deployment, proxy, app: await deployment.start({ databaseUrl: viaProxy.toString(), env }) };
+}
+
 /** Requests answered 503 must be answered this soon, even when Postgres never answers at all. */
 const BLACK_HOLE_BOUND_MS = 6_000;
 
@@ -130,12 +136,7 @@ describe('Postgres black-holes every packet (a proxy that accepts connections an
   let orderId: string;
 
   beforeAll(async () => {
-    deployment = await ServiceDeployment.create();
-    const direct = new URL(deployment.databaseUrl);
-    proxy = await TcpProxy.start({ host: direct.hostname, port: Number(direct.port || 5432) });
-    const viaProxy = new URL(deployment.databaseUrl);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
-    app = await deployment.start({ databaseUrl: viaProxy.toString(), env: { RATE_LIMIT_ANONYMOUS: '1000000/60s', RATE_LIMIT_AUTHENTICATED: '1000000/60s', LOG_LEVEL: 'error' } });
+    ({ deployment, proxy, app } = await serviceBehindProxy());
     productId = [...(await insertProducts(deployment.db, [100_000])).keys()][0];
     mine = (await sessionOverHttp(app.http)).tokens;
     const placed = await app.http.send({ method: 'POST', path: ORDERS, token: mine.accessToken, body: { items: [{ productId, quantity: 1 }] } });

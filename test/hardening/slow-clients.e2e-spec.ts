@@ -1,5 +1,5 @@
 import { connect, Socket } from 'node:net';
-import { listenOnLoopback, startTestApp, TestApp } from '../support/test-app';
+import { LoopbackTestApp, startTestAppOnLoopback } from '../support/test-app';
 
 const HEADERS_TIMEOUT_S = 2;
 const REQUEST_TIMEOUT_S = 4;
@@ -21,20 +21,16 @@ interface RawAnswer {
  * answers (408, 431, 400) must be problem details like every other error.
  */
 describe('Slow and malformed clients', () => {
-  let t: TestApp;
-  let port: number;
+  let t: LoopbackTestApp;
   beforeAll(async () => {
-    t = await startTestApp({ env: { HEADERS_TIMEOUT_SECONDS: String(HEADERS_TIMEOUT_S), REQUEST_TIMEOUT_SECONDS: String(REQUEST_TIMEOUT_S) } });
-    const client = await listenOnLoopback(t);
-    port = client.port;
-    client.close();
+    t = await startTestAppOnLoopback({ env: { HEADERS_TIMEOUT_SECONDS: String(HEADERS_TIMEOUT_S), REQUEST_TIMEOUT_SECONDS: String(REQUEST_TIMEOUT_S) } });
   });
   afterAll(() => t?.close());
 
   /** Writes `head`, then one byte of `trickle` every 200 ms, until the server answers (or 15 s pass). */
   function send(head: string, trickle = ''): Promise<RawAnswer> {
     return new Promise((resolve, reject) => {
-      const socket: Socket = connect(port, '127.0.0.1');
+      const socket: Socket = connect(t.http.port, '127.0.0.1');
       const started = performance.now();
       let received = '';
       let afterMs = 0;

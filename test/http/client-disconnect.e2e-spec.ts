@@ -1,6 +1,5 @@
 import { connect } from 'node:net';
-import { listenOnLoopback, startTestApp, TestApp } from '../support/test-app';
-import { HttpClient } from '../support/http-client';
+import { LoopbackTestApp, startTestAppOnLoopback } from '../support/test-app';
 import { until } from '../support/until';
 
 /**
@@ -9,21 +8,16 @@ import { until } from '../support/until';
  * page someone for nothing). Only errors from the database count as a database outage.
  */
 describe('A client that disconnects mid-body', () => {
-  let t: TestApp;
-  let http: HttpClient;
+  let t: LoopbackTestApp;
   const lines: string[] = [];
   beforeAll(async () => {
-    t = await startTestApp({ env: { LOG_LEVEL: 'info' }, logStream: { write: (line: string) => void lines.push(line) } });
-    http = await listenOnLoopback(t);
+    t = await startTestAppOnLoopback({ env: { LOG_LEVEL: 'info' }, logStream: { write: (line: string) => void lines.push(line) } });
   });
-  afterAll(async () => {
-    http?.close();
-    await t?.close();
-  });
+  afterAll(() => t?.close());
 
   it('is logged as what it is, not as a database outage', async () => {
     const requestId = 'client-gone-mid-body';
-    const socket = connect(http.port, '127.0.0.1');
+    const socket = connect(t.http.port, '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
     socket.write(
       `POST /api/v1/auth/register HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2000\r\nX-Request-Id: ${requestId}\r\n\r\n{"email":"half`,
@@ -37,6 +31,6 @@ describe('A client that disconnects mid-body', () => {
     expect(ours.filter((line) => line.includes('Database unavailable'))).toEqual([]);
     expect(ours.filter((line) => JSON.parse(line).level >= 50)).toEqual([]);
     // The service still answers, and the database was never the matter.
-    expect((await http.send({ path: '/health/ready' })).status).toBe(200);
+    expect((await t.http.send({ path: '/health/ready' })).status).toBe(200);
   });
 });

@@ -3,10 +3,10 @@ import { DataSource } from 'typeorm';
 import { manyLoginsEnv } from '../support/auth';
 import { serviceClient, withApiKey } from '../support/api-keys';
 import { insertProduct, insertUser } from '../support/fixtures';
-import { HttpClient, HttpReply } from '../support/http-client';
+import { HttpReply } from '../support/http-client';
 import { admin, Caller, customer } from '../support/principals';
 import { listRoutes, readsBody } from '../support/route-inventory';
-import { listenOnLoopback, startTestApp, TestApp } from '../support/test-app';
+import { LoopbackTestApp, startTestAppOnLoopback } from '../support/test-app';
 
 /** Names every JavaScript object inherits: a body or query key with one of them is still just a key. */
 const INHERITED_NAMES = ['toString', 'constructor', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__'];
@@ -17,26 +17,21 @@ const INHERITED_NAMES = ['toString', 'constructor', 'hasOwnProperty', 'valueOf',
  * made to cost far more to refuse than to send.
  */
 describe('Hostile input over HTTP', () => {
-  let t: TestApp;
-  let http: HttpClient;
+  let t: LoopbackTestApp;
   let shopper: Caller;
   let root: Caller;
   let productId: string;
   const order = () => ({ items: [{ productId, quantity: 1 }] });
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { ...manyLoginsEnv(), RATE_LIMIT_AUTHENTICATED: '100000/60s' } });
-    http = await listenOnLoopback(t);
+    t = await startTestAppOnLoopback({ env: { ...manyLoginsEnv(), RATE_LIMIT_AUTHENTICATED: '100000/60s' } });
     [shopper, root] = [await customer(t.app), await admin(t.app)];
     productId = (await insertProduct(t.app.get(DataSource), { stock: 1_000 })).id;
   });
-  afterAll(async () => {
-    http?.close();
-    await t?.close();
-  });
+  afterAll(() => t?.close());
 
   const placeOrder = (payload: string | Buffer, headers: Record<string, string> = {}) =>
-    http.send({ method: 'POST', path: '/api/v1/orders', token: shopper.tokens.accessToken, payload, headers });
+    t.http.send({ method: 'POST', path: '/api/v1/orders', token: shopper.tokens.accessToken, payload, headers });
 
   it('places a well-formed order (so each refusal below is about what was added)', async () => {
     expect((await placeOrder(JSON.stringify(order()))).status).toBe(201);
@@ -51,8 +46,8 @@ describe('Hostile input over HTTP', () => {
     });
 
     it.each(INHERITED_NAMES)('%s: 400 as a query parameter, like any unknown parameter', async (name) => {
-      expect((await http.send({ path: '/api/v1/products' })).status).toBe(200);
-      const reply = await http.send({ path: `/api/v1/products?${name}=1` });
+      expect((await t.http.send({ path: '/api/v1/products' })).status).toBe(200);
+      const reply = await t.http.send({ path: `/api/v1/products?${name}=1` });
       expect(fieldErrors(reply)).toEqual([`${name}: property ${name} should not exist`]);
     });
 
@@ -64,7 +59,7 @@ describe('Hostile input over HTTP', () => {
       for (const route of routes) {
         const path = route.path.replace(':id', ids[route.path.split('/')[3]]);
         const answer = async (key: string) =>
-          asUnknownField(await http.send({ method: route.method, path, token: root.tokens.accessToken, body: { [key]: 'x' } }), key);
+          asUnknownField(await t.http.send({ method: route.method, path, token: root.tokens.accessToken, body: { [key]: 'x' } }), key);
         const ordinary = await answer('notAField');
         expect({ route: route.path, ...ordinary }).toMatchObject({ route: route.path, status: 400 });
         for (const name of INHERITED_NAMES) expect({ route: route.path, ...(await answer(name)) }).toEqual({ route: route.path, ...ordinary });
@@ -87,7 +82,7 @@ describe('Hostile input over HTTP', () => {
     });
 
     it('refuses duplicate keys at the token endpoint too, in its RFC 6749 §5.2 shape', async () => {
-      const reply = await http.send({ method: 'POST', path: '/api/v1/oauth/token', payload: '{"grant_type":"client_credentials","grant_type":"password"}' });
+      const reply = await t.http.send({ method: 'POST', path: '/api/v1/oauth/token', payload: '{"grant_type":"client_credentials","grant_type":"password"}' });
       expect(reply.status).toBe(400);
       expect(reply.json()).toEqual({ error: 'invalid_request', error_description: 'Request body names a key twice' });
     });
@@ -100,7 +95,7 @@ describe('Hostile input over HTTP', () => {
 
     it('refuses bytes that are not UTF-8 instead of replacing them', async () => {
       const latin1 = Buffer.from(JSON.stringify({ email: 'latin1@example.com', password: 'correct-horse-battery', name: 'Zoë' }), 'latin1');
-      const reply = await http.send({ method: 'POST', path: '/api/v1/auth/register', payload: latin1 });
+      const reply = await t.http.send({ method: 'POST', path: '/api/v1/auth/register', payload: latin1 });
       expect(reply.status).toBe(400);
       expect(reply.json().detail).toBe('Request body is not valid UTF-8');
     });
@@ -129,7 +124,7 @@ describe('Hostile input over HTTP', () => {
     const unknownKeys = (count: number) => JSON.stringify(Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, 1])));
 
     it('refuses an object with more keys than any route reads before validating any of them', async () => {
-      const reply = await http.send({ method: 'POST', path: '/api/v1/auth/register', payload: unknownKeys(9_000) });
+      const reply = await t.http.send({ method: 'POST', path: '/api/v1/auth/register', payload: unknownKeys(9_000) });
       expect(reply.status).toBe(400);
       expect(reply.json().detail).toBe('An object in the request body has more than 64 keys');
       expect(reply.text.length).toBeLessThan(1_024);
@@ -138,7 +133,7 @@ describe('Hostile input over HTTP', () => {
     it('lists the first 10 failing fields and says how many more there were', async () => {
       const account = { email: 'sixty-keys@example.com', password: 'correct-horse-battery', name: 'Sixty' };
       const payload = JSON.stringify({ ...account, ...JSON.parse(unknownKeys(60)) });
-      const reply = await http.send({ method: 'POST', path: '/api/v1/auth/register', payload });
+      const reply = await t.http.send({ method: 'POST', path: '/api/v1/auth/register', payload });
       const body = reply.json<{ detail: string; errors: unknown[] }>();
       expect(reply.status).toBe(400);
       expect(body.errors).toHaveLength(10);

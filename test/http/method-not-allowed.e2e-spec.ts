@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { HttpClient } from '../support/http-client';
 import { listRoutes } from '../support/route-inventory';
-import { listenOnLoopback, startTestApp, TestApp } from '../support/test-app';
+import { LoopbackTestApp, startTestAppOnLoopback } from '../support/test-app';
 
 const PROBLEM = 'application/problem+json; charset=utf-8';
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -11,20 +10,15 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
  * listing those it does; `404` is for a resource that is not there at all.
  */
 describe('A method a path does not take', () => {
-  let t: TestApp;
-  let http: HttpClient;
+  let t: LoopbackTestApp;
   beforeAll(async () => {
-    t = await startTestApp({ env: { RATE_LIMIT_ANONYMOUS: '100000/60s' } });
-    http = await listenOnLoopback(t);
+    t = await startTestAppOnLoopback({ env: { RATE_LIMIT_ANONYMOUS: '100000/60s' } });
   });
-  afterAll(async () => {
-    http?.close();
-    await t?.close();
-  });
+  afterAll(() => t?.close());
 
   it('DELETE /api/v1/products is a 405 problem that lists GET, HEAD and POST in Allow', async () => {
-    expect((await http.send({ path: '/api/v1/products' })).status).toBe(200);
-    const reply = await http.send({ method: 'DELETE', path: '/api/v1/products' });
+    expect((await t.http.send({ path: '/api/v1/products' })).status).toBe(200);
+    const reply = await t.http.send({ method: 'DELETE', path: '/api/v1/products' });
     expect(reply.status).toBe(405);
     expect(reply.headers.allow).toBe('GET, HEAD, POST');
     expect(reply.headers['content-type']).toBe(PROBLEM);
@@ -50,19 +44,19 @@ describe('A method a path does not take', () => {
       const concrete = path.replace(/:\w+/g, randomUUID());
       const allow = METHODS.filter((method) => methods.has(method)).join(', ');
       for (const method of METHODS.filter((candidate) => !methods.has(candidate))) {
-        const reply = await http.send({ method, path: concrete });
+        const reply = await t.http.send({ method, path: concrete });
         expect({ method, path, status: reply.status, allow: reply.headers.allow }).toEqual({ method, path, status: 405, allow });
       }
     }
   });
 
   it('answers HEAD like GET where GET is taken, without a body', async () => {
-    const reply = await http.send({ method: 'HEAD', path: '/api/v1/products' });
+    const reply = await t.http.send({ method: 'HEAD', path: '/api/v1/products' });
     expect(reply.status).toBe(200);
     expect(reply.text).toBe('');
   });
 
   it('still answers 404 for a path that is not there, whatever the method', async () => {
-    for (const method of ['GET', 'DELETE']) expect((await http.send({ method, path: '/api/v1/nowhere' })).status).toBe(404);
+    for (const method of ['GET', 'DELETE']) expect((await t.http.send({ method, path: '/api/v1/nowhere' })).status).toBe(404);
   });
 });

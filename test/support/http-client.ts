@@ -9,9 +9,15 @@ export interface HttpRequest {
   body?: unknown;
   /** Sent as it is, for bodies JSON.stringify cannot make (duplicate keys, a BOM); `content-type` defaults to JSON. */
   payload?: string | Buffer;
-  headers?: Record<string, string>;
+  /** An array sends the header once per value. */
+  headers?: Record<string, string | string[]>;
   /** The client gives up (and destroys the socket) after this long; default 10 s. */
   timeoutMs?: number;
+  /**
+   * The loopback source address to send from (e.g. `127.0.0.7`): every 127.0.0.0/8 address is this
+   * machine, so a test can stand for many clients. Such a request gets a socket of its own.
+   */
+  from?: string;
 }
 
 export interface HttpReply {
@@ -37,14 +43,15 @@ export class HttpClient {
     this.agent = new Agent({ keepAlive: true, maxSockets: connections });
   }
 
-  send({ method = 'GET', path, token, body, payload = body === undefined ? undefined : JSON.stringify(body), headers = {}, timeoutMs = 10_000 }: HttpRequest): Promise<HttpReply> {
-    const allHeaders: Record<string, string> = {
+  send({ method = 'GET', path, token, body, payload = body === undefined ? undefined : JSON.stringify(body), headers = {}, timeoutMs = 10_000, from }: HttpRequest): Promise<HttpReply> {
+    const allHeaders: Record<string, string | string[]> = {
       ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }),
       ...(token ? { authorization: `Bearer ${token}` } : {}),
       ...headers,
     };
     return new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: this.port, method, path, headers: allHeaders, agent: this.agent }, (res) => {
+      const connection = from === undefined ? { agent: this.agent } : { localAddress: from, agent: false as const };
+      const req = request({ host: '127.0.0.1', port: this.port, method, path, headers: allHeaders, ...connection }, (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (text += chunk));

@@ -1,4 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/app-config';
@@ -49,13 +50,25 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
 }
 
+/** A test app on a real loopback socket, with a client for it: `close()` closes both. */
+export interface LoopbackTestApp extends TestApp {
+  http: HttpClient;
+}
+
 /**
- * Makes a test app listen on a loopback port and returns a client for it: for what `inject()`
- * cannot show, since it skips the socket and Node's own HTTP parser (timeouts, malformed requests,
- * raw bytes on the wire). The client's sockets are closed with `client.close()`.
+ * The real application on a real loopback socket, for tests whose point is what arrives over real
+ * HTTP (the peer address, headers as a client sends them).
  */
-export async function listenOnLoopback(t: TestApp): Promise<HttpClient> {
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = t.app.getHttpServer().address() as { port: number };
-  return new HttpClient(port);
+export async function startTestAppOnLoopback(options: TestAppOptions = {}): Promise<LoopbackTestApp> {
+  const testApp = await startTestApp(options);
+  await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+  const http = new HttpClient((testApp.app.getHttpServer().address() as AddressInfo).port);
+  return {
+    ...testApp,
+    http,
+    close: async () => {
+      http.close();
+      await testApp.close();
+    },
+  };
 }

@@ -7,6 +7,7 @@ import { AppOptions } from './app.options';
 import { AuthModule } from './auth/auth.module';
 import { Clock, SystemClock } from './common/clock';
 import { AppConfig } from './config/app-config';
+import { Drain } from './common/http/drain';
 import { ProblemFilter } from './common/http/problem.filter';
 import { loggingOptions } from './common/logging/logging.options';
 import { NoUnknownQueryInterceptor } from './common/validation/no-unknown-query.interceptor';
@@ -58,7 +59,8 @@ export class AppModule {
         { provide: AppConfig, useValue: options.config },
         { provide: SERVICE_SECRETS, useValue: options.secrets },
         { provide: Clock, useClass: SystemClock },
-        // Global, in a fixed order (DESIGN.md): deny by default, then validate, then answer.
+        Drain,
+        // Global, in a fixed order (docs/design.md): deny by default, then validate, then answer.
         // Rate limits sit on both sides of authentication: requests without a credential are
         // limited per client IP before anything else runs; requests with one, per principal,
         // as soon as authentication has said who the principal is (see both guards).
@@ -74,7 +76,7 @@ export class AppModule {
         DemoSeeder,
         DataRetention,
       ],
-      exports: [AppConfig, SERVICE_SECRETS, Clock],
+      exports: [AppConfig, SERVICE_SECRETS, Clock, Drain],
     };
   }
 }

@@ -1,5 +1,8 @@
+// First, before anything that needs Node 24 is loaded.
+import './node-version';
 import 'reflect-metadata';
 import { createApp } from './app.factory';
+import { drainAndClose } from './common/http/drain';
 import { loadConfig } from './config/app-config';
 import { databaseTarget } from './database/data-source.options';
 import { DemoSeeder } from './database/demo-seeder';
@@ -23,10 +26,11 @@ async function main(): Promise<void> {
     await app.get(DemoAccountsSeeder).seedIfEmpty(config.DATA_DIR);
   }
 
-  // Graceful shutdown: stop accepting, let in-flight requests finish, close the database, exit 0.
+  // Graceful shutdown: readiness 503, stop accepting, answer what reaches an open connection
+  // (with `Connection: close`), close the database, exit 0 (see drainAndClose).
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      app.close().then(
+      drainAndClose(app).then(
         () => process.exit(0),
         () => process.exit(1),
       );

@@ -42,7 +42,7 @@ export class ApiKeyLookup {
   async principalFor(key: ParsedApiKey): Promise<KeyPrincipal | undefined> {
     const [row] = (await this.dataSource.query(FIND_USABLE_KEY, [key.hash, this.clock.now()])) as KeyRow[];
     if (!row) return undefined;
-    // API.md: a request with a key can do no more than the owner *and* the key allow, so the key's
+    // docs/http-contract.md: a request with a key can do no more than the owner *and* the key allow, so the key's
     // scopes are cut down to what the owner holds today. Never a role: hasRole() refuses keys anyway.
     if (key.kind === 'user' && row.user_id && row.user_role) {
       return { kind: 'user', id: row.user_id, scopes: within(row.scopes, SCOPES_BY_ROLE[row.user_role]), keyId: row.id };

@@ -31,7 +31,7 @@ export function isActive(key: ApiKey, now: Date): boolean {
   return key.revokedAt === null && (key.expiresAt === null || key.expiresAt > now);
 }
 
-/** `live` keys in production, `test` keys elsewhere (API.md): a key made in a test setup never works in production. */
+/** `live` keys in production, `test` keys elsewhere (docs/http-contract.md): a key made in a test setup never works in production. */
 export function keyEnvironment(config: AppConfig): ApiKeyEnvironment {
   return config.isProduction ? 'live' : 'test';
 }

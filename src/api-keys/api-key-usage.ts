@@ -27,7 +27,7 @@ const RECORD_INTERVAL_MS = 60_000;
 const MAX_REMEMBERED_PAIRS = 10_000;
 
 /**
- * Usage records for anomaly review (API.md, API keys): `lastUsedAt`, and an `api_key.new_ip` audit
+ * Usage records for anomaly review (docs/http-contract.md, API keys): `lastUsedAt`, and an `api_key.new_ip` audit
  * event the first time a key is used from an address. Written in the background, so a request
  * never waits for them: a failed write is logged, and the request it describes goes on.
  *

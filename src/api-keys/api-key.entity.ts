@@ -3,7 +3,7 @@ import type { Scope } from '../security/principal';
 
 /**
  * An API key, by hash only: the plaintext is shown once, in the 201 that creates it, and stored
- * nowhere (API.md, API keys). It belongs either to a user or to a service client, never both.
+ * nowhere (docs/http-contract.md, API keys). It belongs either to a user or to a service client, never both.
  */
 @Entity('api_keys')
 export class ApiKey {

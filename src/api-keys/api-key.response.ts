@@ -4,7 +4,7 @@ import { toResponse } from '../common/http/response';
 import { Scope, SCOPES } from '../security/principal';
 import type { CreatedApiKey } from './api-keys.service';
 
-/** An API key as its owner sees it (API.md): the hash never, the key itself only when it is made. */
+/** An API key as its owner sees it (docs/http-contract.md): the hash never, the key itself only when it is made. */
 export class ApiKeyResponse {
   @ApiProperty({ format: 'uuid' }) @Expose() id: string;
   @ApiProperty({ maxLength: 100 }) @Expose() name: string;

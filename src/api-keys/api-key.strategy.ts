@@ -12,7 +12,7 @@ import { ApiKeyUsage } from './api-key-usage';
 /**
  * The passport strategy for API keys, tried by the global AuthenticationGuard after the JWT one.
  * The key comes from `X-API-Key` or `Authorization: Bearer` and nowhere else: never the query
- * string or the body (API.md; RFC 6750 §5.3, URLs end up in logs and browser histories).
+ * string or the body (docs/http-contract.md; RFC 6750 §5.3, URLs end up in logs and browser histories).
  */
 @Injectable()
 export class ApiKeyStrategy extends Strategy {
@@ -33,7 +33,7 @@ export class ApiKeyStrategy extends Strategy {
     const http = request as FastifyRequest;
     const key = parseApiKey(presentedKey(http) ?? '');
     // Shape, prefix and checksum are checked in memory first: a typo, a JWT or a made-up key is
-    // refused here, without a database lookup (API.md, API keys). So is a test key in production.
+    // refused here, without a database lookup (docs/http-contract.md, API keys). So is a test key in production.
     if (!key || key.environment !== this.environment) return this.fail(401);
     this.lookup.principalFor(key).then(
       (principal) => {

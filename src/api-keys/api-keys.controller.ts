@@ -19,7 +19,7 @@ import { GracePeriodDto } from './dto/grace-period.dto';
 
 /**
  * A user's own API keys, managed with the user's access token only: a key gets 403, so a leaked
- * key cannot mint more keys (API.md). The `:id` routes check this in their policy, before the lookup.
+ * key cannot mint more keys (docs/http-contract.md). The `:id` routes check this in their policy, before the lookup.
  */
 @ApiTags('api-keys')
 @ApiProblem(403, 'Needs a user access token: an API key cannot manage keys')

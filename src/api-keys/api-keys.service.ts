@@ -57,7 +57,7 @@ export class ApiKeysService {
     return this.dataSource.transaction(async (manager) => {
       const ownerScopes = await lockOwner(manager, owner, tokenGeneration);
       const scopes = input.scopes ?? [...ownerScopes];
-      // API.md: a key carries a subset of its owner's scopes, never more.
+      // docs/http-contract.md: a key carries a subset of its owner's scopes, never more.
       if (!scopes.every((scope) => ownerScopes.includes(scope))) {
         throw new ProblemException(400, 'Request validation failed', {}, [{ field: 'scopes', message: 'scopes must be a subset of the owner’s scopes' }]);
       }

@@ -21,7 +21,7 @@ export interface AuditRecord extends RequestOrigin {
 }
 
 /**
- * Writes the append-only audit trail (API.md, Audit). Ids, actions and outcomes only: never a
+ * Writes the append-only audit trail (docs/http-contract.md, Audit). Ids, actions and outcomes only: never a
  * password, token, key or secret, so the trail can be read without becoming a leak itself.
  */
 @Injectable()

@@ -3,19 +3,19 @@ import type { UserRole } from '../users/user.entity';
 import type { CheckedToken } from './revocation/revocation-store';
 import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_TOLERANCE_SECONDS, FIRST_PARTY_CLIENT_ID, TOKEN_AUDIENCE } from './token.constants';
 
-/** API.md, Roles and scopes: what each role's access token carries. */
+/** docs/http-contract.md, Roles and scopes: what each role's access token carries. */
 export const SCOPES_BY_ROLE: Readonly<Record<UserRole, readonly Scope[]>> = {
   customer: ['orders:read', 'orders:write'],
   admin: SCOPES,
 };
 
 /**
- * The scopes a service client can hold (API.md, Service client admin): never `orders:write`, which
+ * The scopes a service client can hold (docs/http-contract.md, Service client admin): never `orders:write`, which
  * places and cancels orders for the person who owns them.
  */
 export const CLIENT_SCOPES: readonly Scope[] = ['orders:read', 'orders:fulfil', 'products:write'];
 
-/** Exactly the claims of API.md: nothing personal (no email, no name), since anyone holding a JWT can read it. */
+/** Exactly the claims of docs/http-contract.md: nothing personal (no email, no name), since anyone holding a JWT can read it. */
 interface CommonClaims {
   iss: string;
   aud: string;
@@ -117,7 +117,7 @@ export function readAccessToken(payload: unknown, nowSeconds: number): VerifiedA
 
 /** What the kind-specific claims allow: a user's role and its scopes, or a client's scopes. */
 function grantOf(kind: Principal['kind'], claims: { role?: unknown; client_id?: unknown }): { role?: UserRole; allowed: readonly Scope[] } | undefined {
-  // A client's token never carries a role, so it can never pass for an admin's (API.md, Roles and scopes).
+  // A client's token never carries a role, so it can never pass for an admin's (docs/http-contract.md, Roles and scopes).
   if (kind === 'client') {
     const registered = typeof claims.client_id === 'string' && claims.client_id !== FIRST_PARTY_CLIENT_ID;
     return registered && claims.role === undefined ? { allowed: CLIENT_SCOPES } : undefined;

@@ -1,3 +1,5 @@
+// First, before anything that needs Node 24 is loaded.
+import '../node-version';
 import 'reflect-metadata';
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';

@@ -27,6 +27,8 @@ describe('loadConfig', () => {
     ['SECRETS_REFRESH_SECONDS', '0.5'],
     ['SECRETS_REFRESH_SECONDS', '3601'],
     ['LOG_LEVEL', 'loud'],
+    ['REQUEST_TIMEOUT_SECONDS', '0'],
+    ['HEADERS_TIMEOUT_SECONDS', '31'],
     ['RATE_LIMIT_LOGIN_IP', '20 per minute'],
     ['RATE_LIMIT_TOKEN', '0/60s'],
     ['TRUSTED_PROXIES', '10.0.0.0/33'],

@@ -11,7 +11,7 @@ const toNumber = ({ value }: { value: unknown }) => (value === undefined ? value
 
 /**
  * The service's configuration, read once from the environment at boot and validated.
- * A bad value stops the boot with a message naming the variable (DESIGN.md, pattern 6).
+ * A bad value stops the boot with a message naming the variable (docs/design.md, pattern 6).
  * Secrets are not here: they come from the SecretsProvider (src/secrets) and never have defaults.
  */
 export class AppConfig {
@@ -26,6 +26,20 @@ export class AppConfig {
 
   @IsString()
   HOST = '0.0.0.0';
+
+  /** How long a client may take to send a whole request, headers and body (OWASP API4: slow clients). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(300)
+  REQUEST_TIMEOUT_SECONDS = 30;
+
+  /** How long a client may take to send its request line and headers; no longer than the request timeout. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(300)
+  HEADERS_TIMEOUT_SECONDS = 10;
 
   @IsString()
   DATA_DIR = '.data';
@@ -143,6 +157,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems = validateSync(config).flatMap((error) =>
     Object.values(error.constraints ?? {}).map(() => `${error.property} is invalid`),
   );
+  // Node refuses a headers timeout longer than the request timeout.
+  if (config.HEADERS_TIMEOUT_SECONDS > config.REQUEST_TIMEOUT_SECONDS) problems.push('HEADERS_TIMEOUT_SECONDS must not exceed REQUEST_TIMEOUT_SECONDS');
   for (const name of RATE_LIMIT_NAMES) {
     if (!parseRateLimit(config[`RATE_LIMIT_${name}`])) problems.push(`RATE_LIMIT_${name} must look like 60/60s (quota/window in seconds)`);
   }

@@ -12,7 +12,7 @@ const BATCH_SIZE = 500;
  * - refresh tokens: a family is refused once its absolute `expires_at` has passed, and the access
  *   tokens issued with it end at most 15 minutes later; one hour on, the rows serve nothing. A whole
  *   family goes at once, because `parent_id` points from one of its rows to another.
- * - idempotency keys: API.md promises at least 24 hours, after which a key may be reused.
+ * - idempotency keys: docs/http-contract.md promises at least 24 hours, after which a key may be reused.
  */
 const RETENTION_RULES = {
   refreshTokens: `

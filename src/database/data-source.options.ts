@@ -7,6 +7,7 @@ import { ServiceSecrets } from '../secrets/service-secrets';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { pgliteDriver } from './pglite-driver';
+import { QueryTimeoutClient } from './query-timeout-client';
 
 /** Where the data lives: a real Postgres (DATABASE_URL), or the embedded PGlite (on disk or in memory). */
 export type DatabaseTarget = { postgresUrl: string } | { pgliteDir: string | 'memory' };
@@ -15,6 +16,26 @@ export type DatabaseTarget = { postgresUrl: string } | { pgliteDir: string | 'me
 export function databaseTarget(config: AppConfig, secrets: ServiceSecrets): DatabaseTarget {
   return secrets.databaseUrl ? { postgresUrl: secrets.databaseUrl } : { pgliteDir: config.DATA_DIR };
 }
+
+/**
+ * A request that needs the database is answered within about 5 s whatever the database does: it
+ * answers `503` with Retry-After rather than hold the request (and the client) for longer.
+ */
+const POSTGRES_POOL = {
+  max: 10,
+  Client: QueryTimeoutClient,
+  // Connecting, and waiting for a free connection when all are busy.
+  connectionTimeoutMillis: 3_000,
+  // Postgres cancels a statement that runs longer (a lock wait, a slow plan) with a clean error...
+  statement_timeout: 4_000,
+  // ...and the client stops waiting when no answer comes at all (a network dropping packets).
+  query_timeout: 4_500,
+  // Postgres ends a transaction its client left open and silent (a vanished instance), freeing its row locks.
+  idle_in_transaction_session_timeout: 10_000,
+  // TCP keepalive: a pooled connection whose peer has gone is found dead instead of handed out.
+  keepAlive: true,
+  keepAliveInitialDelayMillis: 10_000,
+};
 
 const common = {
   type: 'postgres',
@@ -34,8 +55,7 @@ export async function dataSourceOptions(target: DatabaseTarget): Promise<DataSou
     return {
       ...common,
       url: target.postgresUrl,
-      // A query may not hang a request: fail it and let the client retry (API.md: never a hang).
-      extra: { max: 10, connectionTimeoutMillis: 5000, statement_timeout: 10000, query_timeout: 12000 },
+      extra: POSTGRES_POOL,
     };
   }
   const db = await openPGlite(target.pgliteDir);

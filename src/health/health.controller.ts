@@ -1,8 +1,9 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
 import { ApiProbe, ApiProblem } from '../common/openapi/api-problems.decorator';
+import { Drain } from '../common/http/drain';
 import { REDIS_CLIENT } from '../redis/redis.module';
 import { Public } from '../security/public.decorator';
 import { NotRateLimited } from '../throttling/not-rate-limited.decorator';
@@ -14,7 +15,7 @@ export class HealthResponse {
 
 /**
  * Liveness says the process runs; readiness says its dependencies answer. Neither body names a
- * version, host or error: a failed readiness check is a bare 503 problem (API.md, Health).
+ * version, host or error: a failed readiness check is a bare 503 problem (docs/http-contract.md, Health).
  */
 @ApiTags('health')
 @ApiProbe()
@@ -27,6 +28,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
+    private readonly drain: Drain,
   ) {}
 
   @Get('live')
@@ -39,8 +41,10 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: the database and Redis answer' })
   @ApiOkResponse({ type: HealthResponse })
-  @ApiProblem(503, 'The database or Redis does not answer')
+  @ApiProblem(503, 'The database or Redis does not answer, or the service is shutting down')
   async ready(): Promise<HealthResponse> {
+    // Shutting down: the first thing to say, so that no load balancer sends anything more.
+    if (this.drain.draining) throw new ServiceUnavailableException();
     await this.health.check([
       () => this.database.pingCheck('database', { timeout: 2000 }),
       ...(this.redis ? [() => this.pingRedis(this.redis!)] : []),

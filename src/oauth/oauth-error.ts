@@ -7,7 +7,7 @@ import { HttpException } from '@nestjs/common';
  */
 export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope';
 
-/** RFC 6749 §5.2's error body (API.md: the one route whose errors are not problem details). */
+/** RFC 6749 §5.2's error body (docs/http-contract.md: the one route whose errors are not problem details). */
 export interface OAuthErrorBody {
   error: OAuthErrorCode;
   error_description: string;

@@ -63,7 +63,7 @@ export class TokenService {
     return client;
   }
 
-  /** `oauth.token` events: ids and outcome only, never a secret or the token (API.md, Audit). */
+  /** `oauth.token` events: ids and outcome only, never a secret or the token (docs/http-contract.md, Audit). */
   private record(origin: HttpOrigin, outcome: AuditOutcome, actorId: string | null, clientId: string | null): Promise<void> {
     const actorType = actorId ? 'client' : 'anonymous';
     return this.audit.record({ ...origin, actorType, actorId, action: 'oauth.token', targetType: 'service_client', targetId: clientId, outcome });

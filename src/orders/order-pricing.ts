@@ -24,7 +24,7 @@ export interface PricedLine {
 
 /**
  * Prices an order from the database's products, never from the request, and checks every rule of
- * API.md in the order a client can act on: unknown or inactive product or mixed currencies (422)
+ * docs/http-contract.md in the order a client can act on: unknown or inactive product or mixed currencies (422)
  * before stock (409).
  */
 export function priceOrder(items: OrderItemInput[], products: LockedProduct[]): { lines: PricedLine[]; currency: string; totalCents: number } {
@@ -57,7 +57,7 @@ export function priceOrder(items: OrderItemInput[], products: LockedProduct[]): 
   };
 }
 
-/** API.md: no product twice in one order. */
+/** docs/http-contract.md: no product twice in one order. */
 export function assertDistinctProducts(items: OrderItemInput[]): void {
   const seen = new Set<string>();
   items.forEach((item, index) => {

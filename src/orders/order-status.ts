@@ -1,7 +1,7 @@
 export const ORDER_STATUSES = ['pending', 'paid', 'shipped', 'delivered', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-/** The forward path of an order (API.md, Orders): pending → paid → shipped → delivered. */
+/** The forward path of an order (docs/http-contract.md, Orders): pending → paid → shipped → delivered. */
 const NEXT_STATUS: Partial<Record<OrderStatus, OrderStatus>> = {
   pending: 'paid',
   paid: 'shipped',

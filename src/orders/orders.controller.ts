@@ -21,7 +21,7 @@ import { OrderPolicy, ownerScopeFor } from './order.policy';
 import { AdminOrderResponse, OrderResponse, OrderStatusResponse } from './order.response';
 import { OrdersService } from './orders.service';
 
-/** RFC 9110 token-ish: 1..255 visible ASCII characters (API.md, Orders). */
+/** RFC 9110 token-ish: 1..255 visible ASCII characters (docs/http-contract.md, Orders). */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** Admins and service clients get the admin view (a separate class), everyone else the customer view. */
@@ -58,7 +58,7 @@ export class OrdersController {
     @Actor() actor: AuditActor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OrderResponse> {
-    // Orders belong to people: a service client cannot place one (API.md: "user with orders:write").
+    // Orders belong to people: a service client cannot place one (docs/http-contract.md: "user with orders:write").
     if (principal.kind !== 'user') throw new ProblemException(403, 'You are not allowed to do this');
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new ProblemException(400, 'Idempotency-Key must be 1 to 255 visible ASCII characters');
@@ -111,8 +111,8 @@ export class OrdersController {
   @ApiOperation({ summary: 'Move an order on: pending, paid, shipped, delivered' })
   @ApiExtraModels(OrderStatusResponse)
   @ApiOkResponse({
-    description: 'The admin view of the order with `orders:read`; without it, only its id, status and update time',
-    schema: { oneOf: [{ $ref: getSchemaPath(AdminOrderResponse) }, { $ref: getSchemaPath(OrderStatusResponse) }] },
+    description: 'The order, as the caller may see it, with `orders:read`; without it, only its id, status and update time',
+    schema: { oneOf: [...EITHER_VIEW.schema.oneOf, { $ref: getSchemaPath(OrderStatusResponse) }] },
   })
   @ApiProblem(409, 'The order cannot move to that status')
   async changeStatus(

@@ -136,7 +136,7 @@ function loadOrder(manager: EntityManager, orderId: string, owner: OwnerScope): 
  * itself, if this one rolled back).
  */
 async function claimIdempotencyKey(manager: EntityManager, userId: string, key: string, hash: string): Promise<string | undefined> {
-  // "Keys are kept at least 24 hours" (API.md): older ones may be claimed again.
+  // "Keys are kept at least 24 hours" (docs/http-contract.md): older ones may be claimed again.
   await manager.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at < now() - interval '24 hours'`, [userId, key]);
   const inserted: unknown[] = await manager.query(
     `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING key`,

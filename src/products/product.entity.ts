@@ -23,7 +23,7 @@ export class Product {
   @Column({ type: 'integer' })
   stock: number;
 
-  /** Supplier cost: admin views only, never in a public response (API.md, Products). */
+  /** Supplier cost: admin views only, never in a public response (docs/http-contract.md, Products). */
   @Column({ name: 'cost_cents', type: 'integer', nullable: true })
   costCents: number | null;
 

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Expose, Transform } from 'class-transformer';
 import { CURRENCY, MONEY, SKU_PATTERN, STOCK } from './dto/create-product.dto';
 
-/** The public view of a product. `stock` and `costCents` stay server-side (API.md, Products). */
+/** The public view of a product. `stock` and `costCents` stay server-side (docs/http-contract.md, Products). */
 export class ProductResponse {
   @ApiProperty({ format: 'uuid' }) @Expose() id: string;
   @ApiProperty({ maxLength: 64, pattern: SKU_PATTERN.source }) @Expose() sku: string;

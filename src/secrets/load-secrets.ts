@@ -9,7 +9,7 @@ export { SecretsError };
 /** Secret-bearing environment variables, and the field of the AWS secret each belongs in. */
 const SECRET_ENV_VARS = { DATABASE_URL: 'databaseUrl', REDIS_URL: 'redisUrl', JWT_PRIVATE_KEY: 'jwtPrivateKey' } as const;
 
-/** Picks the configured provider. Production accepts only AWS Secrets Manager (API.md, Operations). */
+/** Picks the configured provider. Production accepts only AWS Secrets Manager (docs/http-contract.md, Operations). */
 export function secretsProviderFor(config: AppConfig, env: NodeJS.ProcessEnv = process.env): SecretsProvider {
   if (config.isProduction) refuseSecretsOutsideAws(config, env);
   if (config.SECRETS_PROVIDER === 'aws') {

@@ -2,7 +2,7 @@ import { SigningKey } from './service-secrets';
 import { SecretsError } from './secrets-error';
 import { signingKeyFromPem } from './signing-key';
 
-/** The validated content of the service's one JSON secret (API.md, Operations). */
+/** The validated content of the service's one JSON secret (docs/http-contract.md, Operations). */
 export interface SecretDocument {
   databaseUrl: string;
   redisUrl: string;

@@ -8,7 +8,7 @@ const MIN_RSA_BITS = 2048;
  * Throws an Error whose message never contains the key material.
  */
 export function signingKeyFromPem(kid: string, pem: string): SigningKey {
-  // API.md fixes the format: PKCS#8 ("BEGIN PRIVATE KEY"), not the older PKCS#1 ("BEGIN RSA PRIVATE KEY").
+  // docs/http-contract.md fixes the format: PKCS#8 ("BEGIN PRIVATE KEY"), not the older PKCS#1 ("BEGIN RSA PRIVATE KEY").
   if (!pem.includes('-----BEGIN PRIVATE KEY-----')) throw new Error('must be a PKCS#8 PEM private key');
   let privateKey;
   try {

@@ -8,7 +8,7 @@ export const REQUIRED_SCOPES = 'security:requiredScopes';
 
 /**
  * The route needs this role. `admin` is carried only by a user's own access token: an API key or a
- * service client never reaches an admin route, whatever its scopes (API.md; OWASP API5, BFLA).
+ * service client never reaches an admin route, whatever its scopes (docs/http-contract.md; OWASP API5, BFLA).
  * The OpenAPI document learns the 403 from here, so it cannot forget it.
  */
 export const Roles = (role: UserRole): MethodDecorator & ClassDecorator =>

@@ -18,8 +18,8 @@ import { invalidCredentials, isStoreUnavailable, serviceUnavailable } from './se
 const STRATEGIES = ['jwt', 'api-key'];
 
 /**
- * Deny by default (DESIGN.md, pattern 1): every route needs a credential unless it is `@Public()`.
- * Whatever is wrong with a credential, the answer is the same 401 (API.md, Authentication); a store
+ * Deny by default (docs/design.md, pattern 1): every route needs a credential unless it is `@Public()`.
+ * Whatever is wrong with a credential, the answer is the same 401 (docs/http-contract.md, Authentication); a store
  * that cannot say whether a token was revoked makes it a 503, never a pass.
  */
 @Injectable()
@@ -46,7 +46,7 @@ export class AuthenticationGuard implements CanActivate {
     const reply = http.getResponse<FastifyReply>();
     const credentials = credentialCount(request);
     if (credentials > 0) this.refused.refuseIfBlocked(request);
-    // Exactly one credential (API.md): with two, which one would speak for the request?
+    // Exactly one credential (docs/http-contract.md): with two, which one would speak for the request?
     const principal = credentials === 1 ? await this.authenticate(request, reply) : undefined;
     if (!principal) {
       // A refused credential counts against the client IP, as a request without one would have.

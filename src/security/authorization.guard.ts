@@ -28,7 +28,7 @@ export class AuthorizationGuard implements CanActivate {
 }
 
 export function hasRole(principal: Principal, role: UserRole): boolean {
-  // An API key acts for its user but never carries the user's role (API.md, Roles and scopes).
+  // An API key acts for its user but never carries the user's role (docs/http-contract.md, Roles and scopes).
   return principal.kind === 'user' && principal.keyId === undefined && principal.role === role;
 }
 

@@ -7,7 +7,7 @@ const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i;
 
 /**
  * The token of an `Authorization: Bearer` header, else null. Headers only: a credential in the query
- * string or the body is never read (API.md; RFC 6750 §5.3, URLs end up in logs and histories).
+ * string or the body is never read (docs/http-contract.md; RFC 6750 §5.3, URLs end up in logs and histories).
  */
 export function bearerToken(request: RequestHeaders): string | null {
   const header = request.headers.authorization;

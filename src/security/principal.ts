@@ -5,7 +5,7 @@ export type Scope = (typeof SCOPES)[number];
 
 /**
  * Whoever made the request, however they authenticated (user access token, API key, or a service
- * client's token): one shape for every handler and guard (DESIGN.md, pattern 2).
+ * client's token): one shape for every handler and guard (docs/design.md, pattern 2).
  */
 export interface Principal {
   kind: 'user' | 'client';

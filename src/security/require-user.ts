@@ -10,14 +10,14 @@ export interface UserToken {
   generation: number;
 }
 
-/** The user behind a request to a route for users (API.md, Users): a service client gets `403`. */
+/** The user behind a request to a route for users (docs/http-contract.md, Users): a service client gets `403`. */
 export function requireUser(principal: Principal): string {
   if (principal.kind !== 'user') throw new ProblemException(403, 'Only users can use this route');
   return principal.id;
 }
 
 /**
- * Routes API.md marks "user token": an API key gets `403` too, so a key cannot log its owner out,
+ * Routes docs/http-contract.md marks "user token": an API key gets `403` too, so a key cannot log its owner out,
  * change their password or edit their profile.
  */
 export function requireUserToken(principal: Principal): UserToken {

@@ -12,7 +12,7 @@ export function unauthorized(detail: string, credentialSent: boolean): ProblemEx
 }
 
 /**
- * The one answer to any bad access credential, whatever was wrong with it (API.md): telling an
+ * The one answer to any bad access credential, whatever was wrong with it (docs/http-contract.md): telling an
  * attacker "expired" or "bad signature" would only help them.
  */
 export function invalidCredentials(credentialSent: boolean): ProblemException {

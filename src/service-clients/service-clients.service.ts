@@ -21,7 +21,7 @@ export interface CreatedServiceClient {
   clientSecret: string;
 }
 
-/** The admin side of service clients (API.md, Service client admin). Every change is audited. */
+/** The admin side of service clients (docs/http-contract.md, Service client admin). Every change is audited. */
 @Injectable()
 export class ServiceClientsService {
   constructor(

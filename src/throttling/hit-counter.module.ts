@@ -11,7 +11,7 @@ export const HIT_COUNTER = Symbol('HIT_COUNTER');
 
 /**
  * Provides HIT_COUNTER: on Redis when one is configured, so every instance shares the counts
- * (API.md: limits hold across instances), else in memory for the embedded single instance.
+ * (docs/http-contract.md: limits hold across instances), else in memory for the embedded single instance.
  */
 @Global()
 @Module({

@@ -5,7 +5,7 @@ import { RateLimitGuard } from './rate-limit.guard';
 /**
  * Runs right after the authentication guard, for the requests that carried a credential: they
  * spend their principal's `authenticated` quota (`user:`, `client:` or `key:<id>`), shared by every
- * route. It comes after authentication, not before as DESIGN.md's "throttle → authenticate" would
+ * route. It comes after authentication, not before as docs/design.md's "throttle → authenticate" would
  * have it, because only a verified credential says whose quota to spend: keying on the credential's
  * bytes would let a client start afresh with each new token, and keying on an unverified `sub`
  * would let anyone spend someone else's quota.

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { clientAddress } from '../common/http/client-address';
 
 /**
- * Whose quota a request spends (API.md, Rate limits): the API key when one was used (each key is
+ * Whose quota a request spends (docs/http-contract.md, Rate limits): the API key when one was used (each key is
  * limited on its own), else the user or service client; without a principal, the client IP.
  * The client address honours X-Forwarded-For only when the direct peer is a trusted proxy, and then
  * only a well-formed IP (client-address.ts), so a client cannot pick its own bucket by sending that header.

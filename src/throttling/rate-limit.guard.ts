@@ -10,7 +10,7 @@ type ThrottlerRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
 /**
  * @nestjs/throttler's guard (named policies, `@SkipThrottle`, `@Throttle` overrides) answering as
- * API.md asks: the IETF RateLimit headers on every limited response, a 429 problem with
+ * docs/http-contract.md asks: the IETF RateLimit headers on every limited response, a 429 problem with
  * Retry-After over the limit, and failing open when the counter store is down.
  * Subclasses choose which requests they count (see the two guards and their place in AppModule).
  */

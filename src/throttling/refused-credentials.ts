@@ -16,7 +16,7 @@ const MAX_BLOCKED_ADDRESSES = 10_000;
 
 /**
  * A request whose credential is refused was anonymous after all, so it spends its client IP's
- * `anonymous` quota (API.md, Rate limits: "else per client IP"), which AnonymousRateLimitGuard
+ * `anonymous` quota (docs/http-contract.md, Rate limits: "else per client IP"), which AnonymousRateLimitGuard
  * left alone because the request carried a credential. Without this, made-up tokens and keys would
  * be the one kind of request no limit counts, and a made-up key that passes the (public) checksum
  * costs a database lookup (OWASP API2 and API4).

@@ -36,7 +36,7 @@ export class UserAdminService {
 
   /**
    * Suspends a user and, in the same transaction, revokes every token and session they hold, so
-   * their next request is refused on every instance (API.md, Users).
+   * their next request is refused on every instance (docs/http-contract.md, Users).
    */
   async suspend(id: string, actor: AuditActor): Promise<void> {
     // An admin locking themselves out by mistake leaves nobody to undo it.

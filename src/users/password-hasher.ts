@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Semaphore } from '../common/semaphore';
 
-/** OWASP Password Storage Cheat Sheet's argon2id minimum, as API.md requires: m = 19 MiB, t = 2, p = 1. */
+/** OWASP Password Storage Cheat Sheet's argon2id minimum, as docs/http-contract.md requires: m = 19 MiB, t = 2, p = 1. */
 export const ARGON2_OPTIONS = { type: argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 } as const;
 
 /**

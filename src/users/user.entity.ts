@@ -4,7 +4,7 @@ export type UserRole = 'customer' | 'admin';
 export type UserStatus = 'active' | 'suspended';
 
 /**
- * A user account. Several columns are internal and must never leave the server (API.md, Users):
+ * A user account. Several columns are internal and must never leave the server (docs/http-contract.md, Users):
  * responses are built from explicit response classes, never from this entity.
  */
 @Entity('users')

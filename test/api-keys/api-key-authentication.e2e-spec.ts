@@ -10,7 +10,7 @@ import { bearer, expectInvalidCredentials, manyLoginsEnv } from '../support/auth
 import { admin, Caller, customer } from '../support/principals';
 import { startTestApp, TestApp } from '../support/test-app';
 
-/** API.md, Authentication and API keys: what a key can reach, what it cannot, and when it stops working. */
+/** docs/http-contract.md, Authentication and API keys: what a key can reach, what it cannot, and when it stops working. */
 describe('API key authentication', () => {
   let testApp: TestApp;
   let app: NestFastifyApplication;

@@ -9,7 +9,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { ownRateLimitCounters } from '../throttling/own-counters';
 import { PRODUCTION_PUBLIC_URL } from '../support/forge-token';
 
-/** API.md, API keys: `sk_live_` keys in production, `sk_test_` elsewhere; neither works in the other. */
+/** docs/http-contract.md, API keys: `sk_live_` keys in production, `sk_test_` elsewhere; neither works in the other. */
 describe('API keys in production', () => {
   let testApp: TestApp;
 

@@ -11,7 +11,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 const HOUR_MS = 3_600_000;
 const API_KEY_FIELDS = ['createdAt', 'expiresAt', 'id', 'last4', 'lastUsedAt', 'name', 'prefix', 'revokedAt', 'scopes'];
 
-/** API.md, API keys: a user's keys, from creation to revocation, over HTTP. */
+/** docs/http-contract.md, API keys: a user's keys, from creation to revocation, over HTTP. */
 describe('API keys (user)', () => {
   let testApp: TestApp;
   let app: NestFastifyApplication;
@@ -37,7 +37,7 @@ describe('API keys (user)', () => {
       const key = response.json<NewApiKey>();
       expect(Object.keys(key).sort()).toEqual([...API_KEY_FIELDS, 'key'].sort());
       expect(key).toMatchObject({ name: 'ci deploy', scopes: ['orders:read', 'orders:write'], expiresAt: null, lastUsedAt: null, revokedAt: null });
-      // sk_test_ outside production, then 43 + 6 base62 characters (API.md, API keys).
+      // sk_test_ outside production, then 43 + 6 base62 characters (docs/http-contract.md, API keys).
       expect(key.key).toMatch(/^sk_test_[0-9A-Za-z]{49}$/);
       expect(key.key).toMatch(API_KEY_PATTERN);
       expect(key.key.startsWith(key.prefix)).toBe(true);

@@ -5,7 +5,7 @@ import { admin, customer } from '../support/principals';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
- * API.md: keys and client secrets are stored only as hashes, and never appear in a log line, an
+ * docs/http-contract.md: keys and client secrets are stored only as hashes, and never appear in a log line, an
  * audit event or an error body (OWASP ASVS V6.4 / V7.1.1). Every flow runs, then the tables and the
  * captured logs are searched for every plaintext the flows handled.
  */

@@ -5,7 +5,7 @@ import { insertProduct } from '../support/fixtures';
 import { admin, Caller, customer } from '../support/principals';
 import { startTestApp, TestApp } from '../support/test-app';
 
-/** API.md, Audit: each listed action leaves an event; none holds a secret; none can be rewritten. */
+/** docs/http-contract.md, Audit: each listed action leaves an event; none holds a secret; none can be rewritten. */
 describe('audit trail', () => {
   let testApp: TestApp;
   let app: NestFastifyApplication;

@@ -23,7 +23,7 @@ import { newSigningKey, testSecrets } from '../support/test-secrets';
 /**
  * Every known way to get a forged, altered or misused JWT accepted (RFC 8725; OWASP JWT Cheat
  * Sheet) against GET /users/me. Each first shows the request that should work does, then that
- * each attack gets the one identical 401 of API.md.
+ * each attack gets the one identical 401 of docs/http-contract.md.
  */
 describe('Access token attacks', () => {
   let testApp: TestApp;

@@ -2,7 +2,7 @@ import { loginRequest, manyLoginsEnv, me, registerAndLogin, TokenPair } from '..
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
- * API.md: a token whose revocation state is unknown is never accepted, and logins are not checked
+ * docs/http-contract.md: a token whose revocation state is unknown is never accepted, and logins are not checked
  * without their limits. With Redis unreachable (nothing listens on port 1), both answer 503 with
  * Retry-After, while the same requests succeed where Redis (or the embedded store) answers.
  */

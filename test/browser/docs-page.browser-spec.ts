@@ -7,7 +7,7 @@ import { Browser, chromium, Locator, Page } from 'playwright-core';
 import { uniqueEmail } from '../support/auth';
 import { startTestApp, TestApp } from '../support/test-app';
 
-/** API.md, "Response headers on every response": the policy of every route but the docs page. */
+/** docs/http-contract.md, Response headers: the policy of every route but the docs page. */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 const CHROMIUM_ARGS = [
@@ -98,7 +98,7 @@ describe('The docs page in headless Chromium (docs/http-contract.md, Docs)', () 
   });
 });
 
-/** A new customer and its access token, over real HTTP (API.md, Auth). */
+/** A new customer and its access token, over real HTTP (docs/http-contract.md, Auth). */
 async function registerAndLogIn(baseUrl: string): Promise<{ email: string; accessToken: string }> {
   const credentials = { email: uniqueEmail('docs'), password: `pw-${randomUUID()}` };
   const registered = await postJson(`${baseUrl}/api/v1/auth/register`, { ...credentials, name: 'Docs Reader' });

@@ -76,7 +76,7 @@ describe('data retention sweep', () => {
     const replay = await placeOrder('young-key');
     expect(replay.statusCode).toBe(201);
     expect(replay.headers['idempotent-replayed']).toBe('true');
-    // The swept key is free again (API.md keeps keys "at least 24 hours"): it places a new order.
+    // The swept key is free again (docs/http-contract.md keeps keys "at least 24 hours"): it places a new order.
     const reuse = await placeOrder('old-key');
     expect(reuse.statusCode).toBe(201);
     expect(reuse.headers['idempotent-replayed']).toBeUndefined();

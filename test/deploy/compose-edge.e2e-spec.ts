@@ -232,7 +232,7 @@ describe('The compose deployment: an nginx edge in front of two API replicas', (
         const body = one(problem, 'return').args[1].replace('$problem_title', titles[status]).replace('$status', status);
         expect(JSON.parse(body)).toEqual({ type: 'about:blank', title: titles[status], status: Number(status) });
       }
-      // A 429 says when to come back (API.md, Rate limits); the others send no Retry-After.
+      // A 429 says when to come back (docs/http-contract.md, Rate limits); the others send no Retry-After.
       expect(all(problem, 'add_header').find((directive) => directive.args[0] === 'Retry-After')?.args).toEqual(['Retry-After', '$retry_after', 'always']);
       expect(mapEntries(http, '$retry_after')).toEqual({ '429': '1', default: '' });
 

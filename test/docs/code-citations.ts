@@ -1,6 +1,6 @@
 /**
  * The files a TypeScript source cites in its comments (`see docs/design.md`, `(src/orders/stock.ts)`,
- * `API.md`), so a test can check that each one exists. Only comments are read: strings and code are
+ * `docs/http-contract.md`), so a test can check that each one exists. Only comments are read: strings and code are
  * left alone, and so are URLs (`https://…/x.md` is another site).
  */
 const COMMENT = /\/\*[\s\S]*?\*\/|\/\/[^\n]*/g;

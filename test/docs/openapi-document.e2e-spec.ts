@@ -13,7 +13,7 @@ import { startTestApp, TestApp } from '../support/test-app';
  * clients, reviewers and scanners: it must be exactly what the code generates, list every route the
  * app serves and none it does not, and say which routes need a credential (API8).
  *
- * Nothing is left out: health and JWKS are public API (API.md) and documented too. The docs pages
+ * Nothing is left out: health and JWKS are public API (docs/http-contract.md) and documented too. The docs pages
  * themselves (`/docs`, `/docs/openapi.json`) are mounted by SwaggerModule, not by a controller, so
  * `listRoutes` does not see them and the document does not list itself.
  */

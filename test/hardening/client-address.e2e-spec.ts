@@ -10,7 +10,7 @@ import { ownRateLimitCounters } from '../throttling/own-counters';
 const NOT_AN_ADDRESS = 'A'.repeat(60);
 
 /**
- * The client address (API.md, Rate limits): X-Forwarded-For is read only when the peer is a trusted
+ * The client address (docs/http-contract.md, Rate limits): X-Forwarded-For is read only when the peer is a trusted
  * proxy, and then only a well-formed IP address in it is believed; anything else leaves the peer's
  * own address. Over a real loopback socket, where the peer is 127.0.0.1 and trusted.
  */

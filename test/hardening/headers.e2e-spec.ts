@@ -3,7 +3,7 @@ import { bearer, registerAndLogin } from '../support/auth';
 import { startTestApp, TestApp } from '../support/test-app';
 import { ownRateLimitCounters } from '../throttling/own-counters';
 
-/** API.md, "Response headers on every response" (HSTS is production-only: see https-only.e2e-spec). */
+/** docs/http-contract.md, Response headers (HSTS is production-only: see https-only.e2e-spec). */
 const ON_EVERY_RESPONSE = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'strict-origin-when-cross-origin',

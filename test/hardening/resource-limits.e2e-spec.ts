@@ -13,7 +13,7 @@ describe('Resource limits (OWASP API4)', () => {
   afterAll(() => t.close());
 
   describe(`at most ${MAX_QUERY_PARAMETERS} query parameters`, () => {
-    // Unknown parameters are a 400 of their own (API.md), so only the status's reason tells them apart.
+    // Unknown parameters are a 400 of their own (docs/http-contract.md), so only the status's reason tells them apart.
     it(`takes ${MAX_QUERY_PARAMETERS} to validation, which judges them one by one`, async () => {
       const response = await t.app.inject({ url: `/api/v1/products?${query(MAX_QUERY_PARAMETERS)}` });
       expect(response.statusCode).toBe(400);
@@ -48,6 +48,7 @@ describe('Resource limits (OWASP API4)', () => {
     const server = t.app.getHttpServer() as Server;
     // The whole request, headers included: a client trickling its headers (slowloris) is cut off too.
     expect(server.requestTimeout).toBe(30_000);
+    expect(server.headersTimeout).toBe(10_000); // the request line and headers (test/hardening/slow-clients: enforced on time)
     expect(server.timeout).toBe(60_000); // a socket with no traffic at all
     expect(server.keepAliveTimeout).toBe(5_000); // an idle connection between two requests
   });

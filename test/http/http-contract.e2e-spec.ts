@@ -6,7 +6,7 @@ import { PRODUCTION_PUBLIC_URL } from '../support/forge-token';
 
 const PROBLEM = 'application/problem+json; charset=utf-8';
 
-/** API.md "General rules" and "Errors", checked over the real HTTP stack. */
+/** docs/http-contract.md "General rules" and "Errors", checked over the real HTTP stack. */
 describe('HTTP contract', () => {
   let testApp: TestApp;
 

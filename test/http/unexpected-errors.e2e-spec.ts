@@ -7,7 +7,7 @@ const PRODUCTS = '/api/v1/products';
 const INTERNAL_MESSAGE = 'relation "supplier_costs" does not exist: SELECT cost FROM supplier_costs';
 
 /**
- * API.md, Errors: a 5xx says nothing but its title and request id. The operator still needs the
+ * docs/http-contract.md, Errors: a 5xx says nothing but its title and request id. The operator still needs the
  * error, so it goes to the log; a 503 given on purpose (a store down) is an answer, not a failure.
  */
 describe('an unexpected error in a handler', () => {

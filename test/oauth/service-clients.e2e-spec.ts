@@ -9,7 +9,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 
 const CLIENT_FIELDS = ['clientId', 'createdAt', 'id', 'name', 'scopes'];
 
-/** API.md, Service client admin, and what a client's token or key can reach (Roles and scopes). */
+/** docs/http-contract.md, Service client admin, and what a client's token or key can reach (Roles and scopes). */
 describe('Service clients', () => {
   let testApp: TestApp;
   let app: NestFastifyApplication;

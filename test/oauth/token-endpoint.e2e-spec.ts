@@ -13,7 +13,7 @@ import { testSecrets } from '../support/test-secrets';
 const HOUR_MS = 3_600_000;
 const GRANT = { grant_type: 'client_credentials' };
 
-/** API.md, Service clients: POST /oauth/token, the client credentials grant (RFC 6749 §4.4). */
+/** docs/http-contract.md, Service clients: POST /oauth/token, the client credentials grant (RFC 6749 §4.4). */
 describe('POST /oauth/token', () => {
   let testApp: TestApp;
   let app: NestFastifyApplication;

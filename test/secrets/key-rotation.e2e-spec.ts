@@ -12,7 +12,7 @@ interface Jwks {
 }
 
 /**
- * Signing-key rotation through Secrets Manager version stages, in a running app (API.md, Keys and
+ * Signing-key rotation through Secrets Manager version stages, in a running app (docs/http-contract.md, Keys and
  * Operations). The app re-reads a local Secrets Manager endpoint with the real SDK every 100 ms, as
  * main.ts has it re-read AWS every SECRETS_REFRESH_SECONDS; each rotation is awaited by polling the JWKS.
  */

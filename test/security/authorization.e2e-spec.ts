@@ -15,7 +15,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 
 /**
  * The BOLA / BFLA matrix (OWASP API1 and API5): every route with an object id, with every kind of
- * principal. Each gets exactly what API.md allows; others get 404 for objects and 403 for functions.
+ * principal. Each gets exactly what docs/http-contract.md allows; others get 404 for objects and 403 for functions.
  */
 describe('authorization matrix', () => {
   let testApp: TestApp;

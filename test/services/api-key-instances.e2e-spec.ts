@@ -6,7 +6,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { ownRateLimitCounters } from '../throttling/own-counters';
 
 /**
- * API.md: revoking a key, suspending its owner or deleting a service client stops its credentials
+ * docs/http-contract.md: revoking a key, suspending its owner or deleting a service client stops its credentials
  * "at once", on every instance. Two instances of the service share one Postgres and one Redis; a
  * change made through one holds on the other at the next request.
  */

@@ -16,7 +16,7 @@ function asRole(url: string, role: string): string {
 }
 
 /**
- * The audit trail is append-only for the service (API.md, Audit), not only by its trigger: the
+ * The audit trail is append-only for the service (docs/http-contract.md, Audit), not only by its trigger: the
  * migrations run as an owner role (npm run migrate), the service connects as a role that owns
  * nothing and may only INSERT and SELECT on audit_events, so it can neither rewrite an event nor
  * switch the trigger off, as an owner could. Real Postgres, the built service and the built migrator.

@@ -3,7 +3,7 @@ import { RefreshToken } from '../../src/auth/refresh-token.entity';
 import { expectInvalidCredentials, manyLoginsEnv, me, refreshRequest, registerAndLogin } from '../support/auth';
 import { startTestApp, TestApp } from '../support/test-app';
 
-/** API.md: of concurrent refreshes with one token, exactly one succeeds. Real Postgres, real row locks. */
+/** docs/http-contract.md: of concurrent refreshes with one token, exactly one succeeds. Real Postgres, real row locks. */
 describe('Concurrent refresh with one token (Postgres)', () => {
   let testApp: TestApp;
 

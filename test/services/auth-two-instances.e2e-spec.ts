@@ -2,7 +2,7 @@ import { bearer, expectInvalidCredentials, manyLoginsEnv, me, registerAndLogin }
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
- * API.md: logout and password change revoke tokens "on every instance". Two instances of the service
+ * docs/http-contract.md: logout and password change revoke tokens "on every instance". Two instances of the service
  * share one database and one Redis; a revocation made on one holds on the other at the next request.
  */
 describe('Revocation across instances (shared Redis)', () => {

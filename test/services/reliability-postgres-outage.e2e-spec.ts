@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TokenPair } from '../support/auth';
 import { insertProducts, OpeningStock, unbalancedBooks } from '../support/books';
-import { HttpReply } from '../support/http-client';
+import { HttpReply, HttpRequest } from '../support/http-client';
 import { LoadReport, LoadRun, unexpectedOutcomes, VirtualUser } from '../support/load';
 import { sessionOverHttp } from '../support/remote-auth';
 import { ServiceDeployment, ServiceInstance } from '../support/service-deployment';
@@ -30,14 +30,7 @@ describe('Postgres goes away and comes back (cut at a TCP proxy the test control
   let mine: TokenPair;
 
   beforeAll(async () => {
-    deployment = await ServiceDeployment.create();
-    const direct = new URL(deployment.databaseUrl);
-    proxy = await TcpProxy.start({ host: direct.hostname, port: Number(direct.port || 5432) });
-    const viaProxy = new URL(deployment.databaseUrl);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
-    // Limits far above what this test sends: it is about Postgres, not about being limited. Errors
-    // only in the log (no access lines), to count what the outage writes there.
-    app = await deployment.start({ databaseUrl: viaProxy.toString(), env: { RATE_LIMIT_ANONYMOUS: '1000000/60s', RATE_LIMIT_AUTHENTICATED: '1000000/60s', LOG_LEVEL: 'error' } });
+    ({ deployment, proxy, app } = await serviceBehindProxy());
     opening = await insertProducts(deployment.db, [100_000, 100_000, 100_000]);
     const sessions = await Promise.all(Array.from({ length: USERS + 1 }, async () => (await sessionOverHttp(app.http)).tokens));
     mine = sessions.pop()!;
@@ -109,6 +102,76 @@ describe('Postgres goes away and comes back (cut at a TCP proxy the test control
     expect(report.requests).toBeGreaterThan(0);
     expect(await unbalancedBooks(deployment.db, opening)).toEqual([]);
   });
+});
+
+/** A deployment whose one instance reaches Postgres through a TcpProxy the test controls. */
+async function serviceBehindProxy(): Promise<{ deployment: ServiceDeployment; proxy: TcpProxy; app: ServiceInstance }> {
+  const deployment = await ServiceDeployment.create();
+  const direct = new URL(deployment.databaseUrl);
+  const proxy = await TcpProxy.start({ host: direct.hostname, port: Number(direct.port || 5432) });
+  const viaProxy = new URL(deployment.databaseUrl);
+  viaProxy.host = `127.0.0.1:${proxy.port}`;
+  // Limits far above what these tests send: they are about Postgres, not about being limited. Errors
+  // only in the log (no access lines), to count what an outage writes there.
+  const env = { RATE_LIMIT_ANONYMOUS: '1000000/60s', RATE_LIMIT_AUTHENTICATED: '1000000/60s', LOG_LEVEL: 'error' };
+  return { deployment, proxy, app: await deployment.start({ databaseUrl: viaProxy.toString(), env }) };
+}
+
+/** Requests answered 503 must be answered this soon, even when Postgres never answers at all. */
+const BLACK_HOLE_BOUND_MS = 6_000;
+
+/**
+ * A network that drops packets silently (a firewall, a dead host, a partition) is worse than one that
+ * refuses connections: nothing ever fails, it only waits. The proxy here accepts connections and
+ * forwards nothing. Data routes must still answer 503 with Retry-After within about 5 s: the pool's
+ * connect and wait timeouts, the statement timeout, and a connection whose query timed out being
+ * closed at once (so the transaction's ROLLBACK does not wait a second time on it).
+ */
+describe('Postgres black-holes every packet (a proxy that accepts connections and forwards nothing)', () => {
+  let deployment: ServiceDeployment;
+  let proxy: TcpProxy;
+  let app: ServiceInstance;
+  let mine: TokenPair;
+  let productId: string;
+  let orderId: string;
+
+  beforeAll(async () => {
+    ({ deployment, proxy, app } = await serviceBehindProxy());
+    productId = [...(await insertProducts(deployment.db, [100_000])).keys()][0];
+    mine = (await sessionOverHttp(app.http)).tokens;
+    const placed = await app.http.send({ method: 'POST', path: ORDERS, token: mine.accessToken, body: { items: [{ productId, quantity: 1 }] } });
+    expect(placed.status).toBe(201);
+    orderId = placed.json<{ id: string }>().id;
+  }, 60_000);
+  afterAll(async () => {
+    await deployment?.close();
+    await proxy?.cut();
+  });
+
+  it('data routes answer 503 with Retry-After within about 5 s, on open connections and new ones alike', async () => {
+    const requests = () => [
+      { path: PRODUCTS },
+      { path: `${ORDERS}/${orderId}`, token: mine.accessToken },
+      { method: 'POST', path: ORDERS, token: mine.accessToken, body: { items: [{ productId, quantity: 1 }] } },
+      { method: 'POST', path: '/api/v1/auth/login', body: { email: 'nobody@example.test', password: 'a password long enough' } },
+    ];
+    // Warm: the pool holds open connections, which the black hole will swallow mid-query.
+    await Promise.all(requests().map((request) => app.http.send(request)));
+    proxy.blackHole();
+
+    const timed = async (request: HttpRequest) => {
+      const started = performance.now();
+      const reply = await app.http.send({ ...request, timeoutMs: 30_000 });
+      return { request: `${request.method ?? 'GET'} ${request.path}`, reply, ms: Math.round(performance.now() - started) };
+    };
+    // All at once (on the pool's open connections), then again (new connections, or waits for one).
+    const answers = [...(await Promise.all(requests().map(timed))), ...(await Promise.all(requests().map(timed)))];
+    console.log(`Postgres black hole: answered in ${answers.map(({ request, reply, ms }) => `${request} ${reply.status} ${ms} ms`).join('; ')}`);
+    for (const { reply } of answers) expectUnavailable(reply);
+    expect(answers.filter(({ ms }) => ms > BLACK_HOLE_BOUND_MS).map(({ request, ms }) => `${request} ${ms} ms`)).toEqual([]);
+    expect((await app.http.send({ path: '/health/live' })).status).toBe(200);
+    expect((await app.http.send({ path: '/health/ready' })).status).toBe(503);
+  }, 90_000);
 });
 
 /** A customer placing orders of one to three lines and cancelling every other one. */

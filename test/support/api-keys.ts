@@ -3,7 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { ApiKeyUsage } from '../../src/api-keys/api-key-usage';
 import type { Caller } from './principals';
 
-/** The 201 body of a new or rotated key (API.md: ApiKey plus `key`). */
+/** The 201 body of a new or rotated key (docs/http-contract.md: ApiKey plus `key`). */
 export interface NewApiKey {
   id: string;
   name: string;

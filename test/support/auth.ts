@@ -49,7 +49,7 @@ export function me(app: NestFastifyApplication, accessToken: string): Promise<Li
   return app.inject({ method: 'GET', url: '/api/v1/users/me', headers: bearer(accessToken) });
 }
 
-/** The one 401 of API.md for a bad credential: exact challenge and body, whatever the reason. */
+/** The one 401 of docs/http-contract.md for a bad credential: exact challenge and body, whatever the reason. */
 export function expectInvalidCredentials(response: LightMyRequestResponse, credentialSent = true): void {
   expect(response.statusCode).toBe(401);
   expect(response.headers['www-authenticate']).toBe(credentialSent ? 'Bearer realm="orders-api", error="invalid_token"' : 'Bearer realm="orders-api"');

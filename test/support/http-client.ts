@@ -8,6 +8,8 @@ export interface HttpRequest {
   token?: string;
   /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is, for bodies JSON.stringify cannot make (duplicate keys, a BOM); `content-type` defaults to JSON. */
+  payload?: string | Buffer;
   /** An array sends the header once per value. */
   headers?: Record<string, string | string[]>;
   /** The client gives up (and destroys the socket) after this long; default 10 s. */
@@ -43,8 +45,7 @@ export class HttpClient {
     this.agent = new Agent({ keepAlive: true, maxSockets: connections });
   }
 
-  send({ method = 'GET', path, token, body, headers = {}, timeoutMs = 10_000, from }: HttpRequest): Promise<HttpReply> {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+  send({ method = 'GET', path, token, body, payload = body === undefined ? undefined : JSON.stringify(body), headers = {}, timeoutMs = 10_000, from }: HttpRequest): Promise<HttpReply> {
     const allHeaders: Record<string, string | string[]> = {
       ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }),
       ...(token ? { authorization: `Bearer ${token}` } : {}),

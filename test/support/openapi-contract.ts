@@ -1,6 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { domainToASCII } from 'node:url';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +36,14 @@ const isExcluded = (method: string, path: string) => path === '/docs' || path.st
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
+// JSON Schema's idn-email (RFC 6531), which ajv-formats lacks: a local part, and a domain that is a valid
+// hostname once written in ASCII (IDNA, as url.domainToASCII does).
+const isHostname = ajv.formats.hostname as RegExp;
+ajv.addFormat('idn-email', (text: string) => {
+  const at = text.lastIndexOf('@');
+  const domain = domainToASCII(text.slice(at + 1));
+  return at > 0 && domain !== '' && isHostname.test(domain) && (ajv.formats.email as RegExp).test(`${text.slice(0, at)}@${domain}`);
+});
 ajv.addSchema({ components: DOCUMENT.components }, 'openapi.json');
 const compiled = new Map<object, ValidateFunction>();
 

@@ -1,5 +1,6 @@
 import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/internal';
 import { ModulesContainer } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { API_PREFIX, OUTSIDE_API_PREFIX } from '../../src/app.factory';
@@ -34,4 +35,10 @@ export function listRoutes(app: NestFastifyApplication): RouteEntry[] {
     }
   }
   return routes;
+}
+
+/** Whether the route's handler takes a `@Body()` (a route that takes none never reads a body). */
+export function readsBody(route: RouteEntry): boolean {
+  const args: Record<string, unknown> = Reflect.getMetadata(ROUTE_ARGS_METADATA, route.controller, route.handler.name) ?? {};
+  return Object.keys(args).some((key) => key.startsWith(`${RouteParamtypes.BODY}:`));
 }

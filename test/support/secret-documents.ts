@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 
-/** The fields API.md fixes for the service's one JSON secret (Operations). */
+/** The fields docs/http-contract.md fixes for the service's one JSON secret (Operations). */
 export interface SecretJson {
   databaseUrl: string;
   redisUrl: string;

@@ -4,7 +4,7 @@ import { Optional } from '../../common/validation/optional.decorator';
 import { Scope, SCOPES } from '../../security/principal';
 import { NameField } from '../../users/dto/user-fields';
 
-/** POST /api-keys (API.md, API keys). Scopes beyond the owner's are refused by the service (400). */
+/** POST /api-keys (docs/http-contract.md, API keys). Scopes beyond the owner's are refused by the service (400). */
 export class CreateApiKeyDto {
   @ApiProperty({ minLength: 1, maxLength: 100 })
   @NameField()

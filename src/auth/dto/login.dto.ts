@@ -3,7 +3,6 @@ import { EmailField, PasswordField } from '../../users/dto/user-fields';
 import { PASSWORD_MAX_LENGTH } from '../../users/password-policy';
 
 export class LoginDto {
-  @ApiProperty({ format: 'email', maxLength: 254 })
   @EmailField()
   email: string;
 

@@ -4,7 +4,6 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../users/password-p
 
 /** No `role` here: self-registration always makes a customer, and any other field is a `400` (OWASP API3). */
 export class RegisterDto {
-  @ApiProperty({ format: 'email', maxLength: 254 })
   @EmailField()
   email: string;
 

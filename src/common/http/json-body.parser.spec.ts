@@ -1,5 +1,6 @@
 import { ProblemException } from './problem.exception';
 import { parseFormBody, parseJsonBody } from './json-body.parser';
+import { MAX_ARRAY_ITEMS, MAX_OBJECT_KEYS } from './json-structure';
 
 describe('parseJsonBody', () => {
   const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
@@ -16,6 +17,26 @@ describe('parseJsonBody', () => {
 
   it('does not count brackets inside strings, escaped quotes included', () => {
     expect(() => parseJsonBody(JSON.stringify({ name: `\\"${'['.repeat(100)}` }))).not.toThrow();
+  });
+
+  it(`reads ${MAX_OBJECT_KEYS} keys in an object and ${MAX_ARRAY_ITEMS} items in an array, and refuses one more`, () => {
+    const object = (keys: number) => JSON.stringify({ inner: Object.fromEntries(Array.from({ length: keys }, (_, i) => [`k${i}`, i])) });
+    const array = (items: number) => JSON.stringify({ items: Array.from({ length: items }, () => ({})) });
+    expect(() => parseJsonBody(object(MAX_OBJECT_KEYS))).not.toThrow();
+    expect(() => parseJsonBody(array(MAX_ARRAY_ITEMS))).not.toThrow();
+    expect(() => parseJsonBody(object(MAX_OBJECT_KEYS + 1))).toThrow(new ProblemException(400, `An object in the request body has more than ${MAX_OBJECT_KEYS} keys`));
+    expect(() => parseJsonBody(array(MAX_ARRAY_ITEMS + 1))).toThrow(new ProblemException(400, `An array in the request body has more than ${MAX_ARRAY_ITEMS} items`));
+  });
+
+  it('tells a duplicate key from the same name in another object', () => {
+    expect(() => parseJsonBody('{"a":{"b":1},"c":{"b":2}}')).not.toThrow();
+    expect(() => parseJsonBody('{"a":{"b":1,"\\u0062":2}}')).toThrow(new ProblemException(400, 'Request body names a key twice'));
+  });
+
+  it('refuses what jsonc-parser would tolerate but JSON does not: comments, trailing commas', () => {
+    for (const text of ['{"a":1 /* note */}', '{"a":1,}', '[1,]', '']) {
+      expect(() => parseJsonBody(text)).toThrow(new ProblemException(400, 'Request body is not valid JSON'));
+    }
   });
 });
 

@@ -1,5 +1,7 @@
 import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
 import sjson from 'secure-json-parse';
+import { bodyText } from './body-text';
+import { checkJsonStructure } from './json-structure';
 import { ProblemException } from './problem.exception';
 
 type ParserDone = (error: Error | null, value?: unknown) => void;
@@ -16,21 +18,23 @@ declare module 'fastify' {
 }
 
 /**
- * Replaces Fastify's JSON parser with one that also refuses what must never reach the domain:
- * `__proto__` / `constructor.prototype` keys (prototype pollution), and U+0000 in any string
- * (Postgres text cannot store it, and it has no business in an API).
+ * Replaces Fastify's JSON parser with one that reads a body in exactly one way (see bodyText and
+ * checkJsonStructure) and also refuses what must never reach the domain: `__proto__` /
+ * `constructor.prototype` keys (prototype pollution), and U+0000 in any string (Postgres text
+ * cannot store it, and it has no business in an API).
  */
 export function registerJsonBodyParser(fastify: FastifyInstance): void {
   // JSON is the only body this API reads (Fastify also parses text/plain): anything else is 415,
   // and so is a form body sent to any route whose config does not set acceptsFormBody.
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request: FastifyRequest, body: string | Buffer, done: ParserDone) => {
-    done(null, parseJsonBody(body.toString()));
+  // As bytes, not Fastify's string: bodyText decides how they become text.
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request: FastifyRequest, body: string | Buffer, done: ParserDone) => {
+    done(null, parseJsonBody(bodyText(request, body as Buffer)));
   });
-  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request: FastifyRequest, body: string | Buffer, done: ParserDone) => {
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (request: FastifyRequest, body: string | Buffer, done: ParserDone) => {
     // Routing has already happened, so the route's own config says whether it takes a form.
     if (request.routeOptions.config.acceptsFormBody !== true) return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE());
-    done(null, parseFormBody(body.toString()));
+    done(null, parseFormBody(bodyText(request, body as Buffer)));
   });
 }
 
@@ -50,16 +54,8 @@ export function parseFormBody(text: string): Record<string, string | string[]> {
   return form;
 }
 
-/**
- * Far deeper than any body of this API (`POST /orders` is 3 levels), far shallower than what runs
- * the server out of stack: validation and transformation walk a body recursively, and a 4 KB body
- * nested 1 000 levels deep overflowed it (a 500, on public routes too; found by fuzzing).
- */
-const MAX_JSON_DEPTH = 32;
-
 export function parseJsonBody(text: string): unknown {
-  // Checked on the text, before parsing builds anything, in one pass without recursion.
-  if (nestingDepth(text) > MAX_JSON_DEPTH) throw new ProblemException(400, 'Request body is nested too deeply');
+  checkJsonStructure(text);
   let value: unknown;
   try {
     value = sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
@@ -69,23 +65,6 @@ export function parseJsonBody(text: string): unknown {
   }
   if (containsNul(value)) throw new ProblemException(400, 'Strings may not contain U+0000');
   return value;
-}
-
-/** How deeply arrays and objects nest in a JSON text (brackets inside strings do not count). */
-function nestingDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (inString) {
-      if (char === '\\') i++;
-      else if (char === '"') inString = false;
-    } else if (char === '"') inString = true;
-    else if (char === '[' || char === '{') deepest = Math.max(deepest, ++depth);
-    else if (char === ']' || char === '}') depth--;
-  }
-  return deepest;
 }
 
 function containsNul(value: unknown): boolean {

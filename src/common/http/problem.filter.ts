@@ -16,7 +16,7 @@ interface FastifyError extends Error {
  * The one place errors become responses: RFC 9457 problem details for everything, whether it was
  * thrown by a handler, a guard, a pipe, or by Fastify itself (body too large, bad JSON, wrong
  * content type: Nest routes those here too). A 5xx says nothing but its title and request id: no
- * message, stack, SQL or class name ever leaves the server (API.md, Errors). The one other shape is
+ * message, stack, SQL or class name ever leaves the server (docs/http-contract.md, Errors). The one other shape is
  * for a route whose config sets `oauthErrors` (the token endpoint): same status and headers,
  * RFC 6749's body.
  */
@@ -30,8 +30,9 @@ export class ProblemFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     // A database that cannot be reached is an outage the client can wait out (503, Retry-After),
-    // not a bug (500). The original error is still what gets logged below.
-    const databaseUnavailable = isDatabaseUnavailable(error);
+    // not a bug (500). The original error is still what gets logged below. An error Fastify already
+    // put down to the client (a 4xx, e.g. the ECONNRESET of a client gone mid-body) is never one.
+    const databaseUnavailable = !isClientError(error) && isDatabaseUnavailable(error);
     const problem = databaseUnavailable ? serviceUnavailable() : error;
     const status = statusOf(problem);
     const detail = status < 500 ? detailOf(problem, status) : undefined;
@@ -58,10 +59,14 @@ export class ProblemFilter implements ExceptionFilter {
 
 function statusOf(error: unknown): number {
   if (error instanceof HttpException) return error.getStatus();
-  const statusCode = (error as FastifyError)?.statusCode;
   // Fastify's own client errors (413 body too large, 415, 400 bad JSON) keep their status.
-  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return statusCode;
-  return 500;
+  return isClientError(error) ? (error as FastifyError).statusCode! : 500;
+}
+
+/** An error Fastify raised with a 4xx status: the request's fault, not the server's. */
+function isClientError(error: unknown): boolean {
+  const statusCode = (error as FastifyError)?.statusCode;
+  return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500;
 }
 
 function detailOf(error: unknown, status: number): string | undefined {

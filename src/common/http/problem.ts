@@ -6,13 +6,14 @@ export interface FieldError {
   message: string;
 }
 
-/** An RFC 9457 problem details body, with the two members API.md adds (`requestId`, `errors`). */
+/** An RFC 9457 problem details body, with the two members docs/http-contract.md adds (`requestId`, `errors`). */
 export interface ProblemBody {
   type: 'about:blank';
   title: string;
   status: number;
   detail?: string;
-  instance: string;
+  /** Absent only when Node refused the bytes before there was a request (see client-error.ts). */
+  instance?: string;
   requestId: string;
   errors?: FieldError[];
 }

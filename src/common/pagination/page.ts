@@ -2,7 +2,7 @@ import { ClassConstructor } from 'class-transformer';
 import { toResponse } from '../http/response';
 import { PageQuery } from './page-query.dto';
 
-/** The list envelope of API.md: `{ data: [...], page: { limit, offset, total } }`. */
+/** The list envelope of docs/http-contract.md: `{ data: [...], page: { limit, offset, total } }`. */
 export interface Page<T> {
   data: T[];
   page: { limit: number; offset: number; total: number };

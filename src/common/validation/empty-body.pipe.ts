@@ -3,7 +3,7 @@ import { ProblemException } from '../http/problem.exception';
 
 /**
  * For routes that take no fields: no body, or `{}`. Anything else is a `400`, as an unknown field is
- * everywhere else (API.md, General rules). A DTO class cannot say this: class-validator refuses a
+ * everywhere else (docs/http-contract.md, General rules). A DTO class cannot say this: class-validator refuses a
  * class without any validated property.
  */
 @Injectable()

@@ -6,7 +6,7 @@ import { Observable } from 'rxjs';
 import { ProblemException } from '../http/problem.exception';
 
 /**
- * API.md: unknown query parameters are `400`. Routes with a `@Query()` DTO get that from the
+ * docs/http-contract.md: unknown query parameters are `400`. Routes with a `@Query()` DTO get that from the
  * ValidationPipe (forbidNonWhitelisted); this covers the routes that take no query at all.
  */
 @Injectable()

@@ -89,7 +89,7 @@ export class InitialSchema1764547200000 implements MigrationInterface {
         request_id varchar(128)
       )`);
     await db.query(`CREATE INDEX audit_events_at_idx ON audit_events (at DESC)`);
-    // Append-only audit trail (API.md, Audit): the application role cannot rewrite history,
+    // Append-only audit trail (docs/http-contract.md, Audit): the application role cannot rewrite history,
     // whatever SQL a bug or an injection might send.
     await db.query(`
       CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

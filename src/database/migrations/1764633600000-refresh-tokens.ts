@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Refresh tokens, stored only as SHA-256 hashes (API.md, Auth). One row per token; the tokens of
+ * Refresh tokens, stored only as SHA-256 hashes (docs/http-contract.md, Auth). One row per token; the tokens of
  * one login session share a `family_id` and an absolute `expires_at`. Each row also records the
  * access token issued with it, so revoking a family can deny-list its access tokens too.
  */

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * API keys and service clients (API.md, API keys and Service client admin). No plaintext key or
+ * API keys and service clients (docs/http-contract.md, API keys and Service client admin). No plaintext key or
  * secret is ever stored: keys and client secrets are SHA-256 hashes under a unique index, and a key
  * keeps only a display `prefix` and `last4`. The CHECKs back up the DTOs: a bug still cannot give a
  * key a scope that does not exist, or a key two owners (or none).

@@ -9,7 +9,7 @@ export class ListOrdersQuery extends PageQuery {
   @IsIn(ORDER_STATUSES)
   status?: OrderStatus;
 
-  /** Admins and service clients only; a customer naming it gets 400 (API.md, Orders). */
+  /** Admins and service clients only; a customer naming it gets 400 (docs/http-contract.md, Orders). */
   @ApiPropertyOptional({ format: 'uuid', maxLength: 36 })
   @IsOptional()
   @IsUUID()

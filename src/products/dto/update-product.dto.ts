@@ -4,7 +4,7 @@ import { Optional } from '../../common/validation/optional.decorator';
 import { CreateProductDto } from './create-product.dto';
 
 /**
- * Every field of a product, all optional, plus `active` (API.md, Products). `skipNullProperties:
+ * Every field of a product, all optional, plus `active` (docs/http-contract.md, Products). `skipNullProperties:
  * false`: a field sent as null is validated, not skipped (see Optional()).
  */
 export class UpdateProductDto extends PartialType(CreateProductDto, { skipNullProperties: false }) {

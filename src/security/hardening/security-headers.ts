@@ -5,7 +5,7 @@ import { credentialCount } from '../credentials';
 
 /**
  * An API answers JSON, never a page: nothing may load, nothing may frame it (CSP3; OWASP REST
- * Security Cheat Sheet). Written as API.md spells it: helmet would join the directives with ";"
+ * Security Cheat Sheet). Written as docs/http-contract.md spells it: helmet would join the directives with ";"
  * and no space, which browsers read the same, but clients compare against the contract's string.
  */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
@@ -32,7 +32,7 @@ const PERMISSIONS_POLICY = 'geolocation=(), camera=(), microphone=()';
 /** HSTS for one year, subdomains included (RFC 6797); sent in production only, where TLS is certain. */
 const HSTS = { maxAge: 31_536_000, includeSubDomains: true };
 
-/** The security headers of API.md ("Response headers on every response"). */
+/** The security headers of docs/http-contract.md (Response headers). */
 export async function registerSecurityHeaders(fastify: FastifyInstance, config: AppConfig): Promise<void> {
   await fastify.register(helmet, {
     contentSecurityPolicy: false, // set below, per route

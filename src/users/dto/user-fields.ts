@@ -1,4 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsNotEmpty, IsString, Length, MaxLength, ValidateBy } from 'class-validator';
 import { emailProblem, nameProblem, normalizeEmail } from '../account-text';
@@ -17,12 +18,20 @@ const RefusedWhen = (name: string, problem: (value: string) => string | null): P
     },
   });
 
+/** How the document describes an e-mail address: JSON Schema's idn-email, since domains may be internationalised (RFC 6531). */
+export const EMAIL_PROPERTY: ApiPropertyOptions = {
+  format: 'idn-email',
+  maxLength: 254,
+  description: 'An e-mail address; the domain may be internationalised (RFC 6531), one script per label',
+};
+
 /**
  * Normalized before validation (NFKC, then lower case: see account-text.ts), so `Alice@Example.com `
  * and `ａlice@example.com` are one account, for uniqueness, the login and its limits alike.
  */
 export const EmailField = (): PropertyDecorator =>
   applyDecorators(
+    ApiProperty(EMAIL_PROPERTY),
     Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normalizeEmail(value) : value)),
     IsEmail(),
     MaxLength(254),

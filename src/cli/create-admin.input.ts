@@ -7,7 +7,7 @@ export const CREATE_ADMIN_USAGE = 'Usage: npm run create-admin -- --email <email
 /** A mistake in how the command was called: its message is shown as is, and never quotes a password. */
 export class UsageError extends Error {}
 
-/** `--email <email>`, normalized and held to the same rules as the API's (users/account-text.ts). */
+/** `--email <email>`, normalized and held to the same rules as the API's (src/users/account-text.ts). */
 export function emailArgument(args: string[]): string {
   const [flag, value, ...rest] = args;
   if (flag !== '--email' || value === undefined || rest.length > 0) throw new UsageError(CREATE_ADMIN_USAGE);
@@ -16,7 +16,7 @@ export function emailArgument(args: string[]): string {
   return email;
 }
 
-/** The password line, held to the API's rules (users/password-policy.ts); not trimmed, every character counts. */
+/** The password line, held to the API's rules (src/users/password-policy.ts); not trimmed, every character counts. */
 export function passwordFromLine(line: string | undefined): string {
   const password = line ?? '';
   const problem = passwordProblem(password);

@@ -101,7 +101,9 @@ describe('audit trail', () => {
   it('has no route that changes or deletes events', async () => {
     for (const method of ['POST', 'PATCH', 'PUT', 'DELETE'] as const) {
       const response = await app.inject({ method, url: '/api/v1/audit-events', headers: root.headers, payload: {} });
-      expect(response.statusCode).toBe(404);
+      // The path exists for reading only (RFC 9110 §15.5.6).
+      expect(response.statusCode).toBe(405);
+      expect(response.headers.allow).toBe('GET, HEAD');
     }
   });
 });

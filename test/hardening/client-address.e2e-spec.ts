@@ -72,11 +72,11 @@ describe('The client address behind a trusted proxy', () => {
 
   describe('TRUSTED_PROXIES in production', () => {
     it('accepts the proxies it names', () => {
-      expect(loadConfig({ NODE_ENV: 'production', TRUSTED_PROXIES: '10.200.0.10/32, fd00::10' }).TRUSTED_PROXIES).toBe('10.200.0.10/32, fd00::10');
+      expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://orders.example', TRUSTED_PROXIES: '10.200.0.10/32, fd00::10' }).TRUSTED_PROXIES).toBe('10.200.0.10/32, fd00::10');
     });
 
     it.each(['0.0.0.0/0', '10.200.0.10/32,::/0'])('refuses to boot when it trusts every address (%s)', async (trusted) => {
-      const ended = await runServerProcessToExit({ NODE_ENV: 'production', SECRETS_PROVIDER: 'aws', AWS_SECRET_ID: 'never-read', TRUSTED_PROXIES: trusted }, 15_000);
+      const ended = await runServerProcessToExit({ NODE_ENV: 'production', PUBLIC_URL: 'https://orders.example', SECRETS_PROVIDER: 'aws', AWS_SECRET_ID: 'never-read', TRUSTED_PROXIES: trusted }, 15_000);
       expect(ended.code).toBe(1);
       expect(ended.output).toBe(`Boot failed: Invalid configuration: TRUSTED_PROXIES may not trust every address in production (${trusted.split(',').at(-1)})\n`);
     });

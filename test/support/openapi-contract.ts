@@ -97,9 +97,12 @@ export function expectDocumented(method: string, url: string, response: Answer):
   const route = ROUTES.find(({ path: documented, pattern }) => pattern.test(path) && DOCUMENT.paths[documented][operationMethod]);
   const operation = route && DOCUMENT.paths[route.path][operationMethod];
   if (!operation) {
-    // No such operation: the answer is a problem (the not-found handler's 404, or a hook's refusal).
+    // No such operation: the answer is a 4xx (the not-found handler's 404, a 405, or a hook's refusal)
+    // in the error shape of the path's own operations (RFC 6749's on the token endpoint), else a problem.
     if (response.statusCode < 400 || response.statusCode >= 500) fail(`${where}, but the document has no such operation`);
-    if (method !== 'HEAD') expectBody(where, response, { [PROBLEM_MEDIA_TYPE]: { schema: PROBLEM_SCHEMA } });
+    const pathRoute = ROUTES.find(({ pattern }) => pattern.test(path));
+    const sibling = pathRoute && Object.values(DOCUMENT.paths[pathRoute.path]).find((candidate) => candidate?.responses?.['400']);
+    if (method !== 'HEAD') expectBody(where, response, sibling?.responses['400'].content ?? { [PROBLEM_MEDIA_TYPE]: { schema: PROBLEM_SCHEMA } });
     return;
   }
   const documented = operation.responses[String(response.statusCode)];

@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../../database/postgres-errors';
 import { OutageLog } from '../logging/outage-log';
@@ -69,7 +69,11 @@ function isClientError(error: unknown): boolean {
   return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500;
 }
 
+/** Nest's router answers an unknown path with `Cannot GET <url>`: that would echo the whole URL, query and all. */
+const ROUTER_NOT_FOUND = /^Cannot [A-Z]+ /;
+
 function detailOf(error: unknown, status: number): string | undefined {
+  if (error instanceof NotFoundException && ROUTER_NOT_FOUND.test(error.message)) return 'No route matches this path';
   if (error instanceof HttpException) {
     const response = error.getResponse();
     if (typeof response === 'string') return response;

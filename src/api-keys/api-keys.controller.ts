@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor, AuditActor } from '../audit/audit-actor.decorator';
+import { EmptyBodyPipe } from '../common/validation/empty-body.pipe';
 import { ApiPageResponse } from '../common/openapi/api-page.decorator';
 import { ApiProblem } from '../common/openapi/api-problems.decorator';
 import { Page, toPage } from '../common/pagination/page';
@@ -60,7 +61,7 @@ export class ApiKeysController {
   @Policy(ApiKeyPolicy.own)
   @ApiOperation({ summary: 'Revoke an API key at once' })
   @ApiNoContentResponse({ description: 'Revoked' })
-  async revoke(@LoadedResource() key: ApiKey, @Actor() actor: AuditActor): Promise<void> {
+  async revoke(@LoadedResource() key: ApiKey, @Body(EmptyBodyPipe) _body: unknown, @Actor() actor: AuditActor): Promise<void> {
     await this.keys.revoke(key, actor);
   }
 }

@@ -4,6 +4,8 @@ import { DataSource } from 'typeorm';
 import { AuditService, RequestOrigin } from '../audit/audit.service';
 import { HttpOrigin } from '../audit/request-origin.decorator';
 import { ProblemException } from '../common/http/problem.exception';
+import { invalidCredentials } from '../security/security-problems';
+import type { UserToken } from '../security/require-user';
 import { RateLimitReport } from '../throttling/rate-limit-fields';
 import { PasswordHasher } from '../users/password-hasher';
 import { User } from '../users/user.entity';
@@ -40,8 +42,8 @@ export class AccountsService {
    * Needs the current password, checked under the login limits (a stolen access token must not
    * become a way to guess it), and ends every session of the user, on every instance.
    */
-  async changePassword(userId: string, input: ChangePasswordDto, origin: HttpOrigin, report: RateLimitReport): Promise<void> {
-    const user = await this.users.get(userId);
+  async changePassword(token: UserToken, input: ChangePasswordDto, origin: HttpOrigin, report: RateLimitReport): Promise<void> {
+    const user = await this.users.get(token.userId);
     const event = { ...origin, actorType: 'user', actorId: user.id, action: 'auth.password_change', targetType: 'user', targetId: user.id } as const;
     await this.throttle.limit(origin.ip, user.email, report, async (attempt) => {
       if (!(await this.hasher.verify(user.passwordHash, input.currentPassword))) {
@@ -52,7 +54,11 @@ export class AccountsService {
     });
     const passwordHash = await this.hasher.hash(input.newPassword);
     await this.dataSource.transaction(async (manager) => {
-      await manager.update(User, { id: user.id }, { passwordHash });
+      // Only if the token the request came with is still current: of two changes racing (the owner's
+      // and a thief's who knows the old password), the one that commits second was revoked by the
+      // first and must not set its password after it (docs/decisions/0009).
+      const changed = await manager.update(User, { id: user.id, status: 'active', tokenGeneration: token.generation }, { passwordHash });
+      if (changed.affected !== 1) throw invalidCredentials(true);
       await this.sessions.revokeAllForUser(user.id, manager);
       await this.audit.record({ ...event, outcome: 'success' }, manager);
     });

@@ -82,6 +82,6 @@ export class AuthController {
     @Origin() origin: HttpOrigin,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    await this.accounts.changePassword(requireUserToken(principal).userId, body, origin, (limits) => appendRateLimitHeaders(reply, limits));
+    await this.accounts.changePassword(requireUserToken(principal), body, origin, (limits) => appendRateLimitHeaders(reply, limits));
   }
 }

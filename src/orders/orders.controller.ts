@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Actor, AuditActor } from '../audit/audit-actor.decorator';
 import { ProblemException } from '../common/http/problem.exception';
 import { toResponse } from '../common/http/response';
+import { EmptyBodyPipe } from '../common/validation/empty-body.pipe';
 import { ApiPageResponse } from '../common/openapi/api-page.decorator';
 import { ApiProblem } from '../common/openapi/api-problems.decorator';
 import { Page, toPage } from '../common/pagination/page';
@@ -97,7 +98,7 @@ export class OrdersController {
   @ApiOperation({ summary: 'Cancel an order (from pending or paid; the stock goes back)' })
   @ApiOkResponse(EITHER_VIEW)
   @ApiProblem(409, 'The order can no longer be cancelled')
-  async cancel(@CurrentPrincipal() principal: Principal, @LoadedResource() order: Order, @Actor() actor: AuditActor): Promise<OrderResponse> {
+  async cancel(@CurrentPrincipal() principal: Principal, @LoadedResource() order: Order, @Body(EmptyBodyPipe) _body: unknown, @Actor() actor: AuditActor): Promise<OrderResponse> {
     return toResponse(orderView(principal), await this.orders.cancel(order.id, ownerScopeFor(principal), actor));
   }
 
@@ -121,7 +122,8 @@ export class OrdersController {
     @Body() body: ChangeStatusDto,
     @Actor() actor: AuditActor,
   ): Promise<OrderResponse | OrderStatusResponse> {
-    const mayReadOrder = principal.scopes.has('orders:read');
+    // Whether GET /orders/:id would show this caller the order: orders:read, and either every order or this one is theirs.
+    const mayReadOrder = principal.scopes.has('orders:read') && [undefined, order.userId].includes(ownerScopeFor(principal));
     const changed = await this.orders.changeStatus(order.id, body.status, actor, mayReadOrder);
     return mayReadOrder ? toResponse(orderView(principal), changed) : toResponse(OrderStatusResponse, changed);
   }

@@ -7,6 +7,7 @@ import { Actor, AuditActor } from '../audit/audit-actor.decorator';
 import { ApiPageResponse } from '../common/openapi/api-page.decorator';
 import { ApiProblem } from '../common/openapi/api-problems.decorator';
 import { toResponse } from '../common/http/response';
+import { EmptyBodyPipe } from '../common/validation/empty-body.pipe';
 import { Page, toPage } from '../common/pagination/page';
 import { PageQuery } from '../common/pagination/page-query.dto';
 import { Roles } from '../security/access.decorators';
@@ -70,7 +71,7 @@ export class ServiceClientsController {
   @Policy(ServiceClientPolicy.manage)
   @ApiOperation({ summary: 'Delete a service client: its tokens and keys stop working at once' })
   @ApiNoContentResponse({ description: 'Deleted' })
-  async delete(@LoadedResource() client: ServiceClient, @Actor() actor: AuditActor): Promise<void> {
+  async delete(@LoadedResource() client: ServiceClient, @Body(EmptyBodyPipe) _body: unknown, @Actor() actor: AuditActor): Promise<void> {
     await this.clients.delete(client, actor);
   }
 }

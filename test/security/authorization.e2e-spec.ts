@@ -268,7 +268,11 @@ describe('authorization matrix', () => {
       expect((await as(aliceKey, 'PATCH', `/orders/${orderId}/status`, { status: 'paid' })).statusCode).toBe(403);
       expect((await as(fulfiller, 'PATCH', `/orders/${orderId}/status`, { status: 'paid' })).statusCode).toBe(200);
       expect((await as(fulfillerKey, 'PATCH', `/orders/${orderId}/status`, { status: 'shipped' })).statusCode).toBe(200);
-      expect((await as(adminKey, 'PATCH', `/orders/${orderId}/status`, { status: 'delivered' })).statusCode).toBe(200);
+      const byAdminKey = await as(adminKey, 'PATCH', `/orders/${orderId}/status`, { status: 'delivered' });
+      expect(byAdminKey.statusCode).toBe(200);
+      // An admin's key reads only its owner's orders (GET would be 404): moving Alice's shows only the status.
+      expect(Object.keys(byAdminKey.json()).sort()).toEqual(['id', 'status', 'updatedAt']);
+      expect((await as(adminKey, 'GET', `/orders/${orderId}`)).statusCode).toBe(404);
     });
 
     it('PATCH /orders/:id/status with orders:fulfil alone: the move works, but the answer reads nothing of the order', async () => {

@@ -95,6 +95,27 @@ describe('Logins racing revocations (two instances, Postgres and Redis)', () => 
     console.log(`API key race: ${keysMade} keys were made while the change ran, none kept working`);
   });
 
+  it(`${ROUNDS} rounds: two password changes racing (the owner's and a thief's with the old password): exactly one wins, and only its password works`, async () => {
+    let firstWon = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const account = await registerOverHttp(a());
+      const [owner, thief] = [await loginOverHttp(a(), account), await loginOverHttp(b(), account)];
+      const [ownerPassword, thiefPassword] = [`${account.password}-owner`, `${account.password}-thief`];
+      const ownerChange = changePassword(a(), owner.accessToken, account.password, ownerPassword);
+      await sleep((round * 4) % 80);
+      const thiefChange = changePassword(b(), thief.accessToken, account.password, thiefPassword);
+      const statuses = [(await ownerChange).status, (await thiefChange).status];
+      expect(statuses.filter((status) => status === 204)).toHaveLength(1);
+      expect(statuses.filter((status) => status === 401)).toHaveLength(1);
+      const winner = statuses[0] === 204 ? ownerPassword : thiefPassword;
+      const loser = statuses[0] === 204 ? thiefPassword : ownerPassword;
+      if (statuses[0] === 204) firstWon++;
+      expect((await loginReply(b(), account.email, loser)).status).toBe(401);
+      expect((await loginReply(a(), account.email, winner)).status).toBe(200);
+    }
+    console.log(`password change against password change: the first one won ${firstWon} of ${ROUNDS} rounds`);
+  });
+
   it(`${ROUNDS} rounds: password change, login and suspension within one second void the last login's token`, async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const account = await registerOverHttp(a());

@@ -48,7 +48,7 @@ export class ApiKeyStrategy extends Strategy {
 
 function presentedKey(request: FastifyRequest): string | null {
   const header = request.headers['x-api-key'];
-  // A repeated header arrives as an array: refused, as two credentials would be.
+  // A repeated header never gets here: the authentication guard counts it as two credentials.
   if (header !== undefined) return typeof header === 'string' ? header : null;
   return bearerToken(request);
 }

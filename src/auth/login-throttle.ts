@@ -36,7 +36,8 @@ export class LoginThrottle {
    * limits' state goes to `report` whatever happens, for the response's RateLimit fields.
    */
   async limit<T>(ip: string, email: string, report: RateLimitReport, check: (attempt: LoginAttempt) => Promise<T>): Promise<T> {
-    const emailKey = `login-email:${sha256(email.toLowerCase())}`;
+    // `email` arrives normalised (NFKC, lower case): by the DTO for a login, as stored for a password change.
+    const emailKey = `login-email:${sha256(email)}`;
     // Per IPv6 /64, as for the general limits: a client usually holds a whole /64 and could rotate through it.
     const ipCount = await failClosed(() => this.counter.hit(`login-ip:${normalizeIp(ip)}`, hitPolicy(this.perIp)));
     const attempt = new LoginAttempt(this.counter, emailKey);

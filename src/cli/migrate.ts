@@ -1,3 +1,5 @@
+// First, before anything that needs Node 24 is loaded.
+import '../node-version';
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../database/data-source.options';

@@ -30,7 +30,7 @@ export const problemSchemas: Record<string, SchemaObject> = {
       status: { type: 'integer', format: 'int32', minimum: 400, maximum: 599 },
       detail: { type: 'string', maxLength: 1024, description: 'Absent on a 5xx, which says nothing of its cause' },
       instance: { type: 'string', maxLength: 16384, description: 'The request path, without the query' },
-      requestId: { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+      requestId: { type: 'string', format: 'uuid', maxLength: 36 },
       errors: { type: 'array', maxItems: MAX_FIELD_ERRORS, items: { $ref: '#/components/schemas/FieldError' } },
     },
   },
@@ -41,7 +41,8 @@ export const problemSchemas: Record<string, SchemaObject> = {
     properties: {
       error: {
         type: 'string',
-        enum: ['invalid_request', 'invalid_client', 'unsupported_grant_type', 'invalid_scope', 'temporarily_unavailable', 'server_error'],
+        // RFC 6749 §5.2's codes, the only ones the token endpoint answers with (src/oauth/oauth-error.ts).
+        enum: ['invalid_request', 'invalid_client', 'unsupported_grant_type', 'invalid_scope'],
       },
       error_description: { type: 'string', maxLength: 1024, pattern: '^[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]*$' },
     },
@@ -53,9 +54,9 @@ const SECONDS = { type: 'integer', format: 'int32', minimum: 0, maximum: 86_400 
 /** Response headers, by the name the document gives them in components.headers. */
 export const responseHeaders: Record<string, HeaderObject> = {
   'X-Request-Id': {
-    description: 'Echoes a well-formed incoming X-Request-Id, else a new UUID; also in logs and problem bodies',
+    description: "The server's own id of the request (a UUID), also in logs, problem bodies and the audit trail; a client's X-Request-Id is never echoed",
     required: true,
-    schema: { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+    schema: { type: 'string', format: 'uuid', maxLength: 36 },
   },
   RateLimit: {
     description: 'draft-ietf-httpapi-ratelimit-headers: `"<policy>";r=<remaining>;t=<seconds to reset>`, one item per limit',

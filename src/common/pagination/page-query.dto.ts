@@ -5,7 +5,7 @@ import { IsInt, Max, Min } from 'class-validator';
 export const PAGE_LIMIT_MAX = 100;
 export const MAX_OFFSET = 10_000;
 
-/** `?limit=` (1..100, default 20) and `?offset=` (0..10000, default 0): docs/http-contract.md, Pagination. */
+/** `?limit=` (1..100, default 20) and `?offset=` (0..10000, default 0): docs/http-contract.md, General rules. */
 export class PageQuery {
   // `type` is spelled out: a property typed only by its initializer has no design type for the generator.
   @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 1, maximum: PAGE_LIMIT_MAX, default: 20 })

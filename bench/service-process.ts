@@ -80,6 +80,8 @@ export class ServiceProcess {
       AWS_SECRET_ID: secrets.secretName,
       ...secrets.clientEnv,
       TRUSTED_PROXIES: '127.0.0.1/32',
+      // Production needs its public https origin: the issuer of its tokens (docs/decisions/0020).
+      PUBLIC_URL: 'https://orders.bench.test',
       LOG_LEVEL: 'info',
       REDIS_KEY_PREFIX: options.redisKeyPrefix,
       RATE_LIMIT_ANONYMOUS: RAISED_LIMIT,

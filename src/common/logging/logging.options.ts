@@ -35,10 +35,12 @@ export function loggingOptions(level: string, stream?: DestinationStream): Param
         // The id Fastify chose (src/common/http/request-id.ts) is on the raw request.
         genReqId: (request: IncomingMessage & { id?: unknown }) => String(request.id),
         // A client's own id, apart from ours (src/common/http/request-id.ts), on each line of its request.
-        customProps: (request: IncomingMessage) => {
+        // Nothing (not `{}`) when there is none: pino-http then skips serializing bindings and making
+        // two child loggers per request, which cost ~10 % of a request's CPU (bench, scenario 1).
+        customProps: ((request: IncomingMessage) => {
           const clientId = clientRequestId(request);
-          return clientId === undefined ? {} : { clientRequestId: clientId };
-        },
+          return clientId === undefined ? undefined : { clientRequestId: clientId };
+        }) as (request: IncomingMessage) => Record<string, string>,
         serializers: {
           // Only what an operator needs. The path without its query string: a credential
           // wrongly sent in a query (which we refuse) must not end up in the logs either.

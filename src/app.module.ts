@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { isDatabaseUnavailable } from './database/postgres-errors';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AppOptions } from './app.options';
@@ -40,7 +41,14 @@ export class AppModule {
       global: true,
       imports: [
         LoggerModule.forRoot(loggingOptions(options.config.LOG_LEVEL, options.logStream)),
-        TypeOrmModule.forRootAsync({ useFactory: () => dataSourceOptions(options.database) }),
+        TypeOrmModule.forRootAsync({
+          useFactory: async () => ({
+            ...(await dataSourceOptions(options.database)),
+            // A database not reachable yet is worth waiting for; a statement it refuses (a migration
+            // the role may not apply) will be refused again: the boot fails at once, not after ~30 s.
+            toRetry: isDatabaseUnavailable,
+          }),
+        }),
         RateLimitModule,
         AuthModule,
         UsersModule,

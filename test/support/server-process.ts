@@ -30,13 +30,18 @@ export function freePort(): Promise<number> {
 
 /**
  * Runs the built service (`dist/main.js`, as `npm start` does) as a child process on loopback and
- * waits until it listens. The caller stops it by its pid.
+ * waits until it listens. The caller stops it by its pid; one that does not listen within 30 s is
+ * killed here.
  */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   const server = spawnService(env, port);
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${server.output()}`)), 30_000);
+    // One that never listens is stopped by its pid: nobody else holds it to stop it later.
+    const timer = setTimeout(() => {
+      server.child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${server.output()}`));
+    }, 30_000);
     const check = () => {
       if (server.output().includes('listening on')) {
         clearTimeout(timer);

@@ -5,7 +5,7 @@
  *   node bench/cpuprofile-summary.js <file.cpuprofile> [--scenario N] [--results bench/results.json]
  *                                    [--top 30] [--filter text]
  *
- * With --scenario, only the samples of that scenario's measured window count (results.json records
+ * With --scenario, only the samples of that scenario's measured windows (every round) count (results.json records
  * each window on the service's monotonic clock, the clock of its profile): no boot, seeding or warm-up.
  * Prints self time by package (node_modules/<pkg>, the app's own dist/, node: internals, GC, idle),
  * self time by function, and inclusive time (the function and everything it called). `--filter`
@@ -29,21 +29,22 @@ const top = Number(option('top', '30'));
 const filter = option('filter');
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 
-let window = [-Infinity, Infinity];
+/** The measured windows to count: every round's window of the chosen scenario, or the whole profile. */
+let windows = [[-Infinity, Infinity]];
 const scenarioId = option('scenario');
 if (scenarioId !== undefined) {
   const results = JSON.parse(readFileSync(option('results', join(__dirname, 'results.json')), 'utf8'));
-  const scenario = results.scenarios.find((s) => String(s.id) === scenarioId);
-  if (!scenario?.server?.windowUs) {
+  windows = results.rounds.filter((s) => String(s.id) === scenarioId && s.server?.windowUs).map((s) => s.server.windowUs);
+  if (windows.length === 0) {
     console.error(`results.json has no measured window for scenario ${scenarioId}`);
     process.exit(2);
   }
-  window = scenario.server.windowUs;
-  if (window[0] < profile.startTime || window[1] > profile.endTime) {
-    console.error('that window is not inside this profile: was the profile written by the run that wrote results.json?');
+  if (windows.some(([start, end]) => start < profile.startTime || end > profile.endTime)) {
+    console.error('a window is not inside this profile: was the profile written by the run that wrote results.json (and by the service, not the bare app)?');
     process.exit(2);
   }
 }
+const inWindow = (at) => windows.some(([start, end]) => at >= start && at <= end);
 
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 const parent = new Map();
@@ -77,7 +78,7 @@ let at = profile.startTime;
 profile.samples.forEach((nodeId, index) => {
   at += profile.timeDeltas[index];
   const us = profile.timeDeltas[index + 1] ?? 0;
-  if (at < window[0] || at > window[1]) return;
+  if (!inWindow(at)) return;
   const node = byId.get(nodeId);
   totalUs += us;
   if (node.callFrame.functionName === '(idle)') idleUs += us;
@@ -108,7 +109,7 @@ function print(title, map, of, limit = top) {
     .forEach(([name, us]) => console.log(`${ms(us)} ${pct(us, of)}  ${name}`));
 }
 
-console.log(`${file}${scenarioId ? ` (scenario ${scenarioId}'s measured window)` : ''}\nsampled ${ms(totalUs).trim()}, idle ${ms(idleUs).trim()}, busy ${ms(busyUs).trim()} (percentages below are of busy time)`);
+console.log(`${file}${scenarioId ? ` (scenario ${scenarioId}'s measured windows, ${windows.length} round(s))` : ''}\nsampled ${ms(totalUs).trim()}, idle ${ms(idleUs).trim()}, busy ${ms(busyUs).trim()} (percentages below are of busy time)`);
 print('Self time by package / origin', selfByOrigin, busyUs);
 print('Self time by function', selfByFrame, busyUs);
 // Pseudo-frames ((root), (program)) and the first frames of every stack are not interesting as totals.

@@ -9,8 +9,9 @@
  *   (`reset` starts a new window and answers with the state at that instant).
  * - Without IPC: with LOOP_MONITOR_FILE set, the snapshot is written there every 500 ms, and
  *   SIGUSR2 starts a new window.
- * - With BENCH_COUNT_CALLS=1, Postgres queries and Redis commands are counted too (a diagnostic:
- *   it patches pg and ioredis in this process, so the default run leaves it off).
+ * - With BENCH_COUNT_CALLS=1 (the bench sets it unless run with BENCH_COUNT_CALLS=0), Postgres
+ *   queries and Redis commands are counted: it patches pg and ioredis in this process, one increment
+ *   per call.
  * - When the bench goes away (its IPC channel closes), the service is stopped (SIGTERM, graceful).
  */
 const { monitorEventLoopDelay } = require('node:perf_hooks');

@@ -8,13 +8,16 @@ import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { BenchDatabase, createBenchDatabase } from './bench-database';
 import { evaluateTargets, formatMachine, formatTable, formatTargets, machine, Results } from './report';
+import { startBareApp } from './bare-process';
+import type { MonitoredProcess } from './monitored-process';
+import { summarizeRounds } from './rounds';
 import { defineScenarios, RunSettings, runScenario, ScenarioResult } from './scenarios';
-import { login, seed } from './seed';
-import { ServiceProcess } from './service-process';
+import { login, SeedData, seed } from './seed';
+import { startService } from './service-process';
 import { soak, SoakResult } from './soak';
 
 const ROOT = join(__dirname, '..');
-const ALL_SCENARIOS = [1, 2, 3, 4, 5, 6, 7];
+const ALL_SCENARIOS = [0, 1, 2, 3, 4, 5, 6, 7];
 /** Access tokens live 15 minutes: the soak re-logs in first, and must end before they expire. */
 const MAX_SOAK_SECONDS = 840;
 
@@ -35,7 +38,7 @@ function scenarioList(): number[] {
   const raw = process.env.BENCH_SCENARIOS;
   if (!raw) return ALL_SCENARIOS;
   const ids = raw.split(',').map((id) => Number(id.trim()));
-  if (ids.some((id) => !ALL_SCENARIOS.includes(id))) fail('BENCH_SCENARIOS is a comma-separated list of scenario numbers 1..7');
+  if (ids.some((id) => !ALL_SCENARIOS.includes(id))) fail('BENCH_SCENARIOS is a comma-separated list of scenario numbers 0..7');
   return ids;
 }
 
@@ -50,8 +53,11 @@ async function main(): Promise<void> {
     connections: intSetting('BENCH_CONNECTIONS', 20, 1, 1000),
     seconds: intSetting('BENCH_SECONDS', 10, 1, 3600),
     warmupSeconds: intSetting('BENCH_WARMUP_SECONDS', 3, 0, 600),
-    countCalls: process.env.BENCH_COUNT_CALLS === '1',
+    // On by default: the calls per request are part of the targets; the counting itself is one
+    // increment per call. BENCH_COUNT_CALLS=0 runs the service unpatched.
+    countCalls: process.env.BENCH_COUNT_CALLS !== '0',
   };
+  const rounds = intSetting('BENCH_ROUNDS', 3, 1, 20);
   const soakSeconds = intSetting('BENCH_SOAK_SECONDS', 0, 0, MAX_SOAK_SECONDS);
   if (soakSeconds > 0 && soakSeconds <= 30) fail('BENCH_SOAK_SECONDS must be 0 (no soak) or more than 30');
   const scenarioIds = scenarioList();
@@ -61,21 +67,23 @@ async function main(): Promise<void> {
 
   const redisKeyPrefix = `bench_${randomBytes(6).toString('hex')}:`;
   const database = await createBenchDatabase(DATABASE_URL);
-  let service: ServiceProcess | undefined;
+  let service: MonitoredProcess | undefined;
+  let bare: MonitoredProcess | undefined;
   let cleaning: Promise<void> | undefined;
   const cleanUp = () =>
     (cleaning ??= (async () => {
       await service?.stop().catch((error: unknown) => console.error(`bench: could not stop the service: ${String(error)}`));
+      await bare?.stop().catch((error: unknown) => console.error(`bench: could not stop the bare app: ${String(error)}`));
       await database.drop().catch((error: unknown) => console.error(`bench: could not drop ${database.name}: ${String(error)}`));
       await deleteRedisKeys(REDIS_URL, redisKeyPrefix).catch((error: unknown) => console.error(`bench: could not delete Redis keys: ${String(error)}`));
     })());
   process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
 
-  const scenarios: ScenarioResult[] = [];
+  const measured: ScenarioResult[] = [];
   let soakResult: SoakResult | undefined;
   try {
     log(`database ${database.name}, Redis prefix ${redisKeyPrefix}`);
-    service = await ServiceProcess.start({
+    service = await startService({
       databaseUrl: database.url,
       redisUrl: REDIS_URL,
       redisKeyPrefix,
@@ -89,17 +97,25 @@ async function main(): Promise<void> {
       ),
     });
     log(`service pid ${service.pid} on ${service.url} (production mode)`);
+    bare = await startBareApp([]);
+    log(`bare NestJS + Fastify app pid ${bare.pid} on ${bare.url}`);
     const data = await seed(service.url, database, { customers: Math.max(settings.connections, 10), products: 2 * Math.max(settings.connections, 10) });
     log(`seeded ${data.customers.length} customers, ${data.productIds.length} products, ${data.customers.length} orders, ${data.apiKeysUnavailable ? 'no API keys' : `${data.customers.length} API keys`}`);
     if (data.apiKeysUnavailable) notes.push(`Scenario 4 skipped: ${data.apiKeysUnavailable}.`);
 
-    for (const scenario of defineScenarios(data).filter((s) => scenarioIds.includes(s.id))) {
-      log(`scenario ${scenario.id}: ${scenario.name} (${settings.warmupSeconds} s warm-up, ${settings.seconds} s at ${settings.connections} connections${scenario.parallel ? ' each' : ''})`);
-      scenarios.push(await runScenario(service, scenario, settings));
+    // Round-robin: every scenario once per round, so a noisy moment hits one round of each alike and
+    // the medians over the rounds stay comparable.
+    for (let round = 1; round <= rounds; round++) {
+      // Access tokens live 15 minutes: every round after the first logs in afresh.
+      if (round > 1) await refreshTokens(service.url, data);
+      for (const scenario of defineScenarios(data).filter((s) => scenarioIds.includes(s.id))) {
+        log(`round ${round}/${rounds}, scenario ${scenario.id}: ${scenario.name} (${settings.warmupSeconds} s warm-up, ${settings.seconds} s at ${settings.connections} connections${scenario.parallel ? ' each' : ''})`);
+        measured.push(await runScenario(scenario.target === 'bare' ? bare : service, scenario, settings, round));
+      }
     }
     if (soakSeconds > 0) {
       log(`soak: scenario 3's load for ${soakSeconds} s`);
-      for (const customer of data.customers) customer.accessToken = await login(service.url, customer.email, customer.password);
+      await refreshTokens(service.url, data);
       const tokenReads = defineScenarios(data).find((s) => s.id === 3)!.load;
       soakResult = await soak(service, tokenReads, settings.connections, soakSeconds);
     }
@@ -107,12 +123,14 @@ async function main(): Promise<void> {
     await cleanUp();
   }
 
-  if (cpuProfDir) notes.push(`CPU profile written to ${cpuProfDir}; summarize one scenario's window with: node bench/cpuprofile-summary.js ${cpuProfDir}/<file>.cpuprofile --scenario <n>`);
+  const scenarios = summarizeRounds(measured);
+  if (cpuProfDir) notes.push(`CPU profile of the service written to ${cpuProfDir}; summarize one scenario's windows with: node bench/cpuprofile-summary.js ${cpuProfDir}/<file>.cpuprofile --scenario <n>`);
   const results: Results = {
     timestamp: new Date().toISOString(),
     machine: startMachine,
-    settings: { ...settings, soakSeconds, scenarios: scenarioIds },
+    settings: { ...settings, soakSeconds, scenarios: scenarioIds, rounds },
     scenarios,
+    rounds: measured,
     soak: soakResult,
     targets: evaluateTargets(scenarios, soakResult),
     notes,
@@ -123,6 +141,10 @@ async function main(): Promise<void> {
   console.log(`\nTargets (ratios within this run):\n${formatTargets(results.targets)}`);
   for (const note of notes) console.log(`\nNote: ${note}`);
   console.log('\nbench/results.json written.');
+}
+
+async function refreshTokens(url: string, data: SeedData): Promise<void> {
+  for (const customer of data.customers) customer.accessToken = await login(url, customer.email, customer.password);
 }
 
 function log(message: string): void {

@@ -1,7 +1,7 @@
 import autocannon = require('autocannon');
 import type { AutocannonRequest, AutocannonResult } from 'autocannon';
 import { PROXY_HEADERS, SeedData } from './seed';
-import type { MonitorSnapshot, ServiceProcess } from './service-process';
+import type { MonitoredProcess, MonitorSnapshot } from './monitored-process';
 
 /** One load: a list of requests that every connection cycles through, and the status each must get. */
 export interface Load {
@@ -12,6 +12,8 @@ export interface Load {
 
 export interface Scenario {
   id: number;
+  /** Which process takes the load: the service, or the bare NestJS reference app (scenario 0). */
+  target: 'service' | 'bare';
   name: string;
   /** What the scenario asks the service, for the table. */
   request: string;
@@ -38,6 +40,7 @@ export interface LoadResult {
 
 export interface ScenarioResult {
   id: number;
+  round: number;
   name: string;
   request: string;
   connections: number;
@@ -53,7 +56,7 @@ export interface ScenarioResult {
     /** CPU time the service process used per measured request (all its threads), in ms. */
     cpuMsPerRequest: number;
     eventLoopDelayMs: MonitorSnapshot['eventLoopDelayMs'];
-    /** Only with BENCH_COUNT_CALLS=1: per measured request (both loads for scenario 7). */
+    /** Unless BENCH_COUNT_CALLS=0: per measured request (both loads for scenario 7). */
     pgQueriesPerRequest?: number;
     redisCommandsPerRequest?: number;
   };
@@ -81,16 +84,19 @@ export function defineScenarios(seed: SeedData): Scenario[] {
     requests: customers.map((c) => ({ method: 'POST', path: '/api/v1/auth/login', headers: json, body: JSON.stringify({ email: c.email, password: c.password }) })),
   };
   return [
-    { id: 1, name: 'liveness (baseline)', request: 'GET /health/live', load: { label: 'GET /health/live', expectedStatus: 200, requests: [{ method: 'GET', path: '/health/live' }] } },
+    { id: 0, target: 'bare', name: 'bare NestJS + Fastify (reference)', request: 'GET /hello (bare app)', load: { label: 'GET /hello', expectedStatus: 200, requests: [{ method: 'GET', path: '/hello' }] } },
+    { id: 1, target: 'service', name: 'liveness (baseline)', request: 'GET /health/live', load: { label: 'GET /health/live', expectedStatus: 200, requests: [{ method: 'GET', path: '/health/live' }] } },
     {
       id: 2,
+      target: 'service',
       name: 'public product read',
       request: 'GET /api/v1/products/:id',
       load: { label: 'GET /products/:id', expectedStatus: 200, requests: productIds.map((id) => ({ method: 'GET', path: `/api/v1/products/${id}` })) },
     },
-    { id: 3, name: 'order read, access token', request: 'GET /api/v1/orders/:id (Bearer JWT)', load: tokenReads },
+    { id: 3, target: 'service', name: 'order read, access token', request: 'GET /api/v1/orders/:id (Bearer JWT)', load: tokenReads },
     {
       id: 4,
+      target: 'service',
       name: 'order read, API key',
       request: 'GET /api/v1/orders/:id (X-API-Key)',
       skipped: seed.apiKeysUnavailable && `skipped: ${seed.apiKeysUnavailable}`,
@@ -100,9 +106,9 @@ export function defineScenarios(seed: SeedData): Scenario[] {
         requests: customers.filter((c) => c.apiKey).map((c) => ({ method: 'GET', path: `/api/v1/orders/${c.orderId}`, headers: { 'x-api-key': c.apiKey! } })),
       },
     },
-    { id: 5, name: 'place order, access token', request: 'POST /api/v1/orders (2 lines)', load: placeOrders(seed) },
-    { id: 6, name: 'login (argon2id)', request: 'POST /api/v1/auth/login', load: logins },
-    { id: 7, name: 'order reads during logins', request: 'scenario 3 + scenario 6 at once', load: tokenReads, parallel: logins },
+    { id: 5, target: 'service', name: 'place order, access token', request: 'POST /api/v1/orders (2 lines)', load: placeOrders(seed) },
+    { id: 6, target: 'service', name: 'login (argon2id)', request: 'POST /api/v1/auth/login', load: logins },
+    { id: 7, target: 'service', name: 'order reads during logins', request: 'scenario 3 + scenario 6 at once', load: tokenReads, parallel: logins },
   ];
 }
 
@@ -133,8 +139,8 @@ function placeOrders({ customers, productIds }: SeedData): Load {
 }
 
 /** Warm-up (discarded), then a new monitor window, then the measured run. */
-export async function runScenario(service: ServiceProcess, scenario: Scenario, settings: RunSettings): Promise<ScenarioResult> {
-  const base = { id: scenario.id, name: scenario.name, request: scenario.request, connections: settings.connections, durationSeconds: settings.seconds };
+export async function runScenario(service: MonitoredProcess, scenario: Scenario, settings: RunSettings, round: number): Promise<ScenarioResult> {
+  const base = { id: scenario.id, round, name: scenario.name, request: scenario.request, connections: settings.connections, durationSeconds: settings.seconds };
   if (scenario.skipped) return { ...base, skipped: scenario.skipped };
   const loads = scenario.parallel ? [scenario.load, scenario.parallel] : [scenario.load];
   if (settings.warmupSeconds > 0) await Promise.all(loads.map((load) => fire(service, load, settings.connections, settings.warmupSeconds)));
@@ -145,7 +151,7 @@ export async function runScenario(service: ServiceProcess, scenario: Scenario, s
   return { ...base, load: results[0], parallel: results[1], server: serverSide(start, snapshot, results, settings.countCalls) };
 }
 
-export function fire(service: ServiceProcess, load: Load, connections: number, seconds: number): Promise<AutocannonResult> {
+export function fire(service: MonitoredProcess, load: Load, connections: number, seconds: number): Promise<AutocannonResult> {
   return Promise.resolve(autocannon({ url: service.url, connections, duration: seconds, headers: { ...PROXY_HEADERS }, requests: load.requests }));
 }
 

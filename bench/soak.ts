@@ -1,5 +1,5 @@
 import { fire, Load, LoadResult, mb, summarize } from './scenarios';
-import type { ServiceProcess } from './service-process';
+import type { MonitoredProcess } from './monitored-process';
 
 export interface SoakResult {
   seconds: number;
@@ -19,7 +19,7 @@ export interface SoakResult {
 const FIRST_READING_SECONDS = 30;
 
 /** Scenario 3's load for `seconds`, watching the service's memory for a leak. */
-export async function soak(service: ServiceProcess, load: Load, connections: number, seconds: number): Promise<SoakResult> {
+export async function soak(service: MonitoredProcess, load: Load, connections: number, seconds: number): Promise<SoakResult> {
   await service.reset();
   const started = Date.now();
   const series: SoakResult['rssSeriesMB'] = [];
@@ -28,7 +28,7 @@ export async function soak(service: ServiceProcess, load: Load, connections: num
       series.push({ atSeconds: Math.round((Date.now() - started) / 1000), rssMB: mb(snapshot.rssBytes), heapUsedMB: mb(snapshot.heapUsedBytes) }),
     );
   }, 10_000);
-  let first: Awaited<ReturnType<ServiceProcess['report']>> | undefined;
+  let first: Awaited<ReturnType<MonitoredProcess['report']>> | undefined;
   const firstReading = setTimeout(() => void service.report().then((snapshot) => (first = snapshot)), FIRST_READING_SECONDS * 1000);
   try {
     const result = await fire(service, load, connections, seconds);

@@ -18,6 +18,7 @@ export interface RateLimitPolicy {
 type PolicyDeclaration = Omit<RateLimitPolicy, 'quota' | 'windowSeconds'> & { setting: RateLimitName };
 
 const rateLimitExceeded = (seconds: number) => `Rate limit exceeded; retry after ${seconds} s`;
+const tooManyLogins = () => 'Too many login attempts, try again later';
 
 /**
  * How much of the API a client may use (docs/http-contract.md, Rate limits). If the counters cannot
@@ -47,9 +48,9 @@ export const GENERAL_LIMITS = {
  */
 export const CREDENTIAL_LIMITS = {
   /** Login attempts per client address. */
-  loginPerAddress: { name: 'login-ip', setting: 'LOGIN_IP', counter: 'login-ip', refusal: () => 'Too many login attempts, try again later' },
+  loginPerAddress: { name: 'login-ip', setting: 'LOGIN_IP', counter: 'login-ip', refusal: tooManyLogins },
   /** Login attempts per email, whether or not an account has it (OWASP ASVS V2.2.1). */
-  loginPerEmail: { name: 'login-email', setting: 'LOGIN_EMAIL', counter: 'login-email', refusal: () => 'Too many login attempts, try again later' },
+  loginPerEmail: { name: 'login-email', setting: 'LOGIN_EMAIL', counter: 'login-email', refusal: tooManyLogins },
   /** Token requests per submitted client_id and client address (docs/decisions/0010). */
   token: { name: 'token', setting: 'TOKEN', counter: 'oauth-token', refusal: (seconds) => `Too many token requests; retry after ${seconds} s` },
 } as const satisfies Record<string, PolicyDeclaration>;

@@ -1,6 +1,5 @@
-import { Body, Controller, Header, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import { HttpOrigin, Origin } from '../audit/request-origin.decorator';
 import { ApiProblem } from '../common/openapi/api-problems.decorator';
 import { toResponse } from '../common/http/response';
@@ -9,7 +8,6 @@ import { CurrentPrincipal } from '../security/current-principal.decorator';
 import { Principal } from '../security/principal';
 import { Public } from '../security/public.decorator';
 import { requireUserToken } from '../security/require-user';
-import { appendRateLimitHeaders } from '../throttling/rate-limit-fields';
 import { UserResponse } from '../users/user.response';
 import { AccountsService } from './accounts.service';
 import { ChangePasswordDto } from './dto/change-password.dto';
@@ -47,8 +45,8 @@ export class AuthController {
   @ApiOperation({ summary: 'Log in: an access token and a refresh token' })
   @ApiOkResponse({ type: TokensResponse })
   @ApiProblem(401, 'Wrong email or password, or a suspended account (one answer for all)')
-  async login(@Body() body: LoginDto, @Origin() origin: HttpOrigin, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokensResponse> {
-    return toResponse(TokensResponse, await this.logins.login(body, origin, (limits) => appendRateLimitHeaders(reply, limits)));
+  async login(@Body() body: LoginDto, @Origin() origin: HttpOrigin): Promise<TokensResponse> {
+    return toResponse(TokensResponse, await this.logins.login(body, origin));
   }
 
   @Public()
@@ -80,8 +78,7 @@ export class AuthController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: ChangePasswordDto,
     @Origin() origin: HttpOrigin,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    await this.accounts.changePassword(requireUserToken(principal), body, origin, (limits) => appendRateLimitHeaders(reply, limits));
+    await this.accounts.changePassword(requireUserToken(principal), body, origin);
   }
 }

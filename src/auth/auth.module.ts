@@ -5,7 +5,7 @@ import { AuditModule } from '../audit/audit.module';
 import { AppConfig } from '../config/app-config';
 import { REDIS_CLIENT, RedisModule } from '../redis/redis.module';
 import { SERVICE_SECRETS, ServiceSecrets } from '../secrets/service-secrets';
-import { HitCounterModule } from '../throttling/hit-counter.module';
+import { RateLimitModule } from '../throttling/rate-limit.module';
 import { UsersModule } from '../users/users.module';
 import { AccessTokenIssuer } from './access-token.issuer';
 import { AccountsService } from './accounts.service';
@@ -26,7 +26,7 @@ const logger = new Logger('Revocations');
 
 @Module({
   // ApiKeysModule: revoking all of a user's sessions revokes their API keys too.
-  imports: [UsersModule, AuditModule, RedisModule, HitCounterModule, ApiKeysModule],
+  imports: [UsersModule, AuditModule, RedisModule, RateLimitModule, ApiKeysModule],
   controllers: [AuthController, JwksController],
   providers: [
     { provide: KeyRing, inject: [SERVICE_SECRETS], useFactory: (secrets: ServiceSecrets) => new KeyRing(secrets.signingKeys) },

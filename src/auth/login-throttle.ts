@@ -1,12 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { normalizeIp } from '@nestjs/throttler';
+import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { AppConfig } from '../config/app-config';
-import { RateLimitSetting } from '../config/rate-limit-setting';
-import { failClosed } from '../security/security-problems';
-import { HitCount, HitCounter } from '../throttling/hit-counter';
-import { HIT_COUNTER } from '../throttling/hit-counter.module';
-import { hitPolicy, RateLimitReport, rateLimitState, tooManyRequests } from '../throttling/rate-limit-fields';
+import { addressBucket } from '../throttling/address-bucket';
+import { tooManyRequests } from '../throttling/rate-limit-fields';
+import { RateLimiter, RateLimitState } from '../throttling/rate-limiter';
 
 /**
  * The login limits: attempts per client IP, and attempts per email. Each attempt is counted before
@@ -19,57 +15,47 @@ import { hitPolicy, RateLimitReport, rateLimitState, tooManyRequests } from '../
  */
 @Injectable()
 export class LoginThrottle {
-  private readonly perIp: RateLimitSetting;
-  private readonly perEmail: RateLimitSetting;
-
-  constructor(
-    @Inject(HIT_COUNTER) private readonly counter: HitCounter,
-    config: AppConfig,
-  ) {
-    this.perIp = config.rateLimit('LOGIN_IP');
-    this.perEmail = config.rateLimit('LOGIN_EMAIL');
-  }
+  constructor(private readonly limiter: RateLimiter) {}
 
   /**
    * Runs one password check of `email` from `ip` under both limits: `429` with Retry-After once
    * either is spent, else `check`, which says on the attempt when the password was right. The
-   * limits' state goes to `report` whatever happens, for the response's RateLimit fields.
+   * limits' state goes to the response's RateLimit fields whatever happens.
    */
-  async limit<T>(ip: string, email: string, report: RateLimitReport, check: (attempt: LoginAttempt) => Promise<T>): Promise<T> {
+  async limit<T>(ip: string, email: string, check: (attempt: LoginAttempt) => Promise<T>): Promise<T> {
     // `email` arrives normalised (NFKC, lower case): by the DTO for a login, as stored for a password change.
-    const emailKey = `login-email:${sha256(email)}`;
+    const attempt = new LoginAttempt(this.limiter, sha256(email));
     // Per IPv6 /64, as for the general limits: a client usually holds a whole /64 and could rotate through it.
-    const ipCount = await failClosed(() => this.counter.hit(`login-ip:${normalizeIp(ip)}`, hitPolicy(this.perIp)));
-    const attempt = new LoginAttempt(this.counter, emailKey);
+    const perAddress = await this.limiter.consume('loginPerAddress', addressBucket(ip));
     try {
       // A refused address spends nothing of the email's quota (it only reads where it stands).
-      if (ipCount.blocked) {
-        attempt.emailCount = await failClosed(() => this.counter.peek(emailKey));
-        throw tooManyRequests('Too many login attempts, try again later', ipCount.resetMs);
+      if (perAddress.blocked) {
+        attempt.perEmail = await this.limiter.peek('loginPerEmail', attempt.emailKey);
+        throw tooManyRequests(perAddress);
       }
-      const emailCount = await failClosed(() => this.counter.hit(emailKey, hitPolicy(this.perEmail)));
-      attempt.emailCount = emailCount;
-      if (emailCount.blocked) throw tooManyRequests('Too many login attempts, try again later', emailCount.resetMs);
+      attempt.perEmail = await this.limiter.consume('loginPerEmail', attempt.emailKey);
+      if (attempt.perEmail.blocked) throw tooManyRequests(attempt.perEmail);
       return await check(attempt);
     } finally {
-      report([rateLimitState('login-ip', this.perIp, ipCount), rateLimitState('login-email', this.perEmail, attempt.emailCount)]);
+      this.limiter.report([perAddress, attempt.perEmail]);
     }
   }
 }
 
 /** One password check, already counted: a right password gives the email its quota back. */
 export class LoginAttempt {
-  /** The email's attempts in the current window, this one included. */
-  emailCount: HitCount = { hits: 0, resetMs: 0 };
+  /** Where the email stands, this attempt included. */
+  perEmail: RateLimitState;
 
   constructor(
-    private readonly counter: HitCounter,
-    private readonly emailKey: string,
-  ) {}
+    private readonly limiter: RateLimiter,
+    readonly emailKey: string,
+  ) {
+    this.perEmail = limiter.untouched('loginPerEmail');
+  }
 
   async succeeded(): Promise<void> {
-    await failClosed(() => this.counter.reset(this.emailKey));
-    this.emailCount = { hits: 0, resetMs: 0 };
+    this.perEmail = await this.limiter.refund('loginPerEmail', this.emailKey);
   }
 }
 

@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { HttpOrigin } from '../audit/request-origin.decorator';
 import { unauthorized } from '../security/security-problems';
-import { RateLimitReport } from '../throttling/rate-limit-fields';
 import { PasswordHasher } from '../users/password-hasher';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -30,8 +29,8 @@ export class LoginService {
    * A password changed or an account suspended while this one was being verified fails the same way
    * (SessionsService.open).
    */
-  async login(input: LoginDto, origin: HttpOrigin, report: RateLimitReport): Promise<Tokens> {
-    return this.throttle.limit(origin.ip, input.email, report, async (attempt) => {
+  async login(input: LoginDto, origin: HttpOrigin): Promise<Tokens> {
+    return this.throttle.limit(origin.ip, input.email, async (attempt) => {
       const user = await this.users.findByEmail(input.email);
       const passwordMatches = await this.hasher.verify(user?.passwordHash, input.password);
       const tokens = user && passwordMatches && user.status === 'active' ? await this.openSession(user, origin) : undefined;

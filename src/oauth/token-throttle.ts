@@ -1,11 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { normalizeIp } from '@nestjs/throttler';
-import { AppConfig } from '../config/app-config';
-import { RateLimitSetting } from '../config/rate-limit-setting';
-import { failClosed } from '../security/security-problems';
-import { HitCounter } from '../throttling/hit-counter';
-import { HIT_COUNTER } from '../throttling/hit-counter.module';
-import { hitPolicy, RateLimitReport, rateLimitState, tooManyRequests } from '../throttling/rate-limit-fields';
+import { Injectable } from '@nestjs/common';
+import { addressBucket } from '../throttling/address-bucket';
+import { tooManyRequests } from '../throttling/rate-limit-fields';
+import { RateLimiter } from '../throttling/rate-limiter';
 
 /**
  * RATE_LIMIT_TOKEN: token requests per submitted `client_id` and client address, whether or not that
@@ -17,20 +13,12 @@ import { hitPolicy, RateLimitReport, rateLimitState, tooManyRequests } from '../
  */
 @Injectable()
 export class TokenThrottle {
-  private readonly setting: RateLimitSetting;
+  constructor(private readonly limiter: RateLimiter) {}
 
-  constructor(
-    @Inject(HIT_COUNTER) private readonly counter: HitCounter,
-    config: AppConfig,
-  ) {
-    this.setting = config.rateLimit('TOKEN');
-  }
-
-  async limit(clientId: string, ip: string, report: RateLimitReport): Promise<void> {
+  async limit(clientId: string, ip: string): Promise<void> {
     // Per IPv6 /64, as for the other per-address limits.
-    const count = await failClosed(() => this.counter.hit(`oauth-token:${clientId}:${normalizeIp(ip)}`, hitPolicy(this.setting)));
-    const state = rateLimitState('token', this.setting, count);
-    report([state]);
-    if (count.blocked) throw tooManyRequests(`Too many token requests; retry after ${state.resetSeconds} s`, count.resetMs);
+    const state = await this.limiter.consume('token', `${clientId}:${addressBucket(ip)}`);
+    this.limiter.report([state]);
+    if (state.blocked) throw tooManyRequests(state);
   }
 }

@@ -1,13 +1,11 @@
-import { Body, Controller, Header, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Header, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import type { FastifyReply } from 'fastify';
 import { HttpOrigin, Origin } from '../audit/request-origin.decorator';
 import { ApiOAuthErrors, ApiProblem } from '../common/openapi/api-problems.decorator';
 import { CLIENT_BASIC } from '../common/openapi/openapi';
 import { toResponse } from '../common/http/response';
 import { Public } from '../security/public.decorator';
-import { appendRateLimitHeaders } from '../throttling/rate-limit-fields';
 import { readTokenRequest } from './token-request';
 import { tokenRequestSchema } from './token-request.body';
 import { TokenResponse } from './token.response';
@@ -48,9 +46,8 @@ export class TokenController {
     @Body() body: unknown,
     @Headers('authorization') authorization: string | undefined,
     @Origin() origin: HttpOrigin,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenResponse> {
     const request = readTokenRequest(body, authorization);
-    return toResponse(TokenResponse, await this.tokens.issue(request, origin, (limits) => appendRateLimitHeaders(reply, limits)));
+    return toResponse(TokenResponse, await this.tokens.issue(request, origin));
   }
 }

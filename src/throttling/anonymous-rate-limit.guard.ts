@@ -1,4 +1,5 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { credentialCount } from '../security/credentials';
 import { RateLimitGuard } from './rate-limit.guard';
 
@@ -10,7 +11,7 @@ import { RateLimitGuard } from './rate-limit.guard';
  */
 @Injectable()
 export class AnonymousRateLimitGuard extends RateLimitGuard {
-  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    return credentialCount(this.requestOf(context)) > 0;
+  protected override counts(request: FastifyRequest): boolean {
+    return credentialCount(request) === 0;
   }
 }

@@ -6,7 +6,7 @@ import { HitCounter } from './hit-counter';
 import { MemoryHitCounter } from './memory-hit-counter';
 import { RedisHitCounter } from './redis-hit-counter';
 
-/** Injection token of the one HitCounter every limiter uses (general limits, login, token endpoint). */
+/** Injection token of the one HitCounter, the RateLimiter's store (general limits, login, token endpoint). */
 export const HIT_COUNTER = Symbol('HIT_COUNTER');
 
 /**

@@ -1,7 +1,7 @@
 /**
- * A fixed-window hit counter, shared by every instance that shares its store. It serves both the
- * general rate limiter (through HitCounterThrottlerStorage) and the failed-login counter:
- * `hit` on each failed login, `peek` before checking a password, `reset` on success.
+ * A fixed-window hit counter, shared by every instance that shares its store: the store of the
+ * RateLimiter (rate-limiter.ts). `hit` counts a request, `peek` reads a count without adding to it,
+ * `reset` gives a key its quota back (an email's, after a successful login).
  *
  * Semantics (identical for every implementation):
  * - the first hit on a key opens a window of `windowMs`; later hits do not move its end;

@@ -1,9 +1,9 @@
-import { SkipThrottle } from '@nestjs/throttler';
-import { RATE_LIMIT_POLICIES } from './rate-limit.options';
+import { SetMetadata } from '@nestjs/common';
+
+export const NOT_RATE_LIMITED = 'rateLimit:exempt';
 
 /**
  * Exempts a route or controller from every general rate limit (e.g. health probes, which
  * orchestrators call at their own pace and which do no work worth protecting).
  */
-export const NotRateLimited = (): MethodDecorator & ClassDecorator =>
-  SkipThrottle(Object.fromEntries(Object.keys(RATE_LIMIT_POLICIES).map((name) => [name, true])));
+export const NotRateLimited = (): MethodDecorator & ClassDecorator => SetMetadata(NOT_RATE_LIMITED, true);

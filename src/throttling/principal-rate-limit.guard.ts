@@ -1,4 +1,5 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { credentialCount } from '../security/credentials';
 import { RateLimitGuard } from './rate-limit.guard';
 
@@ -10,13 +11,13 @@ import { RateLimitGuard } from './rate-limit.guard';
  * bytes would let a client start afresh with each new token, and keying on an unverified `sub`
  * would let anyone spend someone else's quota.
  * A credential that a public route let through without a principal spends the client IP's
- * `anonymous` quota, so every request is counted exactly once. A credential that fails is answered
- * 401 by the authentication guard and spends nothing: checking it costs one signature check or
- * one indexed lookup, and guessing a 256-bit key or forging an RS256 signature is hopeless.
+ * `anonymous` quota, so every request is counted exactly once. A credential that fails never gets
+ * here: the authentication guard answers 401 and charges it to the client IP's `anonymous` quota
+ * (RefusedCredentials, docs/decisions/0007).
  */
 @Injectable()
 export class PrincipalRateLimitGuard extends RateLimitGuard {
-  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    return credentialCount(this.requestOf(context)) === 0;
+  protected override counts(request: FastifyRequest): boolean {
+    return credentialCount(request) > 0;
   }
 }

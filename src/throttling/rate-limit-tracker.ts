@@ -1,6 +1,6 @@
-import { normalizeIp } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { clientAddress } from '../common/http/client-address';
+import { addressBucket } from './address-bucket';
 
 /**
  * Whose quota a request spends (docs/http-contract.md, Rate limits): the API key when one was used (each key is
@@ -13,5 +13,5 @@ export function rateLimitTracker(request: FastifyRequest): string {
   if (principal?.keyId) return `key:${principal.keyId}`;
   if (principal) return `${principal.kind}:${principal.id}`;
   // An IPv6 client usually holds a whole /64: counting per address would let it rotate through them.
-  return `ip:${normalizeIp(clientAddress(request))}`;
+  return `ip:${addressBucket(clientAddress(request))}`;
 }

@@ -1,20 +1,16 @@
 import { Module } from '@nestjs/common';
-import { ThrottlerModule } from '@nestjs/throttler';
-import { AppConfig } from '../config/app-config';
-import { HIT_COUNTER, HitCounterModule } from './hit-counter.module';
-import { rateLimitOptions } from './rate-limit.options';
+import { HitCounterModule } from './hit-counter.module';
+import { RateLimiter } from './rate-limiter';
 import { RefusedCredentials } from './refused-credentials';
 
 /**
- * The general rate limits, and the count of refused credentials (used by the AuthenticationGuard).
- * The guards themselves are registered in AppModule, where the order of
- * all global guards is visible in one place.
+ * The one RateLimiter (general, login and token limits), and the count of refused credentials (used
+ * by the AuthenticationGuard). The general guards themselves are registered in AppModule, where the
+ * order of all global guards is visible in one place.
  */
 @Module({
-  imports: [
-    ThrottlerModule.forRootAsync({ imports: [HitCounterModule], inject: [AppConfig, HIT_COUNTER], useFactory: rateLimitOptions }),
-  ],
-  providers: [RefusedCredentials],
-  exports: [RefusedCredentials],
+  imports: [HitCounterModule],
+  providers: [RateLimiter, RefusedCredentials],
+  exports: [RateLimiter, RefusedCredentials],
 })
 export class RateLimitModule {}

@@ -1,16 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ProblemException } from '../common/http/problem.exception';
-import { AppConfig } from '../config/app-config';
-import { RateLimitSetting } from '../config/rate-limit-setting';
-import { HitCounter, HitCounterUnavailableError } from './hit-counter';
-import { HIT_COUNTER } from './hit-counter.module';
-import { appendRateLimitHeaders, hitPolicy, rateLimitState, retryAfterSeconds, tooManyRequests } from './rate-limit-fields';
-import { RATE_LIMIT_POLICIES } from './rate-limit.options';
+import { tooManyRequests, writeRateLimitFields } from './rate-limit-fields';
+import { RateLimiter } from './rate-limiter';
 import { rateLimitTracker } from './rate-limit-tracker';
-import { policyKey } from './throttler.storage';
 
-const POLICY = 'anonymous' satisfies keyof typeof RATE_LIMIT_POLICIES;
 /** Bounds the memory of blocked addresses; past it, the oldest is forgotten (and counted afresh). */
 const MAX_BLOCKED_ADDRESSES = 10_000;
 
@@ -28,16 +21,10 @@ const MAX_BLOCKED_ADDRESSES = 10_000;
  */
 @Injectable()
 export class RefusedCredentials {
-  private readonly quota: RateLimitSetting;
   /** Address tracker → when its window ends (ms since the epoch); insertion order is age order. */
   private readonly blockedUntil = new Map<string, number>();
 
-  constructor(
-    @Inject(HIT_COUNTER) private readonly counter: HitCounter,
-    config: AppConfig,
-  ) {
-    this.quota = config.rateLimit(RATE_LIMIT_POLICIES[POLICY]);
-  }
+  constructor(private readonly limiter: RateLimiter) {}
 
   /** 429 when refused credentials from this address have used up its quota (as this instance knows). */
   refuseIfBlocked(request: FastifyRequest): void {
@@ -45,7 +32,7 @@ export class RefusedCredentials {
     const until = this.blockedUntil.get(tracker);
     if (until === undefined) return;
     const waitMs = until - Date.now();
-    if (waitMs > 0) throw tooManyRefused(waitMs);
+    if (waitMs > 0) throw tooManyRequests({ policy: this.limiter.policy('refusedCredentials'), resetMs: waitMs });
     this.blockedUntil.delete(tracker);
   }
 
@@ -55,22 +42,13 @@ export class RefusedCredentials {
    */
   async charge(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const tracker = rateLimitTracker(request);
-    let count;
-    try {
-      count = await this.counter.hit(policyKey(POLICY, tracker), hitPolicy(this.quota));
-    } catch (error) {
-      if (error instanceof HitCounterUnavailableError) return;
-      throw error;
-    }
-    appendRateLimitHeaders(reply, [rateLimitState(POLICY, this.quota, count)]);
-    if (!count.blocked) return;
+    const state = await this.limiter.consume('refusedCredentials', tracker);
+    if (!state) return;
+    writeRateLimitFields(reply, [state]);
+    if (!state.blocked) return;
     this.blockedUntil.delete(tracker);
-    this.blockedUntil.set(tracker, Date.now() + count.resetMs);
+    this.blockedUntil.set(tracker, Date.now() + state.resetMs);
     if (this.blockedUntil.size > MAX_BLOCKED_ADDRESSES) this.blockedUntil.delete(this.blockedUntil.keys().next().value!);
-    throw tooManyRefused(count.resetMs);
+    throw tooManyRequests(state);
   }
-}
-
-function tooManyRefused(waitMs: number): ProblemException {
-  return tooManyRequests(`Too many refused credentials; retry after ${retryAfterSeconds(waitMs)} s`, waitMs);
 }

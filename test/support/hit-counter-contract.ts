@@ -1,5 +1,7 @@
+import { loadConfig } from '../../src/config/app-config';
 import { HitCounter } from '../../src/throttling/hit-counter';
-import { HitCounterThrottlerStorage } from '../../src/throttling/throttler.storage';
+import { tooManyRequests } from '../../src/throttling/rate-limit-fields';
+import { RateLimiter } from '../../src/throttling/rate-limiter';
 
 export interface HitCounterFixture {
   counter: HitCounter;
@@ -115,26 +117,24 @@ export function describeHitCounterContract(makeFixture: () => HitCounterFixture)
     expect((await hitTimes('independent-b', 1))[0]).toEqual(expect.objectContaining({ hits: 1, blocked: false }));
   });
 
-  describe('as @nestjs/throttler storage', () => {
-    let storage: HitCounterThrottlerStorage;
-    beforeEach(() => (storage = new HitCounterThrottlerStorage(counter)));
+  describe('as the RateLimiter\'s store', () => {
+    let limiter: RateLimiter;
+    beforeEach(() => (limiter = new RateLimiter(counter, loadConfig({ RATE_LIMIT_ANONYMOUS: '10/60s', RATE_LIMIT_AUTHENTICATED: '1/60s' }))));
 
     it('lets exactly N of N+1 concurrent requests through and reports seconds to reset', async () => {
-      const limit = 10;
-      const records = await Promise.all(
-        Array.from({ length: limit + 1 }, () => storage.increment('tracker', 60_000, limit, 60_000, 'default')),
-      );
-      expect(records.filter((record) => !record.isBlocked)).toHaveLength(limit);
-      for (const record of records) {
-        expect(record.timeToExpire).toBe(60);
-        expect(record.timeToBlockExpire).toBe(record.isBlocked ? 60 : 0);
+      const states = await Promise.all(Array.from({ length: 11 }, () => limiter.consume('anonymous', 'tracker')));
+      expect(states.filter((state) => !state!.blocked)).toHaveLength(10);
+      for (const state of states) {
+        expect(Math.ceil(state!.resetMs / 1000)).toBe(60);
+        if (state!.blocked) expect(tooManyRequests(state!).headers['Retry-After']).toBe('60');
       }
     });
 
-    it('keeps the counts of named throttlers apart', async () => {
-      await storage.increment('same-key', 60_000, 1, 0, 'anonymous');
-      const other = await storage.increment('same-key', 60_000, 1, 0, 'login');
-      expect(other).toEqual(expect.objectContaining({ totalHits: 1, isBlocked: false }));
+    it('keeps the counts of policies apart, except where they share a counter', async () => {
+      await limiter.consume('authenticated', 'same-key');
+      expect(await limiter.consume('anonymous', 'same-key')).toEqual(expect.objectContaining({ remaining: 9, blocked: false }));
+      // A refused credential spends the anonymous quota (docs/decisions/0007).
+      expect(await limiter.consume('refusedCredentials', 'same-key')).toEqual(expect.objectContaining({ remaining: 8, blocked: false }));
     });
   });
 }

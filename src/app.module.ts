@@ -1,14 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { isDatabaseUnavailable } from './database/postgres-errors';
 import { LoggerModule } from 'nestjs-pino';
+import { ApiKeyStrategy } from './api-keys/api-key.strategy';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AppOptions } from './app.options';
 import { AuthModule } from './auth/auth.module';
+import { JwtStrategy } from './auth/jwt.strategy';
 import { Clock, SystemClock } from './common/clock';
 import { AppConfig } from './config/app-config';
 import { Drain } from './common/http/drain';
+import { OUTAGE_CLASSIFIERS } from './common/http/outage';
 import { ProblemFilter } from './common/http/problem.filter';
 import { loggingOptions } from './common/logging/logging.options';
 import { NoUnknownQueryInterceptor } from './common/validation/no-unknown-query.interceptor';
@@ -16,6 +18,7 @@ import { createValidationPipe } from './common/validation/validation.pipe';
 import { dataSourceOptions } from './database/data-source.options';
 import { DataRetention } from './database/data-retention';
 import { DemoSeeder } from './database/demo-seeder';
+import { DATABASE_OUTAGE, isDatabaseUnavailable } from './database/postgres-errors';
 import { HealthModule } from './health/health.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { OrdersModule } from './orders/orders.module';
@@ -28,6 +31,7 @@ import { UserAdminModule } from './user-admin/user-admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthenticationGuard } from './security/authentication.guard';
 import { AuthorizationGuard } from './security/authorization.guard';
+import { credentialStrategies } from './security/credential-strategies';
 import { PolicyGuard } from './security/policy.guard';
 import { AnonymousRateLimitGuard } from './throttling/anonymous-rate-limit.guard';
 import { PrincipalRateLimitGuard } from './throttling/principal-rate-limit.guard';
@@ -81,6 +85,13 @@ export class AppModule {
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: NoUnknownQueryInterceptor },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        // The credential types, each a passport strategy its feature provides, tried in this order; the
+        // first that accepts the credential wins. A key in `Authorization: Bearer` fails the JWT strategy
+        // at its header check, before any crypto, and a JWT fails the API-key strategy at its length
+        // check: neither costs the other much. A new credential type is one more class here.
+        credentialStrategies(JwtStrategy, ApiKeyStrategy),
+        // The errors that mean a dependency is down, answered 503 by the ProblemFilter (not 500).
+        { provide: OUTAGE_CLASSIFIERS, useValue: [DATABASE_OUTAGE] },
         DemoSeeder,
         DataRetention,
       ],

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
+import { REFUSED_CREDENTIAL_LIMIT } from '../security/refused-credential-limit';
 import { HIT_COUNTER, HitCounterModule } from './hit-counter.module';
 import { rateLimitOptions } from './rate-limit.options';
 import { RefusedCredentials } from './refused-credentials';
@@ -14,7 +15,7 @@ import { RefusedCredentials } from './refused-credentials';
   imports: [
     ThrottlerModule.forRootAsync({ imports: [HitCounterModule], inject: [AppConfig, HIT_COUNTER], useFactory: rateLimitOptions }),
   ],
-  providers: [RefusedCredentials],
-  exports: [RefusedCredentials],
+  providers: [RefusedCredentials, { provide: REFUSED_CREDENTIAL_LIMIT, useExisting: RefusedCredentials }],
+  exports: [REFUSED_CREDENTIAL_LIMIT],
 })
 export class RateLimitModule {}

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger, NotFoundException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { OutageLog } from '../logging/outage-log';
+import { OutageLog } from './outage-log';
 import type { WrittenError } from './error-writer';
 import { OUTAGE_CLASSIFIERS, OutageClassifier } from './outage';
 import { PROBLEM_CONTENT_TYPE, ProblemBody, problemTitle } from './problem';

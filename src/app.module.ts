@@ -1,33 +1,39 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { isDatabaseUnavailable } from './database/postgres-errors';
 import { LoggerModule } from 'nestjs-pino';
+import { CLIENT_KEY_OWNERS } from './api-keys/api-key-owner';
+import { ApiKeyStrategy } from './api-keys/api-key.strategy';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AppOptions } from './app.options';
 import { AuthModule } from './auth/auth.module';
+import { JwtStrategy } from './auth/jwt.strategy';
+import { SecretsRefreshModule } from './auth/secrets-refresh.module';
 import { Clock, SystemClock } from './common/clock';
 import { AppConfig } from './config/app-config';
 import { Drain } from './common/http/drain';
+import { OUTAGE_CLASSIFIERS } from './common/http/outage';
 import { ProblemFilter } from './common/http/problem.filter';
 import { loggingOptions } from './common/logging/logging.options';
 import { NoUnknownQueryInterceptor } from './common/validation/no-unknown-query.interceptor';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { dataSourceOptions } from './database/data-source.options';
 import { DataRetention } from './database/data-retention';
-import { DemoSeeder } from './database/demo-seeder';
+import { DATABASE_OUTAGE, isDatabaseUnavailable } from './database/postgres-errors';
+import { ENTITIES } from './entities';
 import { HealthModule } from './health/health.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { OrdersModule } from './orders/orders.module';
 import { ProductsModule } from './products/products.module';
-import { SecretsRefreshModule } from './secrets/secrets-refresh.module';
 import { SERVICE_SECRETS } from './secrets/service-secrets';
+import { ServiceClientKeyOwners } from './service-clients/service-client-key-owners';
 import { ServiceClientsModule } from './service-clients/service-clients.module';
 import { UsersModule } from './users/users.module';
 import { UserAdminModule } from './user-admin/user-admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthenticationGuard } from './security/authentication.guard';
 import { AuthorizationGuard } from './security/authorization.guard';
+import { credentialStrategies } from './security/credential-strategies';
 import { PolicyGuard } from './security/policy.guard';
 import { AnonymousRateLimitGuard } from './throttling/anonymous-rate-limit.guard';
 import { PrincipalRateLimitGuard } from './throttling/principal-rate-limit.guard';
@@ -43,7 +49,7 @@ export class AppModule {
         LoggerModule.forRoot(loggingOptions(options.config.LOG_LEVEL, options.logStream)),
         TypeOrmModule.forRootAsync({
           useFactory: async () => ({
-            ...(await dataSourceOptions(options.database)),
+            ...(await dataSourceOptions(options.database, ENTITIES)),
             // A database not reachable yet is worth waiting for; a statement it refuses (a migration
             // the role may not apply) will be refused again: the boot fails at once, not after ~30 s.
             toRetry: isDatabaseUnavailable,
@@ -81,10 +87,18 @@ export class AppModule {
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: NoUnknownQueryInterceptor },
         { provide: APP_FILTER, useClass: ProblemFilter },
-        DemoSeeder,
+        // The credential types, each a passport strategy its feature provides, tried in this order; the
+        // first that accepts the credential wins. A key in `Authorization: Bearer` fails the JWT strategy
+        // at its header check, before any crypto, and a JWT fails the API-key strategy at its length
+        // check: neither costs the other much. A new credential type is one more class here.
+        credentialStrategies(JwtStrategy, ApiKeyStrategy),
+        // The errors that mean a dependency is down, answered 503 by the ProblemFilter (not 500).
+        { provide: OUTAGE_CLASSIFIERS, useValue: [DATABASE_OUTAGE] },
+        // api-keys locks a client that owns a key through service-clients, which builds on api-keys (see ClientKeyOwners).
+        { provide: CLIENT_KEY_OWNERS, useClass: ServiceClientKeyOwners },
         DataRetention,
       ],
-      exports: [AppConfig, SERVICE_SECRETS, Clock, Drain],
+      exports: [AppConfig, SERVICE_SECRETS, Clock, Drain, CLIENT_KEY_OWNERS],
     };
   }
 }

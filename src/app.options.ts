@@ -1,7 +1,7 @@
 import type { DestinationStream } from 'pino';
+import type { SecretsRefreshOptions } from './auth/secrets-refresh.module';
 import { AppConfig } from './config/app-config';
 import { DatabaseTarget } from './database/data-source.options';
-import type { SecretsRefreshOptions } from './secrets/secrets-refresh.module';
 import { ServiceSecrets } from './secrets/service-secrets';
 
 /** Everything the app is built from. main.ts reads it from the environment; tests build their own. */

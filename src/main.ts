@@ -5,7 +5,7 @@ import { createApp } from './app.factory';
 import { drainAndClose } from './common/http/drain';
 import { loadConfig } from './config/app-config';
 import { databaseTarget } from './database/data-source.options';
-import { DemoSeeder } from './database/demo-seeder';
+import { DemoProductsSeeder } from './products/demo-products.seeder';
 import { secretsProviderFor } from './secrets/load-secrets';
 import { DemoAccountsSeeder } from './users/demo-accounts.seeder';
 
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const secretsRefresh = config.SECRETS_PROVIDER === 'aws' ? { provider: secretsProvider, intervalMs: config.SECRETS_REFRESH_SECONDS * 1000 } : undefined;
   const app = await createApp({ config, secrets, database, secretsRefresh });
   if ('pgliteDir' in database) {
-    await app.get(DemoSeeder).seedIfEmpty();
+    await app.get(DemoProductsSeeder).seedIfEmpty();
     await app.get(DemoAccountsSeeder).seedIfEmpty(config.DATA_DIR);
   }
 

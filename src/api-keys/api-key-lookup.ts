@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { SCOPES_BY_ROLE } from '../auth/access-token-claims';
 import { Clock } from '../common/clock';
-import type { Principal, Scope } from '../security/principal';
-import type { UserRole } from '../users/user.entity';
+import type { Principal } from '../security/principal';
+import type { UserRole } from '../security/roles';
+import { Scope, SCOPES_BY_ROLE } from '../security/scopes';
 import type { ParsedApiKey } from './api-key-format';
 
 /** A principal that authenticated with an API key: the key's id is always known. */

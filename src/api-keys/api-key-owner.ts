@@ -1,6 +1,7 @@
-import { FindOptionsWhere, IsNull, MoreThan, Or } from 'typeorm';
+import { EntityManager, FindOptionsWhere, IsNull, MoreThan, Or } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import type { Principal } from '../security/principal';
+import type { Scope } from '../security/scopes';
 import type { ApiKeyEnvironment } from './api-key-format';
 import { ApiKey } from './api-key.entity';
 
@@ -9,6 +10,19 @@ export interface ApiKeyOwner {
   kind: Principal['kind'];
   id: string;
 }
+
+/**
+ * Locks, for the rest of the transaction, a service client that is to own a key, and says which scopes it
+ * holds (null: it is deleted). service-clients owns that table and builds on this folder (a client's keys
+ * are made and revoked here), so it provides this under CLIENT_KEY_OWNERS (bound in AppModule) instead of
+ * api-keys reading its table: the two folders never import each other.
+ */
+export interface ClientKeyOwners {
+  lockActive(manager: EntityManager, clientId: string): Promise<{ scopes: readonly Scope[] } | null>;
+}
+
+/** Injection token of the ClientKeyOwners. */
+export const CLIENT_KEY_OWNERS = Symbol('CLIENT_KEY_OWNERS');
 
 /** A user or service client may hold this many keys at once: enough to rotate one without downtime. */
 export const MAX_ACTIVE_KEYS = 2;

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { Scope } from '../security/principal';
+import type { Scope } from '../security/scopes';
 
 /**
  * An API key, by hash only: the plaintext is shown once, in the 201 that creates it, and stored

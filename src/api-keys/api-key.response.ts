@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Expose } from 'class-transformer';
 import { toResponse } from '../common/http/response';
-import { Scope, SCOPES } from '../security/principal';
+import { Scope, SCOPES } from '../security/scopes';
 import type { CreatedApiKey } from './api-keys.service';
 
 /** An API key as its owner sees it (docs/http-contract.md): the hash never, the key itself only when it is made. */

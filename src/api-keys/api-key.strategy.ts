@@ -10,7 +10,7 @@ import { keyEnvironment } from './api-key-owner';
 import { ApiKeyUsage } from './api-key-usage';
 
 /**
- * The passport strategy for API keys, tried by the global AuthenticationGuard after the JWT one.
+ * The passport strategy for API keys, tried by the global AuthenticationGuard after the JWT one (AppModule, credentialStrategies).
  * The key comes from `X-API-Key` or `Authorization: Bearer` and nowhere else: never the query
  * string or the body (docs/http-contract.md; RFC 6750 §5.3, URLs end up in logs and browser histories).
  */

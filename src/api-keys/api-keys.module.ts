@@ -10,7 +10,7 @@ import { ApiKeysService } from './api-keys.service';
   imports: [AuditModule],
   controllers: [ApiKeysController],
   providers: [ApiKeysService, ApiKeyLookup, ApiKeyUsage, ApiKeyStrategy],
-  // ApiKeyStrategy for the global AuthenticationGuard; ApiKeysService for revocation (sessions, service clients).
+  // ApiKeyStrategy for the AuthenticationGuard (AppModule lists it); ApiKeysService for revocation (sessions, service clients).
   exports: [ApiKeysService, ApiKeyStrategy],
 })
 export class ApiKeysModule {}

@@ -1,18 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import type { AuditActor } from '../audit/audit-actor.decorator';
 import { AuditService } from '../audit/audit.service';
-import { SCOPES_BY_ROLE } from '../auth/access-token-claims';
 import { Clock } from '../common/clock';
 import { ProblemException } from '../common/http/problem.exception';
 import { AppConfig } from '../config/app-config';
-import type { Scope } from '../security/principal';
+import { Scope, SCOPES_BY_ROLE } from '../security/scopes';
 import { invalidCredentials } from '../security/security-problems';
-import { ServiceClient } from '../service-clients/service-client.entity';
 import { User } from '../users/user.entity';
 import { ApiKeyEnvironment, generateApiKey } from './api-key-format';
-import { activeAt, ApiKeyOwner, isActive, keyEnvironment, MAX_ACTIVE_KEYS, ownedBy, ownerOf } from './api-key-owner';
+import { activeAt, ApiKeyOwner, CLIENT_KEY_OWNERS, ClientKeyOwners, isActive, keyEnvironment, MAX_ACTIVE_KEYS, ownedBy, ownerOf } from './api-key-owner';
 import { ApiKey } from './api-key.entity';
 
 export interface NewApiKeyInput {
@@ -43,6 +41,7 @@ export class ApiKeysService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    @Inject(CLIENT_KEY_OWNERS) private readonly clients: ClientKeyOwners,
     config: AppConfig,
   ) {
     this.environment = keyEnvironment(config);
@@ -55,7 +54,7 @@ export class ApiKeysService {
    */
   async create(owner: ApiKeyOwner, input: NewApiKeyInput, actor: AuditActor, tokenGeneration?: number): Promise<CreatedApiKey> {
     return this.dataSource.transaction(async (manager) => {
-      const ownerScopes = await lockOwner(manager, owner, tokenGeneration);
+      const ownerScopes = await lockOwner(manager, owner, this.clients, tokenGeneration);
       const scopes = input.scopes ?? [...ownerScopes];
       // docs/http-contract.md: a key carries a subset of its owner's scopes, never more.
       if (!scopes.every((scope) => ownerScopes.includes(scope))) {
@@ -86,7 +85,7 @@ export class ApiKeysService {
   async rotate(key: ApiKey, graceHours: number, actor: AuditActor): Promise<CreatedApiKey> {
     return this.dataSource.transaction(async (manager) => {
       const owner = ownerOf(key);
-      await lockOwner(manager, owner);
+      await lockOwner(manager, owner, this.clients);
       // Read again under the owner's lock: a concurrent revoke or rotate may have changed it.
       const current = await manager.findOneByOrFail(ApiKey, { id: key.id });
       const now = this.clock.now();
@@ -138,14 +137,14 @@ export class ApiKeysService {
  * Locks the owner's row for the rest of the transaction and returns the scopes it holds. The lock
  * serializes key changes per owner, so two concurrent requests cannot both take the last free slot.
  */
-async function lockOwner(manager: EntityManager, owner: ApiKeyOwner, tokenGeneration?: number): Promise<readonly Scope[]> {
+async function lockOwner(manager: EntityManager, owner: ApiKeyOwner, clients: ClientKeyOwners, tokenGeneration?: number): Promise<readonly Scope[]> {
   const lock = { mode: 'pessimistic_write' } as const;
   if (owner.kind === 'user') {
     const user = await manager.findOne(User, { where: { id: owner.id, status: 'active' }, lock });
     if (user && tokenGeneration !== undefined && user.tokenGeneration !== tokenGeneration) throw invalidCredentials(true);
     if (user) return SCOPES_BY_ROLE[user.role];
   } else {
-    const client = await manager.findOne(ServiceClient, { where: { id: owner.id, deletedAt: IsNull() }, lock });
+    const client = await clients.lockActive(manager, owner.id);
     if (client) return client.scopes;
   }
   throw new ProblemException(404, 'The key owner no longer exists');

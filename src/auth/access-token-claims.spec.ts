@@ -1,4 +1,5 @@
-import { buildAccessTokenClaims, buildClientTokenClaims, clientRevocationSubject, readAccessToken, SCOPES_BY_ROLE } from './access-token-claims';
+import { SCOPES_BY_ROLE } from '../security/scopes';
+import { buildAccessTokenClaims, buildClientTokenClaims, clientRevocationSubject, readAccessToken } from './access-token-claims';
 import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_TOLERANCE_SECONDS, FIRST_PARTY_CLIENT_ID, TOKEN_AUDIENCE } from './token.constants';
 
 const ISSUER = 'https://orders.example';

@@ -1,19 +1,8 @@
-import { Principal, Scope, SCOPES } from '../security/principal';
-import type { UserRole } from '../users/user.entity';
+import type { Principal } from '../security/principal';
+import type { UserRole } from '../security/roles';
+import { CLIENT_SCOPES, Scope, SCOPES_BY_ROLE } from '../security/scopes';
 import type { CheckedToken } from './revocation/revocation-store';
 import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_TOLERANCE_SECONDS, FIRST_PARTY_CLIENT_ID, TOKEN_AUDIENCE } from './token.constants';
-
-/** docs/http-contract.md, Roles and scopes: what each role's access token carries. */
-export const SCOPES_BY_ROLE: Readonly<Record<UserRole, readonly Scope[]>> = {
-  customer: ['orders:read', 'orders:write'],
-  admin: SCOPES,
-};
-
-/**
- * The scopes a service client can hold (docs/http-contract.md, Service client admin): never `orders:write`, which
- * places and cancels orders for the person who owns them.
- */
-export const CLIENT_SCOPES: readonly Scope[] = ['orders:read', 'orders:fulfil', 'products:write'];
 
 /** Exactly the claims of docs/http-contract.md: nothing personal (no email, no name), since anyone holding a JWT can read it. */
 interface CommonClaims {

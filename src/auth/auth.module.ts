@@ -50,7 +50,7 @@ const logger = new Logger('Revocations');
     AccountsService,
     SessionsService,
   ],
-  // JwtStrategy for the global AuthenticationGuard; SessionsService.revokeAllForUser for suspension;
+  // JwtStrategy for the AuthenticationGuard (AppModule lists it); SessionsService.revokeAllForUser for suspension;
   // KeyRing for SecretsRefreshModule, which swaps in rotated signing keys.
   // AccessTokenIssuer and Revocations for service clients (their tokens, and their deletion).
   exports: [JwtStrategy, SessionsService, AccountsService, KeyRing, AccessTokenIssuer, Revocations],

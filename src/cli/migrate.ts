@@ -4,6 +4,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../database/data-source.options';
 import { grantServiceRole } from '../database/service-role';
+import { ENTITIES } from '../entities';
 
 /**
  * `npm run migrate` (in the image: `node dist/cli/migrate.js`): applies pending migrations as the
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   // The service as owner could alter the audit table, which is what these two roles are for.
   if (decodeURIComponent(new URL(ownerUrl).username) === serviceRole) throw new Error('DATABASE_SERVICE_ROLE must not be the role of MIGRATION_DATABASE_URL');
   // migrationsRun: initializing applies every pending migration, each in its own transaction.
-  const dataSource = new DataSource(await dataSourceOptions({ postgresUrl: ownerUrl }));
+  const dataSource = new DataSource(await dataSourceOptions({ postgresUrl: ownerUrl }, ENTITIES));
   await dataSource.initialize();
   try {
     await grantServiceRole(dataSource, serviceRole);

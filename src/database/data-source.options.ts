@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ServiceSecrets } from '../secrets/service-secrets';
-import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { pgliteDriver } from './pglite-driver';
 import { QueryTimeoutClient } from './query-timeout-client';
+
+type EntityList = NonNullable<DataSourceOptions['entities']>;
 
 /** Where the data lives: a real Postgres (DATABASE_URL), or the embedded PGlite (on disk or in memory). */
 export type DatabaseTarget = { postgresUrl: string } | { pgliteDir: string | 'memory' };
@@ -39,7 +40,6 @@ const POSTGRES_POOL = {
 
 const common = {
   type: 'postgres',
-  entities: ENTITIES,
   migrations: MIGRATIONS,
   migrationsRun: true,
   // The schema changes only through migrations, never from entity metadata.
@@ -50,16 +50,18 @@ const common = {
   logging: false,
 } as const;
 
-export async function dataSourceOptions(target: DatabaseTarget): Promise<DataSourceOptions> {
+/** `entities`: every table's entity class (src/entities.ts, ENTITIES): each feature owns its tables. */
+export async function dataSourceOptions(target: DatabaseTarget, entities: EntityList): Promise<DataSourceOptions> {
   if ('postgresUrl' in target) {
     return {
       ...common,
+      entities,
       url: target.postgresUrl,
       extra: POSTGRES_POOL,
     };
   }
   const db = await openPGlite(target.pgliteDir);
-  return { ...common, driver: pgliteDriver(db) };
+  return { ...common, entities, driver: pgliteDriver(db) };
 }
 
 async function openPGlite(dir: string): Promise<PGlite> {

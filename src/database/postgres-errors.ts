@@ -1,4 +1,5 @@
 import { QueryFailedError } from 'typeorm';
+import type { OutageClassifier } from '../common/http/outage';
 
 /** SQLSTATE 23505: a unique constraint refused the row (same code from Postgres and PGlite). */
 export function isUniqueViolation(error: unknown): boolean {
@@ -30,3 +31,6 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof code === 'string' && (NETWORK_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
   return typeof message === 'string' && PG_CONNECTION_FAILURES.has(message);
 }
+
+/** The database's outages, for the ProblemFilter (AppModule lists it under OUTAGE_CLASSIFIERS): 503, logged once per outage. */
+export const DATABASE_OUTAGE: OutageClassifier = { outage: 'Database unavailable', isOutage: isDatabaseUnavailable };

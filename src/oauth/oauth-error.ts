@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import type { ErrorWriter } from '../common/http/error-writer';
 
 /**
  * The error codes of RFC 6749 §5.2 this endpoint answers with, and no others: `temporarily_unavailable`
@@ -11,18 +12,6 @@ export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported
 export interface OAuthErrorBody {
   error: OAuthErrorCode;
   error_description: string;
-}
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /**
-     * Set with `@RouteConfig()`: every error of the route is answered in the RFC 6749 §5.2 shape,
-     * which OAuth clients parse, not as problem details. The global ProblemFilter reads it, so it
-     * also covers what the handler never sees: a body Fastify refused before the handler ran (413,
-     * 415, malformed JSON), a rate limit.
-     */
-    oauthErrors?: boolean;
-  }
 }
 
 /**
@@ -41,13 +30,23 @@ export class OAuthError extends HttpException {
 }
 
 /**
- * Any error on a marked route, as RFC 6749 §5.2 JSON. The status, its detail and headers are the
- * ProblemFilter's, as on every route; only the body's shape changes. What §5.2 has no code for (a
+ * The token endpoint's ErrorWriter (set with `@RouteConfig()` on the route, read by the global ProblemFilter,
+ * so it also covers what the handler never sees: a body Fastify refused, a rate limit, a 405): any error
+ * as RFC 6749 §5.2 JSON. The status, its detail and headers are the ProblemFilter's, as on every route.
+ */
+export const writeOAuthError: ErrorWriter = (error, status, detail) => ({
+  // RFC 6749 §5.1: an answer from the token endpoint is never cached (Pragma for HTTP/1.0 caches).
+  headers: { ...oauthErrorHeaders(error), 'cache-control': 'no-store', pragma: 'no-cache', 'content-type': 'application/json; charset=utf-8' },
+  body: oauthErrorBody(error, status, detail),
+});
+
+/**
+ * Any error, as RFC 6749 §5.2's body: only the shape changes. What §5.2 has no code for (a
  * rate limit, a store or database down, a bug) is `invalid_request`, the catch-all: the status (429,
  * 503, 500) and Retry-After say what happened and when to come back (docs/decisions/0010). A 5xx
  * other than 503 says nothing more than that, as everywhere.
  */
-export function oauthErrorBody(error: unknown, status: number, detail: string | undefined): OAuthErrorBody {
+function oauthErrorBody(error: unknown, status: number, detail: string | undefined): OAuthErrorBody {
   if (error instanceof OAuthError) return { error: error.code, error_description: error.description };
   // A 503 is always one of ours (store or database down): its message says so and nothing more.
   if (status === 503 && error instanceof HttpException) return { error: 'invalid_request', error_description: error.message };
@@ -57,6 +56,6 @@ export function oauthErrorBody(error: unknown, status: number, detail: string | 
 }
 
 /** RFC 6749 §5.2: a client that tried HTTP Basic gets a 401 that challenges for it. */
-export function oauthErrorHeaders(error: unknown): Record<string, string> {
+function oauthErrorHeaders(error: unknown): Record<string, string> {
   return error instanceof OAuthError && error.basicChallenge ? { 'WWW-Authenticate': 'Basic realm="orders-api"' } : {};
 }

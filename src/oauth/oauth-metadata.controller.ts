@@ -1,11 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CLIENT_SCOPES } from '../auth/access-token-claims';
 import { API_PREFIX } from '../common/http/api-prefix';
 import { toResponse } from '../common/http/response';
 import { AppConfig } from '../config/app-config';
-import { SCOPES } from '../security/principal';
 import { Public } from '../security/public.decorator';
+import { CLIENT_SCOPES, SCOPES } from '../security/scopes';
 import { AuthorizationServerMetadata, ProtectedResourceMetadata } from './oauth-metadata.response';
 import { CLIENT_AUTH_METHODS, CLIENT_CREDENTIALS_GRANT } from './token-request';
 import { TOKEN_CONTROLLER_PATH, TOKEN_ROUTE } from './token.controller';

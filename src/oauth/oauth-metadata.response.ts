@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Expose } from 'class-transformer';
-import { CLIENT_SCOPES } from '../auth/access-token-claims';
-import { SCOPES } from '../security/principal';
+import { CLIENT_SCOPES, SCOPES } from '../security/scopes';
 import { CLIENT_AUTH_METHODS, CLIENT_CREDENTIALS_GRANT } from './token-request';
 
 const URL_FIELD = { format: 'uri', maxLength: 2048 } as const;

@@ -1,5 +1,5 @@
 import type { SchemaObject } from '@nestjs/swagger';
-import { CLIENT_SCOPES } from '../auth/access-token-claims';
+import { CLIENT_SCOPES } from '../security/scopes';
 
 const scopeList = CLIENT_SCOPES.join('|');
 

@@ -6,6 +6,7 @@ import { ApiOAuthErrors, ApiProblem } from '../common/openapi/api-problems.decor
 import { CLIENT_BASIC } from '../common/openapi/openapi';
 import { toResponse } from '../common/http/response';
 import { Public } from '../security/public.decorator';
+import { writeOAuthError } from './oauth-error';
 import { readTokenRequest } from './token-request';
 import { tokenRequestSchema } from './token-request.body';
 import { TokenResponse } from './token.response';
@@ -27,7 +28,7 @@ export class TokenController {
   @HttpCode(200)
   // Read by the body parser (a form body is allowed here) and by the ProblemFilter (errors in RFC 6749
   // §5.2's shape): see FastifyContextConfig. One object: a second @RouteConfig would replace the first.
-  @RouteConfig({ acceptsFormBody: true, oauthErrors: true })
+  @RouteConfig({ acceptsFormBody: true, errorWriter: writeOAuthError })
   // RFC 6749 §5.1: a response holding a token is never stored by a cache (Pragma for HTTP/1.0 ones).
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')

@@ -5,7 +5,7 @@ import { HttpOrigin } from '../audit/request-origin.decorator';
 import { AccessTokenIssuer } from '../auth/access-token.issuer';
 import { ACCESS_TOKEN_TTL_SECONDS } from '../auth/token.constants';
 import { Clock } from '../common/clock';
-import type { Scope } from '../security/principal';
+import type { Scope } from '../security/scopes';
 import { acceptsSecret } from '../service-clients/client-credentials';
 import { ServiceClient } from '../service-clients/service-client.entity';
 import { ServiceClientsService } from '../service-clients/service-clients.service';

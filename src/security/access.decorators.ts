@@ -1,7 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiProblem } from '../common/openapi/api-problems.decorator';
-import type { UserRole } from '../users/user.entity';
-import type { Scope } from './principal';
+import type { UserRole } from './roles';
+import type { Scope } from './scopes';
 
 export const REQUIRED_ROLE = 'security:requiredRole';
 export const REQUIRED_SCOPES = 'security:requiredScopes';

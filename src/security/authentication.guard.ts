@@ -1,21 +1,14 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticator } from 'passport';
-import { ApiKeyStrategy } from '../api-keys/api-key.strategy';
-import { JwtStrategy } from '../auth/jwt.strategy';
-import { RefusedCredentials } from '../throttling/refused-credentials';
+import { IS_PUBLIC } from '../common/http/public-route';
+import { serviceUnavailable } from '../common/http/service-unavailable';
+import { CREDENTIAL_STRATEGIES, CredentialStrategy } from './credential-strategies';
 import { credentialCount } from './credentials';
 import { Principal } from './principal';
-import { IS_PUBLIC } from './public.decorator';
-import { invalidCredentials, isStoreUnavailable, serviceUnavailable } from './security-problems';
-
-/**
- * The passport strategies tried, in order, on each request; the first that accepts the credential
- * wins. A key in `Authorization: Bearer` fails the JWT strategy at its header check, before any
- * crypto, and a JWT fails the API-key strategy at its length check: neither costs the other much.
- */
-const STRATEGIES = ['jwt', 'api-key'];
+import { REFUSED_CREDENTIAL_LIMIT, RefusedCredentialLimit } from './refused-credential-limit';
+import { invalidCredentials, isStoreUnavailable } from './security-problems';
 
 /**
  * Deny by default (docs/design.md, pattern 1): every route needs a credential unless it is `@Public()`.
@@ -27,15 +20,16 @@ export class AuthenticationGuard implements CanActivate {
   // Our own Authenticator rather than passport's global singleton, so two apps in one process
   // (tests, a CLI) never share strategies and each checks tokens against its own stores.
   private readonly passport = new Authenticator();
+  /** The names of the strategies, in the order AppModule lists them (see CREDENTIAL_STRATEGIES). */
+  private readonly strategies: string[];
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly refused: RefusedCredentials,
-    jwt: JwtStrategy,
-    apiKey: ApiKeyStrategy,
+    @Inject(REFUSED_CREDENTIAL_LIMIT) private readonly refused: RefusedCredentialLimit,
+    @Inject(CREDENTIAL_STRATEGIES) strategies: readonly CredentialStrategy[],
   ) {
-    this.passport.use(jwt);
-    this.passport.use(apiKey);
+    for (const strategy of strategies) this.passport.use(strategy);
+    this.strategies = strategies.map((strategy) => strategy.name);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -64,7 +58,7 @@ export class AuthenticationGuard implements CanActivate {
         else if (error) reject(error);
         else resolve(principal || undefined);
       };
-      this.passport.authenticate(STRATEGIES, { session: false }, onResult)(request, reply, onResult);
+      this.passport.authenticate(this.strategies, { session: false }, onResult)(request, reply, onResult);
     });
   }
 }

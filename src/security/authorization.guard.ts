@@ -2,9 +2,10 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ProblemException } from '../common/http/problem.exception';
-import type { UserRole } from '../users/user.entity';
 import { REQUIRED_ROLE, REQUIRED_SCOPES } from './access.decorators';
-import type { Principal, Scope } from './principal';
+import type { Principal } from './principal';
+import type { UserRole } from './roles';
+import type { Scope } from './scopes';
 
 /**
  * Function-level authorization (OWASP API5): after authentication, the caller must hold the

@@ -1,7 +1,5 @@
-import type { UserRole } from '../users/user.entity';
-
-export const SCOPES = ['orders:read', 'orders:write', 'orders:fulfil', 'products:write'] as const;
-export type Scope = (typeof SCOPES)[number];
+import type { UserRole } from './roles';
+import type { Scope } from './scopes';
 
 /**
  * Whoever made the request, however they authenticated (user access token, API key, or a service

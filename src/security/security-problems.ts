@@ -1,6 +1,5 @@
-import { RevocationStoreUnavailableError } from '../auth/revocation/revocation-store';
 import { ProblemException } from '../common/http/problem.exception';
-import { HitCounterUnavailableError } from '../throttling/hit-counter';
+import { serviceUnavailable } from '../common/http/service-unavailable';
 
 /**
  * A 401 with its RFC 9110 §11.6.1 challenge. RFC 6750 §3.1: `error="invalid_token"` only when a
@@ -19,17 +18,18 @@ export function invalidCredentials(credentialSent: boolean): ProblemException {
   return unauthorized('Invalid or missing credentials', credentialSent);
 }
 
-/** A store that security depends on did not answer: fail closed, and say when to retry (RFC 9110 §10.2.3). */
-export function serviceUnavailable(): ProblemException {
-  return new ProblemException(503, 'Service temporarily unavailable', { 'Retry-After': '5' });
-}
+/**
+ * A store that security depends on (revocations, login and rate-limit counters) could not answer. Each
+ * store's own error extends it, so security can fail closed on any of them without importing the stores.
+ */
+export class StoreUnavailableError extends Error {}
 
-/** Whether an error means a security store (revocation, login counters) could not answer. */
+/** Whether an error means a security store could not answer. */
 export function isStoreUnavailable(error: unknown): boolean {
-  return error instanceof RevocationStoreUnavailableError || error instanceof HitCounterUnavailableError;
+  return error instanceof StoreUnavailableError;
 }
 
-/** Calls a security store; if it cannot answer, the request fails closed with 503. */
+/** Calls a security store; if it cannot answer, the request fails closed with 503 (RFC 9110 §10.2.3: with Retry-After). */
 export async function failClosed<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();

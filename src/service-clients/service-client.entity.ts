@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { Scope } from '../security/principal';
+import type { Scope } from '../security/scopes';
 
 /**
  * A machine client of the API (OAuth 2.0 client credentials, RFC 6749 §4.4). Its secret is stored

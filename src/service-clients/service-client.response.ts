@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Expose } from 'class-transformer';
-import { CLIENT_SCOPES } from '../auth/access-token-claims';
-import type { Scope } from '../security/principal';
+import { CLIENT_SCOPES, Scope } from '../security/scopes';
 
 /** 256 random bits, base64url (src/service-clients/client-credentials.ts). */
 const CLIENT_SECRET = { pattern: '^[A-Za-z0-9_-]{43}$', maxLength: 43 } as const;

@@ -8,7 +8,7 @@ import { clientRevocationSubject } from '../auth/access-token-claims';
 import { Revocations } from '../auth/revocation/revocations';
 import { Clock } from '../common/clock';
 import { ProblemException } from '../common/http/problem.exception';
-import type { Scope } from '../security/principal';
+import type { Scope } from '../security/scopes';
 import { failClosed } from '../security/security-problems';
 import { hashClientSecret, newClientId, newClientSecret } from './client-credentials';
 import { ServiceClient } from './service-client.entity';

@@ -1,3 +1,5 @@
+import { StoreUnavailableError } from '../security/security-problems';
+
 /**
  * A fixed-window hit counter, shared by every instance that shares its store: the store of the
  * RateLimiter (rate-limiter.ts). `hit` counts a request, `peek` reads a count without adding to it,
@@ -36,7 +38,7 @@ export interface HitResult extends HitCount {
 }
 
 /** The counter's store could not answer (e.g. Redis down): the caller chooses to fail open or closed. */
-export class HitCounterUnavailableError extends Error {
+export class HitCounterUnavailableError extends StoreUnavailableError {
   constructor(cause: unknown) {
     super('The hit counter store is unavailable', { cause });
     this.name = 'HitCounterUnavailableError';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { REFUSED_CREDENTIAL_LIMIT } from '../security/refused-credential-limit';
 import { HitCounterModule } from './hit-counter.module';
 import { RateLimiter } from './rate-limiter';
 import { RefusedCredentials } from './refused-credentials';
@@ -10,7 +11,7 @@ import { RefusedCredentials } from './refused-credentials';
  */
 @Module({
   imports: [HitCounterModule],
-  providers: [RateLimiter, RefusedCredentials],
-  exports: [RateLimiter, RefusedCredentials],
+  providers: [RateLimiter, RefusedCredentials, { provide: REFUSED_CREDENTIAL_LIMIT, useExisting: RefusedCredentials }],
+  exports: [RateLimiter, REFUSED_CREDENTIAL_LIMIT],
 })
 export class RateLimitModule {}

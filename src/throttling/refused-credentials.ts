@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RefusedCredentialLimit } from '../security/refused-credential-limit';
 import { tooManyRequests, writeRateLimitFields } from './rate-limit-fields';
 import { RateLimiter } from './rate-limiter';
 import { rateLimitTracker } from './rate-limit-tracker';
@@ -20,7 +21,7 @@ const MAX_BLOCKED_ADDRESSES = 10_000;
  * Another instance learns of it at the next refused credential it counts.
  */
 @Injectable()
-export class RefusedCredentials {
+export class RefusedCredentials implements RefusedCredentialLimit {
   /** Address tracker → when its window ends (ms since the epoch); insertion order is age order. */
   private readonly blockedUntil = new Map<string, number>();
 

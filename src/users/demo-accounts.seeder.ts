@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PasswordHasher } from './password-hasher';
-import { UserRole } from './user.entity';
+import type { UserRole } from '../security/roles';
 import { UsersService } from './users.service';
 
 const DEMO_ACCOUNTS: Array<{ email: string; name: string; role: UserRole }> = [

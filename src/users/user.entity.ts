@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { UserRole } from '../security/roles';
 
-export type UserRole = 'customer' | 'admin';
 export type UserStatus = 'active' | 'suspended';
 
 /**

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Expose } from 'class-transformer';
 import { EMAIL_PROPERTY } from './dto/user-fields';
-import type { UserRole } from './user.entity';
+import type { UserRole } from '../security/roles';
 
 /** A user as the user sees themselves (docs/http-contract.md, Users): these five fields and nothing else, ever. */
 export class UserResponse {

@@ -3,7 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { ProblemException } from '../common/http/problem.exception';
 import { isUniqueViolation } from '../database/postgres-errors';
-import { User, UserRole } from './user.entity';
+import type { UserRole } from '../security/roles';
+import { User } from './user.entity';
 
 export interface NewUser {
   email: string;

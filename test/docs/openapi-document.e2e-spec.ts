@@ -3,7 +3,7 @@ import { OpenAPIObject } from '@nestjs/swagger';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildOpenApiDocument, DocumentedOperation, documentedOperations, serializeOpenApiDocument } from '../../src/common/openapi/openapi';
-import { IS_PUBLIC } from '../../src/security/public.decorator';
+import { IS_PUBLIC } from '../../src/common/http/public-route';
 import { listRoutes, RouteEntry } from '../support/route-inventory';
 import { startTestApp, TestApp } from '../support/test-app';
 

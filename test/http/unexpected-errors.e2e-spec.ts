@@ -1,5 +1,5 @@
+import { serviceUnavailable } from '../../src/common/http/service-unavailable';
 import { ProductsService } from '../../src/products/products.service';
-import { serviceUnavailable } from '../../src/security/security-problems';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const PRODUCTS = '/api/v1/products';

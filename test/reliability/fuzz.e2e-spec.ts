@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { DataSource } from 'typeorm';
-import { IS_PUBLIC } from '../../src/security/public.decorator';
+import { IS_PUBLIC } from '../../src/common/http/public-route';
 import { login, manyLoginsEnv } from '../support/auth';
 import { OpeningStock, Sql, unbalancedBooks } from '../support/books';
 import { insertProduct } from '../support/fixtures';

@@ -1,4 +1,4 @@
-import { IS_PUBLIC } from '../../src/security/public.decorator';
+import { IS_PUBLIC } from '../../src/common/http/public-route';
 import { REQUIRED_ROLE } from '../../src/security/access.decorators';
 import { RESOURCE_POLICY } from '../../src/security/policy';
 import { listRoutes, RouteEntry } from '../support/route-inventory';

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, Max, Min } from 'class-validator';
 import { Optional } from '../../common/validation/optional.decorator';
-import { Scope, SCOPES } from '../../security/principal';
+import { Scope, SCOPES } from '../../security/scopes';
 import { NameField } from '../../users/dto/user-fields';
 
 /** POST /api-keys (docs/http-contract.md, API keys). Scopes beyond the owner's are refused by the service (400). */

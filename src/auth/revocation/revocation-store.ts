@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '../../security/security-problems';
 import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_TOLERANCE_SECONDS } from '../token.constants';
 
 /**
@@ -57,7 +58,7 @@ export interface RevocationStore {
 export const REVOCATION_STORE = Symbol('REVOCATION_STORE');
 
 /** The store could not answer: the caller must fail closed, never accept a token whose state is unknown. */
-export class RevocationStoreUnavailableError extends Error {
+export class RevocationStoreUnavailableError extends StoreUnavailableError {
   constructor(cause: unknown) {
     super('The revocation store is unavailable', { cause });
     this.name = 'RevocationStoreUnavailableError';

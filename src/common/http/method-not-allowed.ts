@@ -19,7 +19,7 @@ export function methodNotAllowedRoutes(fastify: FastifyInstance): () => void {
     for (const method of [route.method].flat()) path.methods.add(method);
     // Fastify answers HEAD for every GET route (exposeHeadRoutes), after this hook has run.
     if (path.methods.has('GET')) path.methods.add('HEAD');
-    // The path's marks carry over, e.g. oauthErrors: the token endpoint's 405 is in RFC 6749's shape too.
+    // The path's marks carry over, e.g. errorWriter: the token endpoint's 405 is in RFC 6749's shape too.
     Object.assign(path.config, route.config);
     paths.set(route.url, path);
   });

@@ -1,11 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, NotFoundException } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger, NotFoundException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isDatabaseUnavailable } from '../../database/postgres-errors';
-import { OutageLog } from '../logging/outage-log';
-import { oauthErrorBody, oauthErrorHeaders } from '../../oauth/oauth-error';
-import { serviceUnavailable } from '../../security/security-problems';
+import { OutageLog } from './outage-log';
+import type { WrittenError } from './error-writer';
+import { OUTAGE_CLASSIFIERS, OutageClassifier } from './outage';
 import { PROBLEM_CONTENT_TYPE, ProblemBody, problemTitle } from './problem';
 import { ProblemException } from './problem.exception';
+import { serviceUnavailable } from './service-unavailable';
 
 interface FastifyError extends Error {
   statusCode?: number;
@@ -16,27 +16,33 @@ interface FastifyError extends Error {
  * The one place errors become responses: RFC 9457 problem details for everything, whether it was
  * thrown by a handler, a guard, a pipe, or by Fastify itself (body too large, bad JSON, wrong
  * content type: Nest routes those here too). A 5xx says nothing but its title and request id: no
- * message, stack, SQL or class name ever leaves the server (docs/http-contract.md, Errors). The one other shape is
- * for a route whose config sets `oauthErrors` (the token endpoint): same status and headers,
- * RFC 6749's body.
+ * message, stack, SQL or class name ever leaves the server (docs/http-contract.md, Errors). A route whose
+ * config sets an `errorWriter` (the token endpoint: RFC 6749's body) gets the same status and headers in
+ * the shape it writes. What counts as an outage (503, not 500) the layers that own a dependency say, as
+ * OUTAGE_CLASSIFIERS: this filter knows no database and no OAuth.
  */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
-  private readonly databaseOutage = new OutageLog(this.logger, 'Database unavailable');
+  /** Each outage classifier with its log, which records an outage once rather than once per request. */
+  private readonly outages: { classifier: OutageClassifier; log: OutageLog }[];
+
+  constructor(@Inject(OUTAGE_CLASSIFIERS) classifiers: readonly OutageClassifier[]) {
+    this.outages = classifiers.map((classifier) => ({ classifier, log: new OutageLog(this.logger, classifier.outage) }));
+  }
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    // A database that cannot be reached is an outage the client can wait out (503, Retry-After),
-    // not a bug (500). The original error is still what gets logged below. An error Fastify already
-    // put down to the client (a 4xx, e.g. the ECONNRESET of a client gone mid-body) is never one.
-    const databaseUnavailable = !isClientError(error) && isDatabaseUnavailable(error);
-    const problem = databaseUnavailable ? serviceUnavailable() : error;
+    // A dependency that cannot be reached (the database) is an outage the client can wait out (503,
+    // Retry-After), not a bug (500). The original error is still what gets logged below. An error Fastify
+    // already put down to the client (a 4xx, e.g. the ECONNRESET of a client gone mid-body) is never one.
+    const outage = isClientError(error) ? undefined : this.outages.find(({ classifier }) => classifier.isOutage(error));
+    const problem = outage ? serviceUnavailable() : error;
     const status = statusOf(problem);
     const detail = status < 500 ? detailOf(problem, status) : undefined;
-    if (databaseUnavailable) this.databaseOutage.record(error, String(request.id));
+    if (outage) outage.log.record(error, String(request.id));
     // A 503 thrown on purpose (a store down, not ready) is an answer whose reason is known and logged
     // where it arises; every other 5xx is a failure to look into.
     else if (status >= 500 && !(status === 503 && problem instanceof HttpException)) {
@@ -45,10 +51,10 @@ export class ProblemFilter implements ExceptionFilter {
     if (problem instanceof ProblemException) void reply.headers(problem.headers);
     void reply.status(status);
     // routeOptions.config is the matched route's; a request that matched no route has none of its marks.
-    if (request.routeOptions.config?.oauthErrors) {
-      // RFC 6749 §5.1: an answer from the token endpoint is never cached (Pragma for HTTP/1.0 caches).
-      void reply.headers({ ...oauthErrorHeaders(problem), 'cache-control': 'no-store', pragma: 'no-cache', 'content-type': 'application/json; charset=utf-8' });
-      void reply.send(oauthErrorBody(problem, status, detail));
+    const writeError = request.routeOptions.config?.errorWriter;
+    if (writeError) {
+      const { headers, body }: WrittenError = writeError(problem, status, detail);
+      void reply.headers(headers).send(body);
       return;
     }
     const body: ProblemBody = { type: 'about:blank', title: problemTitle(status), status, detail, instance: request.url.split('?')[0], requestId: String(request.id) };

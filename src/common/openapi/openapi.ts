@@ -2,7 +2,7 @@ import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, OperationObject, SecurityRequirementObject, SwaggerModule } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger';
-import { IS_PUBLIC } from '../../security/public.decorator';
+import { IS_PUBLIC } from '../http/public-route';
 import { pageInfoSchema } from './api-page.decorator';
 import { API_OAUTH_ERRORS, API_PROBE, API_PROBLEMS, DocumentedProblem } from './api-problems.decorator';
 import { declareErrorResponses } from './error-responses';

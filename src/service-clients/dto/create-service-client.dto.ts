@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn } from 'class-validator';
-import { CLIENT_SCOPES } from '../../auth/access-token-claims';
-import type { Scope } from '../../security/principal';
+import { CLIENT_SCOPES, Scope } from '../../security/scopes';
 import { NameField } from '../../users/dto/user-fields';
 
 export class CreateServiceClientDto {

@@ -1,8 +1,8 @@
 import { DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
-import { KeyRing } from '../auth/key-ring';
-import { SecretsRefresher } from './secrets-refresher';
-import { SecretsProvider, SERVICE_SECRETS, ServiceSecrets } from './service-secrets';
+import { SecretsRefresher } from '../secrets/secrets-refresher';
+import { SecretsProvider, SERVICE_SECRETS, ServiceSecrets } from '../secrets/service-secrets';
+import { AuthModule } from './auth.module';
+import { KeyRing } from './key-ring';
 
 export interface SecretsRefreshOptions {
   provider: SecretsProvider;
@@ -20,7 +20,8 @@ const RESTART_FIELDS = ['databaseUrl', 'redisUrl'] as const;
 /**
  * Re-reads the AWS secret on an interval (SECRETS_PROVIDER=aws only; main.ts decides) and swaps in
  * its signing keys: after a rotation the new AWSCURRENT key signs, and tokens signed by the old one
- * keep verifying for as long as it stays AWSPREVIOUS. A failed read keeps the last good keys.
+ * keep verifying for as long as it stays AWSPREVIOUS. A failed read keeps the last good keys. It lives in
+ * auth/, which owns the KeyRing it swaps keys into: secrets/ only reads secrets and imports no feature.
  */
 @Module({})
 export class SecretsRefreshModule implements OnApplicationBootstrap, OnApplicationShutdown {

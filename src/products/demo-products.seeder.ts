@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Product } from '../products/product.entity';
+import { Product } from './product.entity';
 
 const DEMO_PRODUCTS: Partial<Product>[] = [
   { sku: 'MUG-001', name: 'Enamel mug', description: 'A camp mug that survives the dishwasher.', priceCents: 1200, currency: 'EUR', stock: 100, costCents: 400 },
@@ -13,8 +13,8 @@ const DEMO_PRODUCTS: Partial<Product>[] = [
 
 /** Seeds demo data into an empty embedded database, so `npm start` has something to show. */
 @Injectable()
-export class DemoSeeder {
-  private readonly logger = new Logger('DemoSeeder');
+export class DemoProductsSeeder {
+  private readonly logger = new Logger('DemoProductsSeeder');
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 

@@ -1,4 +1,5 @@
 import { FindOptionsWhere, IsNull, MoreThan, Or } from 'typeorm';
+import { ProblemException } from '../common/http/problem.exception';
 import type { AppConfig } from '../config/app-config';
 import type { Principal } from '../security/principal';
 import type { ApiKeyEnvironment } from './api-key-format';
@@ -13,8 +14,9 @@ export interface ApiKeyOwner {
 /** A user or service client may hold this many keys at once: enough to rotate one without downtime. */
 export const MAX_ACTIVE_KEYS = 2;
 
-export function ownerOf(key: ApiKey): ApiKeyOwner {
-  return key.userId ? { kind: 'user', id: key.userId } : { kind: 'client', id: key.serviceClientId! };
+/** The key's owner was deleted or suspended while the request ran: nothing is made in its name. */
+export function ownerGone(): ProblemException {
+  return new ProblemException(404, 'The key owner no longer exists');
 }
 
 /** The owner column to filter by, or to set on a new key. */

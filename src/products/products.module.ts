@@ -1,14 +1,15 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
-import { Product } from './product.entity';
+import { ProductPolicy } from './product.policy';
 import { ProductsController } from './products.controller';
+import { ProductsRepository } from './products.repository';
 import { ProductsService } from './products.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Product]), AuditModule],
+  imports: [AuditModule],
   controllers: [ProductsController],
-  providers: [ProductsService],
-  exports: [ProductsService],
+  providers: [ProductsRepository, ProductsService, ProductPolicy],
+  // ProductsRepository: an order takes and gives back stock in its own transaction (src/orders).
+  exports: [ProductsRepository],
 })
 export class ProductsModule {}

@@ -3,6 +3,9 @@ import { failClosed } from '../../security/security-problems';
 import { RevocationLedger } from './revocation-ledger';
 import { CheckedToken, REVOCATION_STORE, RevocationStore, RevocationStoreUnavailableError, RevokedGenerations, RevokedToken } from './revocation-store';
 
+/** A subject's generation just moved on in Postgres: the new one, and when (a JWT NumericDate). */
+export type GenerationMove = Omit<RevokedGenerations, 'subject'>;
+
 /**
  * Revocation as the rest of the app sees it. Postgres records what was revoked (the callers write it
  * in their transactions); the store is its fast copy, checked in one round trip per request. A store
@@ -10,9 +13,6 @@ import { CheckedToken, REVOCATION_STORE, RevocationStore, RevocationStoreUnavail
  * reloaded from Postgres before any answer is trusted, so a lost Redis brings no revoked token back
  * and logs nobody out (docs/decisions/0009).
  */
-/** A subject's generation just moved on in Postgres: the new one, and when (a JWT NumericDate). */
-export type GenerationMove = Omit<RevokedGenerations, 'subject'>;
-
 @Injectable()
 export class Revocations implements OnApplicationBootstrap {
   private reloading?: Promise<void>;

@@ -2,7 +2,6 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { CLIENT_KEY_OWNERS } from './api-keys/api-key-owner';
 import { ApiKeyStrategy } from './api-keys/api-key.strategy';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AppOptions } from './app.options';
@@ -26,7 +25,6 @@ import { OAuthModule } from './oauth/oauth.module';
 import { OrdersModule } from './orders/orders.module';
 import { ProductsModule } from './products/products.module';
 import { SERVICE_SECRETS } from './secrets/service-secrets';
-import { ServiceClientKeyOwners } from './service-clients/service-client-key-owners';
 import { ServiceClientsModule } from './service-clients/service-clients.module';
 import { UsersModule } from './users/users.module';
 import { UserAdminModule } from './user-admin/user-admin.module';
@@ -94,11 +92,9 @@ export class AppModule {
         credentialStrategies(JwtStrategy, ApiKeyStrategy),
         // The errors that mean a dependency is down, answered 503 by the ProblemFilter (not 500).
         { provide: OUTAGE_CLASSIFIERS, useValue: [DATABASE_OUTAGE] },
-        // api-keys locks a client that owns a key through service-clients, which builds on api-keys (see ClientKeyOwners).
-        { provide: CLIENT_KEY_OWNERS, useClass: ServiceClientKeyOwners },
         DataRetention,
       ],
-      exports: [AppConfig, SERVICE_SECRETS, Clock, Drain, CLIENT_KEY_OWNERS],
+      exports: [AppConfig, SERVICE_SECRETS, Clock, Drain],
     };
   }
 }

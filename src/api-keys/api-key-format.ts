@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { sha256Hex } from '../common/sha256';
 
 /**
  * The API-key format, pure and dependency-free.
@@ -100,7 +101,7 @@ export function parseApiKey(candidate: string): ParsedApiKey | undefined {
  * key by a unique index on the hash column. argon2 is for low-entropy secrets people choose.
  */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return sha256Hex(key);
 }
 
 function checksumOf(randomPart: string): string {

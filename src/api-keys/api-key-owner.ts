@@ -1,7 +1,7 @@
-import { EntityManager, FindOptionsWhere, IsNull, MoreThan, Or } from 'typeorm';
+import { FindOptionsWhere, IsNull, MoreThan, Or } from 'typeorm';
+import { ProblemException } from '../common/http/problem.exception';
 import type { AppConfig } from '../config/app-config';
 import type { Principal } from '../security/principal';
-import type { Scope } from '../security/scopes';
 import type { ApiKeyEnvironment } from './api-key-format';
 import { ApiKey } from './api-key.entity';
 
@@ -11,24 +11,12 @@ export interface ApiKeyOwner {
   id: string;
 }
 
-/**
- * Locks, for the rest of the transaction, a service client that is to own a key, and says which scopes it
- * holds (null: it is deleted). service-clients owns that table and builds on this folder (a client's keys
- * are made and revoked here), so it provides this under CLIENT_KEY_OWNERS (bound in AppModule) instead of
- * api-keys reading its table: the two folders never import each other.
- */
-export interface ClientKeyOwners {
-  lockActive(manager: EntityManager, clientId: string): Promise<{ scopes: readonly Scope[] } | null>;
-}
-
-/** Injection token of the ClientKeyOwners. */
-export const CLIENT_KEY_OWNERS = Symbol('CLIENT_KEY_OWNERS');
-
 /** A user or service client may hold this many keys at once: enough to rotate one without downtime. */
 export const MAX_ACTIVE_KEYS = 2;
 
-export function ownerOf(key: ApiKey): ApiKeyOwner {
-  return key.userId ? { kind: 'user', id: key.userId } : { kind: 'client', id: key.serviceClientId! };
+/** The key's owner was deleted or suspended while the request ran: nothing is made in its name. */
+export function ownerGone(): ProblemException {
+  return new ProblemException(404, 'The key owner no longer exists');
 }
 
 /** The owner column to filter by, or to set on a new key. */

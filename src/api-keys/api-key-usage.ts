@@ -1,27 +1,12 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { HttpOrigin } from '../audit/request-origin.decorator';
+import { BoundedMap } from '../common/bounded-map';
 import { Clock } from '../common/clock';
 import type { KeyPrincipal } from './api-key-lookup';
+import { ApiKeysRepository } from './api-keys.repository';
 
-/**
- * One statement, two writes (Postgres runs every data-modifying WITH clause, read or not):
- * - `last_used_at` moves only when it is over a minute old, so a busy key is written once a
- *   minute, not on every request;
- * - the (key, IP) pair is inserted unless already known: a row comes back only for a new address.
- */
-const RECORD_USE = `
-  WITH touched AS (
-    UPDATE api_keys SET last_used_at = $3
-    WHERE id = $1 AND (last_used_at IS NULL OR last_used_at <= $3::timestamptz - interval '1 minute')
-  ), seen AS (
-    INSERT INTO api_key_ips (key_id, ip) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key_id
-  )
-  SELECT EXISTS (SELECT 1 FROM seen) AS new_ip`;
-
-/** How often RECORD_USE can change anything for one (key, address): `last_used_at` moves once a minute. */
+/** How often ApiKeysRepository.recordUse can change anything for one (key, address): `last_used_at` moves once a minute. */
 const RECORD_INTERVAL_MS = 60_000;
 /** Bounds the memory of recent writes; past it, the oldest pair is forgotten (and simply written again). */
 const MAX_REMEMBERED_PAIRS = 10_000;
@@ -39,11 +24,11 @@ const MAX_REMEMBERED_PAIRS = 10_000;
 export class ApiKeyUsage implements OnModuleDestroy {
   private readonly logger = new Logger('ApiKeyUsage');
   private readonly pending = new Set<Promise<void>>();
-  /** `keyId ip` → when this instance last wrote it; insertion order is age order (see remember). */
-  private readonly recentlyWritten = new Map<string, number>();
+  /** `keyId ip` → when this instance last wrote it. */
+  private readonly recentlyWritten = new BoundedMap<string, number>(MAX_REMEMBERED_PAIRS);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keys: ApiKeysRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -53,7 +38,7 @@ export class ApiKeyUsage implements OnModuleDestroy {
     const now = this.clock.now().getTime();
     const writtenAt = this.recentlyWritten.get(pair);
     if (writtenAt !== undefined && now - writtenAt < RECORD_INTERVAL_MS) return;
-    this.remember(pair, now);
+    this.recentlyWritten.set(pair, now);
     const write: Promise<void> = this.write(principal, origin)
       .catch((error: unknown) => {
         // Not written after all: the next use tries again.
@@ -73,16 +58,8 @@ export class ApiKeyUsage implements OnModuleDestroy {
     await this.settled();
   }
 
-  private remember(pair: string, at: number): void {
-    // Deleted first so the pair moves to the end: the first entry is always the oldest.
-    this.recentlyWritten.delete(pair);
-    this.recentlyWritten.set(pair, at);
-    if (this.recentlyWritten.size > MAX_REMEMBERED_PAIRS) this.recentlyWritten.delete(this.recentlyWritten.keys().next().value!);
-  }
-
   private async write({ kind, id, keyId }: KeyPrincipal, origin: HttpOrigin): Promise<void> {
-    const [{ new_ip: newIp }] = (await this.dataSource.query(RECORD_USE, [keyId, origin.ip, this.clock.now()])) as Array<{ new_ip: boolean }>;
-    if (!newIp) return;
+    if (!(await this.keys.recordUse(keyId, origin.ip, this.clock.now()))) return;
     await this.audit.record({ ...origin, actorType: kind, actorId: id, action: 'api_key.new_ip', targetType: 'api_key', targetId: keyId, outcome: 'success' });
   }
 }

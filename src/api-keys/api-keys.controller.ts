@@ -35,7 +35,7 @@ export class ApiKeysController {
   @ApiProblem(409, 'You already have two active keys: revoke one first')
   async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateApiKeyDto, @Actor() actor: AuditActor): Promise<NewApiKeyResponse> {
     const { userId, generation } = requireUserToken(principal);
-    return newApiKeyResponse(await this.keys.create({ kind: 'user', id: userId }, body, actor, generation));
+    return newApiKeyResponse(await this.keys.createForUser(userId, body, actor, generation));
   }
 
   @Get()
@@ -48,7 +48,7 @@ export class ApiKeysController {
 
   @Post(':id/rotate')
   @HttpCode(201)
-  @Policy(ApiKeyPolicy.own)
+  @Policy(ApiKeyPolicy, 'own')
   @ApiOperation({ summary: 'Rotate an API key: a new key, the old one kept for the grace period' })
   @ApiCreatedResponse({ type: NewApiKeyResponse })
   @ApiProblem(409, 'Only an active key can be rotated, within the limit of two active keys')
@@ -58,7 +58,7 @@ export class ApiKeysController {
 
   @Delete(':id')
   @HttpCode(204)
-  @Policy(ApiKeyPolicy.own)
+  @Policy(ApiKeyPolicy, 'own')
   @ApiOperation({ summary: 'Revoke an API key at once' })
   @ApiNoContentResponse({ description: 'Revoked' })
   async revoke(@LoadedResource() key: ApiKey, @Body(EmptyBodyPipe) _body: unknown, @Actor() actor: AuditActor): Promise<void> {

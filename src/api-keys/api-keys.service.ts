@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { AuditActor } from '../audit/audit-actor.decorator';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
@@ -8,10 +8,11 @@ import { ProblemException } from '../common/http/problem.exception';
 import { AppConfig } from '../config/app-config';
 import { Scope, SCOPES_BY_ROLE } from '../security/scopes';
 import { invalidCredentials } from '../security/security-problems';
-import { User } from '../users/user.entity';
+import { UsersRepository } from '../users/users.repository';
 import { ApiKeyEnvironment, generateApiKey } from './api-key-format';
-import { activeAt, ApiKeyOwner, CLIENT_KEY_OWNERS, ClientKeyOwners, isActive, keyEnvironment, MAX_ACTIVE_KEYS, ownedBy, ownerOf } from './api-key-owner';
+import { ApiKeyOwner, isActive, keyEnvironment, MAX_ACTIVE_KEYS, ownerGone } from './api-key-owner';
 import { ApiKey } from './api-key.entity';
+import { ApiKeysRepository } from './api-keys.repository';
 
 export interface NewApiKeyInput {
   name: string;
@@ -32,6 +33,10 @@ const DAY_MS = 24 * HOUR_MS;
 /**
  * Making, listing, rotating and revoking API keys, for users and for service clients alike. Every
  * change writes its audit event in the same transaction (`actor`: whoever asked, the user or an admin).
+ *
+ * Key changes are serialized per owner by the owner's row lock, taken first in the transaction: two
+ * concurrent requests then cannot both take the last free slot. A user's row is locked here; a
+ * service client's by ServiceClientsService, which owns that table.
  */
 @Injectable()
 export class ApiKeysService {
@@ -39,62 +44,66 @@ export class ApiKeysService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keys: ApiKeysRepository,
+    private readonly users: UsersRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
-    @Inject(CLIENT_KEY_OWNERS) private readonly clients: ClientKeyOwners,
     config: AppConfig,
   ) {
     this.environment = keyEnvironment(config);
   }
 
   /**
-   * `tokenGeneration`: when a user makes their own key, the generation of the token they made the
-   * request with. Checked under the owner's row lock, so a key asked for with a token that a password
-   * change or suspension revoked meanwhile is never made (it would outlive the revocation).
+   * A user's own key. `tokenGeneration`: the generation of the token the user made the request
+   * with. Checked under the user's row lock, so a key asked for with a token that a password change
+   * or suspension revoked meanwhile is never made (it would outlive the revocation).
    */
-  async create(owner: ApiKeyOwner, input: NewApiKeyInput, actor: AuditActor, tokenGeneration?: number): Promise<CreatedApiKey> {
+  async createForUser(userId: string, input: NewApiKeyInput, actor: AuditActor, tokenGeneration?: number): Promise<CreatedApiKey> {
     return this.dataSource.transaction(async (manager) => {
-      const ownerScopes = await lockOwner(manager, owner, this.clients, tokenGeneration);
-      const scopes = input.scopes ?? [...ownerScopes];
-      // docs/http-contract.md: a key carries a subset of its owner's scopes, never more.
-      if (!scopes.every((scope) => ownerScopes.includes(scope))) {
-        throw new ProblemException(400, 'Request validation failed', {}, [{ field: 'scopes', message: 'scopes must be a subset of the owner’s scopes' }]);
-      }
-      const now = this.clock.now();
-      await assertFreeSlot(manager, owner, now);
-      const expiresAt = input.expiresInDays === undefined ? null : new Date(now.getTime() + input.expiresInDays * DAY_MS);
-      const created = await this.insert(manager, owner, { name: input.name, scopes, expiresAt });
-      await this.record(manager, 'api_key.create', created.apiKey.id, actor);
-      return created;
+      const ownerScopes = await this.lockUser(userId, manager, tokenGeneration);
+      return this.createForLockedOwner({ kind: 'user', id: userId }, ownerScopes, input, actor, manager);
     });
   }
 
-  list(userId: string, page: { limit: number; offset: number }): Promise<[ApiKey[], number]> {
-    return this.dataSource.manager.findAndCount(ApiKey, { where: { userId }, order: { createdAt: 'DESC', id: 'ASC' }, take: page.limit, skip: page.offset });
+  /** A key for an owner whose row the caller's transaction (`manager`) holds locked, with the scopes it holds now. */
+  async createForLockedOwner(owner: ApiKeyOwner, ownerScopes: readonly Scope[], input: NewApiKeyInput, actor: AuditActor, manager: EntityManager): Promise<CreatedApiKey> {
+    const scopes = input.scopes ?? [...ownerScopes];
+    // docs/http-contract.md: a key carries a subset of its owner's scopes, never more.
+    if (!scopes.every((scope) => ownerScopes.includes(scope))) {
+      throw new ProblemException(400, 'Request validation failed', {}, [{ field: 'scopes', message: 'scopes must be a subset of the owner’s scopes' }]);
+    }
+    const now = this.clock.now();
+    await this.assertFreeSlot(manager, owner, now);
+    const expiresAt = input.expiresInDays === undefined ? null : new Date(now.getTime() + input.expiresInDays * DAY_MS);
+    const created = await this.insert(manager, owner, { name: input.name, scopes, expiresAt });
+    await this.record(manager, 'api_key.create', created.apiKey.id, actor);
+    return created;
   }
 
-  /** One of the user's own keys, in any state; another user's key is the same as none (404). */
-  findOwn(userId: string, id: string): Promise<ApiKey | null> {
-    return this.dataSource.manager.findOneBy(ApiKey, { id, userId });
+  list(userId: string, page: { limit: number; offset: number }): Promise<[ApiKey[], number]> {
+    return this.keys.page(userId, page);
   }
 
   /**
    * A new key with the same name and scopes (and, if the old one had an expiry, the same lifetime
-   * from now); the old key now expires at the end of the grace period, so both work meanwhile.
+   * from now); the old key now expires at the end of the grace period, so both work meanwhile. Only a
+   * user's own key is rotated (ApiKeyPolicy loads no other); a service client gets a new key instead.
    */
   async rotate(key: ApiKey, graceHours: number, actor: AuditActor): Promise<CreatedApiKey> {
+    // Never a lookup by an undefined id: TypeORM would drop the condition and lock some other row.
+    if (!key.userId) throw new Error('Only a user’s key can be rotated');
+    const owner: ApiKeyOwner = { kind: 'user', id: key.userId };
     return this.dataSource.transaction(async (manager) => {
-      const owner = ownerOf(key);
-      await lockOwner(manager, owner, this.clients);
+      await this.lockUser(owner.id, manager);
       // Read again under the owner's lock: a concurrent revoke or rotate may have changed it.
-      const current = await manager.findOneByOrFail(ApiKey, { id: key.id });
+      const current = await this.keys.get(key.id, manager);
       const now = this.clock.now();
       if (!isActive(current, now)) throw new ProblemException(409, 'Only an active key can be rotated');
       const graceEnd = new Date(now.getTime() + graceHours * HOUR_MS);
       // The old key's end first, so the slot check sees the keys as the rotation leaves them: with
       // no grace period the old key no longer counts. A 409 below rolls this back.
-      await manager.update(ApiKey, { id: current.id }, { expiresAt: current.expiresAt && current.expiresAt < graceEnd ? current.expiresAt : graceEnd });
-      await assertFreeSlot(manager, owner, now);
+      await this.keys.setExpiry(current.id, current.expiresAt && current.expiresAt < graceEnd ? current.expiresAt : graceEnd, manager);
+      await this.assertFreeSlot(manager, owner, now);
       const lifetimeDays = current.expiresAt && Math.round((current.expiresAt.getTime() - current.createdAt.getTime()) / DAY_MS);
       const expiresAt = lifetimeDays ? new Date(now.getTime() + lifetimeDays * DAY_MS) : null;
       const created = await this.insert(manager, owner, { name: current.name, scopes: current.scopes, expiresAt });
@@ -106,9 +115,19 @@ export class ApiKeysService {
   /** Revokes at once (idempotent: revoking a revoked key keeps its first revocation time). */
   async revoke(key: ApiKey, actor: AuditActor): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.update(ApiKey, { id: key.id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+      await this.keys.revoke(key.id, this.clock.now(), manager);
       await this.record(manager, 'api_key.revoke', key.id, actor);
     });
+  }
+
+  /**
+   * Revokes one key of one user (an admin's lever, audited with the admin as actor). A key of
+   * another user or of a service client is the same 404 as none: the pair must match.
+   */
+  async revokeOwn(userId: string, keyId: string, actor: AuditActor): Promise<void> {
+    const key = await this.keys.findOwn(userId, keyId);
+    if (!key) throw new ProblemException(404, 'API key not found');
+    await this.revoke(key, actor);
   }
 
   /**
@@ -117,40 +136,29 @@ export class ApiKeysService {
    * `manager` so it commits with the change that caused it.
    */
   async revokeAllOf(owner: ApiKeyOwner, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.update(ApiKey, { ...ownedBy(owner), revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    await this.keys.revokeAllOf(owner, this.clock.now(), manager);
+  }
+
+  /** Locks the user's row for the rest of the transaction and returns the scopes their role holds. */
+  private async lockUser(userId: string, manager: EntityManager, tokenGeneration?: number): Promise<readonly Scope[]> {
+    const user = await this.users.lockActive(userId, manager);
+    if (!user) throw ownerGone();
+    if (tokenGeneration !== undefined && user.tokenGeneration !== tokenGeneration) throw invalidCredentials(true);
+    return SCOPES_BY_ROLE[user.role];
+  }
+
+  private async assertFreeSlot(manager: EntityManager, owner: ApiKeyOwner, now: Date): Promise<void> {
+    const active = await this.keys.countActive(owner, now, manager);
+    if (active >= MAX_ACTIVE_KEYS) throw new ProblemException(409, `At most ${MAX_ACTIVE_KEYS} active keys: revoke one first`);
   }
 
   private async insert(manager: EntityManager, owner: ApiKeyOwner, fields: Pick<ApiKey, 'name' | 'scopes' | 'expiresAt'>): Promise<CreatedApiKey> {
     const generated = generateApiKey(owner.kind === 'user' ? 'user' : 'service', this.environment);
-    const apiKey = await manager.save(
-      manager.create(ApiKey, { ...ownedBy(owner), ...fields, keyHash: generated.hash, prefix: generated.prefix, last4: generated.last4, lastUsedAt: null, revokedAt: null }),
-    );
+    const apiKey = await this.keys.insert({ ...fields, keyHash: generated.hash, prefix: generated.prefix, last4: generated.last4 }, owner, manager);
     return { apiKey, key: generated.key };
   }
 
   private record(manager: EntityManager, action: string, keyId: string, actor: AuditActor): Promise<void> {
     return this.audit.record({ ...actor, action, targetType: 'api_key', targetId: keyId, outcome: 'success' }, manager);
   }
-}
-
-/**
- * Locks the owner's row for the rest of the transaction and returns the scopes it holds. The lock
- * serializes key changes per owner, so two concurrent requests cannot both take the last free slot.
- */
-async function lockOwner(manager: EntityManager, owner: ApiKeyOwner, clients: ClientKeyOwners, tokenGeneration?: number): Promise<readonly Scope[]> {
-  const lock = { mode: 'pessimistic_write' } as const;
-  if (owner.kind === 'user') {
-    const user = await manager.findOne(User, { where: { id: owner.id, status: 'active' }, lock });
-    if (user && tokenGeneration !== undefined && user.tokenGeneration !== tokenGeneration) throw invalidCredentials(true);
-    if (user) return SCOPES_BY_ROLE[user.role];
-  } else {
-    const client = await clients.lockActive(manager, owner.id);
-    if (client) return client.scopes;
-  }
-  throw new ProblemException(404, 'The key owner no longer exists');
-}
-
-async function assertFreeSlot(manager: EntityManager, owner: ApiKeyOwner, now: Date): Promise<void> {
-  const active = await manager.count(ApiKey, { where: { ...ownedBy(owner), ...activeAt(now) } });
-  if (active >= MAX_ACTIVE_KEYS) throw new ProblemException(409, `At most ${MAX_ACTIVE_KEYS} active keys: revoke one first`);
 }

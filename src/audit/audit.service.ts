@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditEvent, AuditOutcome } from './audit-event.entity';
+import { AuditEventsRepository } from './audit-events.repository';
+import { ListAuditEventsQuery } from './list-audit-events.query';
 
 export type AuditActorType = 'user' | 'client' | 'anonymous' | 'system';
 
@@ -26,10 +27,15 @@ export interface AuditRecord extends RequestOrigin {
  */
 @Injectable()
 export class AuditService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly events: AuditEventsRepository) {}
 
   /** Pass the caller's transaction `manager` so the event commits (or rolls back) with what it records. */
-  async record(event: AuditRecord, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.insert(AuditEvent, event);
+  record(event: AuditRecord, manager?: EntityManager): Promise<void> {
+    return this.events.insert(event, manager);
+  }
+
+  /** The trail as admins read it (GET /audit-events). */
+  list(query: ListAuditEventsQuery): Promise<[AuditEvent[], number]> {
+    return this.events.page(query);
   }
 }

@@ -1,3 +1,4 @@
+import { UUID, UUID_SOURCE } from '../common/uuid';
 import type { Principal } from '../security/principal';
 import type { UserRole } from '../security/roles';
 import { CLIENT_SCOPES, Scope, SCOPES_BY_ROLE } from '../security/scopes';
@@ -51,9 +52,8 @@ export interface VerifiedAccessToken {
   revocationRef: CheckedToken;
 }
 
-// Lower case only: we issue ids as Postgres prints them, so anything else did not come from us.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const SUBJECT = /^(user|client):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+// Lower case only (UUID): we issue ids as Postgres prints them, so anything else did not come from us.
+const SUBJECT = new RegExp(`^(user|client):(${UUID_SOURCE})$`);
 
 /** `issuer`: the configured PUBLIC_URL (AppConfig.publicUrl), the issuer of the OAuth metadata too. */
 export function buildAccessTokenClaims(user: TokenSubject, jti: string, nowMs: number, issuer: string): UserTokenClaims {

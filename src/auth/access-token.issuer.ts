@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sign } from 'jsonwebtoken';
 import { randomUUID } from 'node:crypto';
+import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { buildAccessTokenClaims, buildClientTokenClaims, ClientTokenClaims, TokenClient, TokenSubject, UserTokenClaims } from './access-token-claims';
 import { KeyRing } from './key-ring';
@@ -19,16 +20,17 @@ export class AccessTokenIssuer {
   constructor(
     private readonly keys: KeyRing,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   /** A user's token, after a login or a refresh. */
   issue(user: TokenSubject): IssuedAccessToken {
-    return this.sign(buildAccessTokenClaims(user, randomUUID(), Date.now(), this.config.publicUrl));
+    return this.sign(buildAccessTokenClaims(user, randomUUID(), this.clock.now().getTime(), this.config.publicUrl));
   }
 
   /** A service client's token (client credentials grant): no role, no refresh token. */
   issueForClient(client: TokenClient): IssuedAccessToken {
-    return this.sign(buildClientTokenClaims(client, randomUUID(), Date.now(), this.config.publicUrl));
+    return this.sign(buildClientTokenClaims(client, randomUUID(), this.clock.now().getTime(), this.config.publicUrl));
   }
 
   private sign(claims: UserTokenClaims | ClientTokenClaims): IssuedAccessToken {

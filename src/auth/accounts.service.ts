@@ -8,6 +8,7 @@ import { invalidCredentials } from '../security/security-problems';
 import type { UserToken } from '../security/require-user';
 import { PasswordHasher } from '../users/password-hasher';
 import { User } from '../users/user.entity';
+import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { RegisterDto } from './dto/register.dto';
@@ -20,6 +21,7 @@ export class AccountsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
+    private readonly userRows: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly throttle: LoginThrottle,
     private readonly sessions: SessionsService,
@@ -56,8 +58,7 @@ export class AccountsService {
       // Only if the token the request came with is still current: of two changes racing (the owner's
       // and a thief's who knows the old password), the one that commits second was revoked by the
       // first and must not set its password after it (docs/decisions/0009).
-      const changed = await manager.update(User, { id: user.id, status: 'active', tokenGeneration: token.generation }, { passwordHash });
-      if (changed.affected !== 1) throw invalidCredentials(true);
+      if (!(await this.userRows.setPasswordIfCurrent(user.id, token.generation, passwordHash, manager))) throw invalidCredentials(true);
       await this.sessions.revokeAllForUser(user.id, manager);
       await this.audit.record({ ...event, outcome: 'success' }, manager);
     });
@@ -69,11 +70,11 @@ export class AccountsService {
    */
   async createOrPromoteAdmin(email: string, password: string): Promise<'created' | 'promoted'> {
     const passwordHash = await this.hasher.hash(password);
-    const existing = await this.users.findByEmail(email);
+    const existing = await this.userRows.findByEmail(email);
     await this.dataSource.transaction(async (manager) => {
       const user = existing ?? (await this.users.create({ email, name: 'Administrator', role: 'admin', passwordHash }, manager));
       if (existing) {
-        await manager.update(User, { id: existing.id }, { role: 'admin', passwordHash });
+        await this.userRows.setRoleAndPassword(existing.id, 'admin', passwordHash, manager);
         await this.sessions.revokeAllForUser(existing.id, manager);
       }
       const action = existing ? 'user.promote_admin' : 'user.create_admin';

@@ -1,9 +1,8 @@
 import { Logger, Module } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { AuditModule } from '../audit/audit.module';
-import { AppConfig } from '../config/app-config';
-import { REDIS_CLIENT, RedisModule } from '../redis/redis.module';
+import { redisOrMemory } from '../redis/redis-or-memory';
+import { RedisModule } from '../redis/redis.module';
 import { SERVICE_SECRETS, ServiceSecrets } from '../secrets/service-secrets';
 import { RateLimitModule } from '../throttling/rate-limit.module';
 import { UsersModule } from '../users/users.module';
@@ -15,6 +14,7 @@ import { JwtStrategy } from './jwt.strategy';
 import { KeyRing } from './key-ring';
 import { LoginThrottle } from './login-throttle';
 import { LoginService } from './login.service';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { MemoryRevocationStore } from './revocation/memory-revocation-store';
 import { assertNoEviction, RedisRevocationStore } from './revocation/redis-revocation-store';
 import { RevocationLedger } from './revocation/revocation-ledger';
@@ -30,17 +30,16 @@ const logger = new Logger('Revocations');
   controllers: [AuthController, JwksController],
   providers: [
     { provide: KeyRing, inject: [SERVICE_SECRETS], useFactory: (secrets: ServiceSecrets) => new KeyRing(secrets.signingKeys) },
-    {
-      provide: REVOCATION_STORE,
-      inject: [REDIS_CLIENT, AppConfig],
-      useFactory: async (redis: Redis | null, config: AppConfig): Promise<RevocationStore> => {
-        if (!redis) return new MemoryRevocationStore();
+    redisOrMemory<RevocationStore>(REVOCATION_STORE, 'revoked:', {
+      onRedis: async (redis, keyPrefix, clock) => {
         if ((await assertNoEviction(redis)) === 'unchecked') {
           logger.warn('Could not read the maxmemory-policy of Redis (CONFIG refused): it must be noeviction, or revoked tokens could come back');
         }
-        return new RedisRevocationStore(redis, `${config.REDIS_KEY_PREFIX}revoked:`);
+        return new RedisRevocationStore(redis, keyPrefix, clock);
       },
-    },
+      inMemory: (clock) => new MemoryRevocationStore(clock),
+    }),
+    RefreshTokensRepository,
     RevocationLedger,
     Revocations,
     AccessTokenIssuer,

@@ -1,12 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { HttpOrigin } from '../audit/request-origin.decorator';
 import { unauthorized } from '../security/security-problems';
 import { PasswordHasher } from '../users/password-hasher';
-import { User } from '../users/user.entity';
-import { UsersService } from '../users/users.service';
+import { UsersRepository } from '../users/users.repository';
 import { LoginDto } from './dto/login.dto';
 import { LoginThrottle } from './login-throttle';
 import { SessionsService, Tokens } from './sessions.service';
@@ -14,8 +11,7 @@ import { SessionsService, Tokens } from './sessions.service';
 @Injectable()
 export class LoginService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly users: UsersService,
+    private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly throttle: LoginThrottle,
     private readonly sessions: SessionsService,
@@ -33,20 +29,12 @@ export class LoginService {
     return this.throttle.limit(origin.ip, input.email, async (attempt) => {
       const user = await this.users.findByEmail(input.email);
       const passwordMatches = await this.hasher.verify(user?.passwordHash, input.password);
-      const tokens = user && passwordMatches && user.status === 'active' ? await this.openSession(user, origin) : undefined;
+      const tokens = user && passwordMatches && user.status === 'active' ? await this.sessions.open(user, origin) : undefined;
       if (!tokens) {
         await this.audit.record({ ...origin, actorType: 'anonymous', actorId: null, action: 'auth.login', targetType: 'user', targetId: user?.id ?? null, outcome: 'failure' });
         throw unauthorized('Invalid email or password', false);
       }
       await attempt.succeeded();
-      return tokens;
-    });
-  }
-
-  private openSession(user: User, origin: HttpOrigin): Promise<Tokens | undefined> {
-    return this.dataSource.transaction(async (manager) => {
-      const tokens = await this.sessions.open(user, manager);
-      if (tokens) await this.audit.record({ ...origin, actorType: 'user', actorId: user.id, action: 'auth.login', targetType: 'user', targetId: user.id, outcome: 'success' }, manager);
       return tokens;
     });
   }

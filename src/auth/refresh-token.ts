@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../common/sha256';
 
 /** An opaque refresh token: 256 random bits, base64url. Not a JWT, so it can never pass for an access token. */
 export function newRefreshToken(): string {
@@ -7,5 +8,5 @@ export function newRefreshToken(): string {
 
 /** What the database stores instead of the token (hex SHA-256). */
 export function hashRefreshToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return sha256Hex(token);
 }

@@ -1,16 +1,6 @@
 import { ProblemException } from '../common/http/problem.exception';
+import type { LockedProduct } from '../products/products.repository';
 import { OrderItemInput } from './dto/place-order.dto';
-
-/** The product columns an order needs, read under a row lock. */
-export interface LockedProduct {
-  id: string;
-  sku: string;
-  name: string;
-  price_cents: number;
-  currency: string;
-  stock: number;
-  active: boolean;
-}
 
 export interface PricedLine {
   lineNo: number;

@@ -14,6 +14,7 @@ import { CurrentPrincipal } from '../security/current-principal.decorator';
 import { LoadedResource } from '../security/loaded-resource.decorator';
 import { Policy } from '../security/policy';
 import type { Principal } from '../security/principal';
+import { requireUser } from '../security/require-user';
 import { ChangeStatusDto } from './dto/change-status.dto';
 import { ListOrdersQuery } from './dto/list-orders.query';
 import { PlaceOrderDto } from './dto/place-order.dto';
@@ -60,11 +61,11 @@ export class OrdersController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OrderResponse> {
     // Orders belong to people: a service client cannot place one (docs/http-contract.md: "user with orders:write").
-    if (principal.kind !== 'user') throw new ProblemException(403, 'You are not allowed to do this');
+    const userId = requireUser(principal);
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new ProblemException(400, 'Idempotency-Key must be 1 to 255 visible ASCII characters');
     }
-    const { order, replayed } = await this.orders.place(principal.id, body, actor, idempotencyKey);
+    const { order, replayed } = await this.orders.place(userId, body, actor, idempotencyKey);
     if (replayed) void reply.header('idempotent-replayed', 'true');
     return toResponse(orderView(principal), order);
   }
@@ -84,7 +85,7 @@ export class OrdersController {
 
   @Get(':id')
   @Scopes('orders:read')
-  @Policy(OrderPolicy.read)
+  @Policy(OrderPolicy, 'read')
   @ApiOperation({ summary: 'Read an order' })
   @ApiOkResponse(EITHER_VIEW)
   get(@CurrentPrincipal() principal: Principal, @LoadedResource() order: Order): OrderResponse {
@@ -94,12 +95,12 @@ export class OrdersController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Scopes('orders:write')
-  @Policy(OrderPolicy.cancel)
+  @Policy(OrderPolicy, 'cancel')
   @ApiOperation({ summary: 'Cancel an order (from pending or paid; the stock goes back)' })
   @ApiOkResponse(EITHER_VIEW)
   @ApiProblem(409, 'The order can no longer be cancelled')
   async cancel(@CurrentPrincipal() principal: Principal, @LoadedResource() order: Order, @Body(EmptyBodyPipe) _body: unknown, @Actor() actor: AuditActor): Promise<OrderResponse> {
-    return toResponse(orderView(principal), await this.orders.cancel(order.id, ownerScopeFor(principal), actor));
+    return toResponse(orderView(principal), await this.orders.cancel(order, ownerScopeFor(principal), actor));
   }
 
   /**
@@ -108,7 +109,7 @@ export class OrdersController {
    */
   @Patch(':id/status')
   @Scopes('orders:fulfil')
-  @Policy(OrderPolicy.fulfil)
+  @Policy(OrderPolicy, 'fulfil')
   @ApiOperation({ summary: 'Move an order on: pending, paid, shipped, delivered' })
   @ApiExtraModels(OrderStatusResponse)
   @ApiOkResponse({
@@ -124,7 +125,7 @@ export class OrdersController {
   ): Promise<OrderResponse | OrderStatusResponse> {
     // Whether GET /orders/:id would show this caller the order: orders:read, and either every order or this one is theirs.
     const mayReadOrder = principal.scopes.has('orders:read') && [undefined, order.userId].includes(ownerScopeFor(principal));
-    const changed = await this.orders.changeStatus(order.id, body.status, actor, mayReadOrder);
+    const changed = await this.orders.changeStatus(order, body.status, actor, mayReadOrder);
     return mayReadOrder ? toResponse(orderView(principal), changed) : toResponse(OrderStatusResponse, changed);
   }
 }

@@ -1,9 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { Product } from './product.entity';
+import { NewProduct, ProductsRepository } from './products.repository';
 
-const DEMO_PRODUCTS: Partial<Product>[] = [
+const DEMO_PRODUCTS: NewProduct[] = [
   { sku: 'MUG-001', name: 'Enamel mug', description: 'A camp mug that survives the dishwasher.', priceCents: 1200, currency: 'EUR', stock: 100, costCents: 400 },
   { sku: 'TEE-002', name: 'Organic cotton tee', description: 'Plain, heavy, no logo.', priceCents: 2500, currency: 'EUR', stock: 50, costCents: 900 },
   { sku: 'BAG-003', name: 'Canvas tote bag', description: 'Carries a week of groceries.', priceCents: 1800, currency: 'EUR', stock: 75, costCents: 500 },
@@ -16,12 +14,11 @@ const DEMO_PRODUCTS: Partial<Product>[] = [
 export class DemoProductsSeeder {
   private readonly logger = new Logger('DemoProductsSeeder');
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly products: ProductsRepository) {}
 
   async seedIfEmpty(): Promise<void> {
-    const products = this.dataSource.getRepository(Product);
-    if ((await products.count()) > 0) return;
-    await products.save(DEMO_PRODUCTS.map((product) => products.create(product)));
+    if ((await this.products.count()) > 0) return;
+    for (const product of DEMO_PRODUCTS) await this.products.insert(product);
     this.logger.log(`Seeded ${DEMO_PRODUCTS.length} demo products`);
   }
 }

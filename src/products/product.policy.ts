@@ -1,14 +1,19 @@
-import { ResourcePolicy } from '../security/policy';
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../security/principal';
 import type { Product } from './product.entity';
-import { ProductsService } from './products.service';
+import { ProductsRepository } from './products.repository';
 
 /**
  * Products have no owner: whoever holds `products:write` (admins, and clients granted it) may edit
  * any of them, inactive ones included. The policy still loads the product once, for the handler.
  */
-export const ProductPolicy: Record<'edit', ResourcePolicy<Product>> = {
-  edit: {
-    notFound: 'Product not found',
-    load: (modules, _principal, id) => modules.get(ProductsService, { strict: false }).findForEditing(id),
-  },
-};
+@Injectable()
+export class ProductPolicy {
+  static readonly notFound = 'Product not found';
+
+  constructor(private readonly products: ProductsRepository) {}
+
+  edit(_principal: Principal, id: string): Promise<Product | null> {
+    return this.products.findById(id);
+  }
+}

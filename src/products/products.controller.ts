@@ -52,7 +52,7 @@ export class ProductsController {
 
   @Patch(':id')
   @Scopes('products:write')
-  @Policy(ProductPolicy.edit)
+  @Policy(ProductPolicy, 'edit')
   @ApiOperation({ summary: 'Edit a product' })
   @ApiOkResponse({ type: AdminProductResponse })
   @ApiProblem(409, 'A product with this sku already exists')

@@ -2,28 +2,42 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ProblemException } from '../common/http/problem.exception';
-import { RESOURCE_POLICY, ResourcePolicy } from './policy';
+import { UUID } from '../common/uuid';
+import { PolicyClass, PolicyRule, RESOURCE_POLICY, RoutePolicy } from './policy';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The last guard: runs the route's ResourcePolicy and hands the loaded object on. */
+/** The last guard: runs the route's policy rule and hands the loaded object on. */
 @Injectable()
 export class PolicyGuard implements CanActivate {
+  /** Each policy class's instance, looked up once: Nest made it, with its repository, in its feature's module. */
+  private readonly instances = new Map<PolicyClass, Record<string, PolicyRule>>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly modules: ModuleRef,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const policy = this.reflector.get<ResourcePolicy | undefined>(RESOURCE_POLICY, context.getHandler());
-    if (!policy) return true;
+    const route = this.reflector.get<RoutePolicy | undefined>(RESOURCE_POLICY, context.getHandler());
+    if (!route) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const id = (request.params as { id?: string }).id ?? '';
+    // Lower-cased first: ids are stored as Postgres prints them, and an upper-case UUID names the same one.
+    const id = ((request.params as { id?: string }).id ?? '').toLowerCase();
     // Guards run before pipes: check the id's shape here so a malformed id is 400, never a DB error.
     if (!UUID.test(id)) throw new ProblemException(400, 'Validation failed (uuid is expected)');
-    const resource = request.principal && (await policy.load(this.modules, request.principal, id.toLowerCase()));
-    if (!resource) throw new ProblemException(404, policy.notFound);
+    const policy = this.instanceOf(route.policy);
+    const resource = request.principal && (await policy[route.rule].call(policy, request.principal, id));
+    if (!resource) throw new ProblemException(404, route.policy.notFound);
     request.resource = resource;
     return true;
+  }
+
+  /** A class named in route metadata is resolved through the ModuleRef: its provider lives in its feature's module, not here. */
+  private instanceOf(policy: PolicyClass): Record<string, PolicyRule> {
+    let instance = this.instances.get(policy);
+    if (!instance) {
+      instance = this.modules.get<Record<string, PolicyRule>>(policy, { strict: false });
+      this.instances.set(policy, instance);
+    }
+    return instance;
   }
 }

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '../common/sha256';
 import type { ServiceClient } from './service-client.entity';
 
 /**
@@ -21,7 +22,7 @@ export function newClientSecret(): string {
  * Hashed all the same: a copy of the database yields no usable secret.
  */
 export function hashClientSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return sha256Hex(secret);
 }
 
 /**

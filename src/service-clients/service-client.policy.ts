@@ -1,11 +1,16 @@
-import { ResourcePolicy } from '../security/policy';
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../security/principal';
 import type { ServiceClient } from './service-client.entity';
-import { ServiceClientsService } from './service-clients.service';
+import { ServiceClientsRepository } from './service-clients.repository';
 
 /** Service clients belong to no user: admins (the routes' @Roles) act on any that is not deleted. */
-export const ServiceClientPolicy: Record<'manage', ResourcePolicy<ServiceClient>> = {
-  manage: {
-    notFound: 'Service client not found',
-    load: (modules, _principal, id) => modules.get(ServiceClientsService, { strict: false }).findActive(id),
-  },
-};
+@Injectable()
+export class ServiceClientPolicy {
+  static readonly notFound = 'Service client not found';
+
+  constructor(private readonly clients: ServiceClientsRepository) {}
+
+  manage(_principal: Principal, id: string): Promise<ServiceClient | null> {
+    return this.clients.findActive(id);
+  }
+}

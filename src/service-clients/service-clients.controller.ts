@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NewApiKeyResponse, newApiKeyResponse } from '../api-keys/api-key.response';
-import { ApiKeysService } from '../api-keys/api-keys.service';
 import { GracePeriodDto } from '../api-keys/dto/grace-period.dto';
 import { Actor, AuditActor } from '../audit/audit-actor.decorator';
 import { ApiPageResponse } from '../common/openapi/api-page.decorator';
@@ -25,10 +24,7 @@ import { ServiceClientsService } from './service-clients.service';
 @Roles('admin')
 @Controller('service-clients')
 export class ServiceClientsController {
-  constructor(
-    private readonly clients: ServiceClientsService,
-    private readonly apiKeys: ApiKeysService,
-  ) {}
+  constructor(private readonly clients: ServiceClientsService) {}
 
   @Post()
   @HttpCode(201)
@@ -49,17 +45,17 @@ export class ServiceClientsController {
 
   @Post(':id/api-keys')
   @HttpCode(201)
-  @Policy(ServiceClientPolicy.manage)
+  @Policy(ServiceClientPolicy, 'manage')
   @ApiOperation({ summary: 'Create an API key that acts as the client' })
   @ApiCreatedResponse({ type: NewApiKeyResponse })
   @ApiProblem(409, 'The client already has two active keys')
   async createKey(@LoadedResource() client: ServiceClient, @Body() body: CreateClientKeyDto, @Actor() actor: AuditActor): Promise<NewApiKeyResponse> {
-    return newApiKeyResponse(await this.apiKeys.create({ kind: 'client', id: client.id }, body, actor));
+    return newApiKeyResponse(await this.clients.createKey(client, body, actor));
   }
 
   @Post(':id/rotate-secret')
   @HttpCode(201)
-  @Policy(ServiceClientPolicy.manage)
+  @Policy(ServiceClientPolicy, 'manage')
   @ApiOperation({ summary: 'Rotate the client secret (the old one kept for the grace period)' })
   @ApiCreatedResponse({ type: ClientSecretResponse })
   async rotateSecret(@LoadedResource() client: ServiceClient, @Body() body: GracePeriodDto, @Actor() actor: AuditActor): Promise<ClientSecretResponse> {
@@ -68,7 +64,7 @@ export class ServiceClientsController {
 
   @Delete(':id')
   @HttpCode(204)
-  @Policy(ServiceClientPolicy.manage)
+  @Policy(ServiceClientPolicy, 'manage')
   @ApiOperation({ summary: 'Delete a service client: its tokens and keys stop working at once' })
   @ApiNoContentResponse({ description: 'Deleted' })
   async delete(@LoadedResource() client: ServiceClient, @Body(EmptyBodyPipe) _body: unknown, @Actor() actor: AuditActor): Promise<void> {

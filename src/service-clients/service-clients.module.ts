@@ -2,14 +2,16 @@ import { Module } from '@nestjs/common';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
+import { ServiceClientPolicy } from './service-client.policy';
 import { ServiceClientsController } from './service-clients.controller';
+import { ServiceClientsRepository } from './service-clients.repository';
 import { ServiceClientsService } from './service-clients.service';
 
 @Module({
   // AuthModule for the revocation store (deleting a client voids its tokens).
   imports: [AuditModule, ApiKeysModule, AuthModule],
   controllers: [ServiceClientsController],
-  providers: [ServiceClientsService],
+  providers: [ServiceClientsRepository, ServiceClientsService, ServiceClientPolicy],
   // For the token endpoint (src/oauth).
   exports: [ServiceClientsService],
 })

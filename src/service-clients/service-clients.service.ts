@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { ApiKeysService } from '../api-keys/api-keys.service';
+import { DataSource, EntityManager } from 'typeorm';
+import { ownerGone } from '../api-keys/api-key-owner';
+import { ApiKeysService, CreatedApiKey, NewApiKeyInput } from '../api-keys/api-keys.service';
 import type { AuditActor } from '../audit/audit-actor.decorator';
 import { AuditService } from '../audit/audit.service';
 import { clientRevocationSubject } from '../auth/access-token-claims';
@@ -9,9 +10,9 @@ import { Revocations } from '../auth/revocation/revocations';
 import { Clock } from '../common/clock';
 import { ProblemException } from '../common/http/problem.exception';
 import type { Scope } from '../security/scopes';
-import { failClosed } from '../security/security-problems';
 import { hashClientSecret, newClientId, newClientSecret } from './client-credentials';
 import { ServiceClient } from './service-client.entity';
+import { ServiceClientsRepository } from './service-clients.repository';
 
 const HOUR_MS = 3_600_000;
 
@@ -26,6 +27,7 @@ export interface CreatedServiceClient {
 export class ServiceClientsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clients: ServiceClientsRepository,
     private readonly apiKeys: ApiKeysService,
     private readonly revocations: Revocations,
     private readonly audit: AuditService,
@@ -35,26 +37,28 @@ export class ServiceClientsService {
   async create(input: { name: string; scopes: Scope[] }, actor: AuditActor): Promise<CreatedServiceClient> {
     const clientSecret = newClientSecret();
     return this.dataSource.transaction(async (manager) => {
-      const client = await manager.save(
-        manager.create(ServiceClient, { ...input, clientId: newClientId(), secretHash: hashClientSecret(clientSecret), previousSecretHash: null, previousSecretExpiresAt: null, deletedAt: null }),
-      );
+      const client = await this.clients.insert({ ...input, clientId: newClientId(), secretHash: hashClientSecret(clientSecret) }, manager);
       await this.record(manager, 'service_client.create', client.id, actor);
       return { client, clientSecret };
     });
   }
 
   list(page: { limit: number; offset: number }): Promise<[ServiceClient[], number]> {
-    return this.dataSource.manager.findAndCount(ServiceClient, { where: { deletedAt: IsNull() }, order: { createdAt: 'DESC', id: 'ASC' }, take: page.limit, skip: page.offset });
+    return this.clients.page(page);
   }
 
-  /** A client that has not been deleted, by id; a deleted one is the same as none (404). */
-  findActive(id: string): Promise<ServiceClient | null> {
-    return this.dataSource.manager.findOneBy(ServiceClient, { id, deletedAt: IsNull() });
-  }
-
-  /** The same, by the public `client_id` a token request names. */
+  /** A client not deleted, by the public `client_id` a token request names; a deleted one is the same as none. */
   findActiveByClientId(clientId: string): Promise<ServiceClient | null> {
-    return this.dataSource.manager.findOneBy(ServiceClient, { clientId, deletedAt: IsNull() });
+    return this.clients.findActiveByClientId(clientId);
+  }
+
+  /** An API key that acts as the client, made under the client's row lock (see ApiKeysService). */
+  async createKey(client: ServiceClient, input: NewApiKeyInput, actor: AuditActor): Promise<CreatedApiKey> {
+    return this.dataSource.transaction(async (manager) => {
+      const locked = await this.clients.lockActive(client.id, manager);
+      if (!locked) throw ownerGone();
+      return this.apiKeys.createForLockedOwner({ kind: 'client', id: client.id }, locked.scopes, input, actor, manager);
+    });
   }
 
   /** A new secret; the old one keeps working until the grace period ends (0: not at all). */
@@ -62,15 +66,8 @@ export class ServiceClientsService {
     const clientSecret = newClientSecret();
     const graceEnd = new Date(this.clock.now().getTime() + graceHours * HOUR_MS);
     await this.dataSource.transaction(async (manager) => {
-      // One statement moves the current hash to `previous`: of two concurrent rotations, the second
-      // sees the first's secret as the current one, so no secret handed out is lost in between.
-      const result = await manager
-        .createQueryBuilder()
-        .update(ServiceClient)
-        .set({ previousSecretHash: () => 'secret_hash', secretHash: hashClientSecret(clientSecret), previousSecretExpiresAt: graceEnd })
-        .where('id = :id AND deleted_at IS NULL', { id: client.id })
-        .execute();
-      if (result.affected === 0) throw new ProblemException(404, 'Service client not found');
+      // One statement (ServiceClientsRepository.rotateSecret): no secret handed out is lost to a concurrent rotation.
+      if (!(await this.clients.rotateSecret(client.id, hashClientSecret(clientSecret), graceEnd, manager))) throw new ProblemException(404, 'Service client not found');
       await this.record(manager, 'service_client.rotate_secret', client.id, actor);
     });
     return clientSecret;
@@ -79,22 +76,13 @@ export class ServiceClientsService {
   /**
    * Deletes the client: its access tokens, API keys and secrets stop working at once, on every
    * instance. Its token generation moves on in Postgres and then in the shared revocation store, in
-   * one transaction (as SessionsService.revokeAllForUser does): if the store cannot be written,
-   * nothing changes and the admin gets a 503, rather than a deleted client whose tokens still work.
-   * A token request that authenticated the client just before signs with the old generation, and
-   * is refused as well.
+   * one transaction (Revocations.advanceGeneration): if the store cannot be written, nothing changes
+   * and the admin gets a 503, rather than a deleted client whose tokens still work. A token request
+   * that authenticated the client just before signs with the old generation, and is refused as well.
    */
   async delete(client: ServiceClient, actor: AuditActor): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const { raw } = await manager
-        .createQueryBuilder()
-        .update(ServiceClient)
-        .set({ deletedAt: this.clock.now(), tokenGeneration: () => 'token_generation + 1' })
-        .where('id = :id', { id: client.id })
-        .returning('token_generation AS generation, extract(epoch FROM deleted_at)::int AS revoked_at')
-        .execute();
-      const [moved] = raw as Array<{ generation: number; revoked_at: number }>;
-      await failClosed(() => this.revocations.revokeGenerations({ subject: clientRevocationSubject(client.id), generation: moved.generation, revokedAt: moved.revoked_at }));
+      await this.revocations.advanceGeneration(clientRevocationSubject(client.id), () => this.clients.markDeleted(client.id, this.clock.now(), manager));
       await this.apiKeys.revokeAllOf({ kind: 'client', id: client.id }, manager);
       await this.record(manager, 'service_client.delete', client.id, actor);
     });

@@ -7,31 +7,28 @@ import { AuditService } from '../audit/audit.service';
 import { SessionsService } from '../auth/sessions.service';
 import { ProblemException } from '../common/http/problem.exception';
 import { User, UserStatus } from '../users/user.entity';
+import { UsersRepository } from '../users/users.repository';
+import { UsersService } from '../users/users.service';
 import { ListUsersQuery } from './list-users.query';
 
 @Injectable()
 export class UserAdminService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    private readonly userRows: UsersRepository,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
     private readonly apiKeys: ApiKeysService,
   ) {}
 
   async list(query: ListUsersQuery): Promise<{ rows: User[]; total: number }> {
-    const [rows, total] = await this.dataSource.getRepository(User).findAndCount({
-      where: query.status ? { status: query.status } : {},
-      order: { createdAt: 'DESC', id: 'ASC' },
-      take: query.limit,
-      skip: query.offset,
-    });
+    const [rows, total] = await this.userRows.page(query);
     return { rows, total };
   }
 
-  async get(id: string): Promise<User> {
-    const user = await this.dataSource.getRepository(User).findOneBy({ id });
-    if (!user) throw new ProblemException(404, 'User not found');
-    return user;
+  get(id: string): Promise<User> {
+    return this.users.get(id);
   }
 
   /**
@@ -48,20 +45,14 @@ export class UserAdminService {
     await this.setStatus(id, 'active', 'user.reinstate', actor, false);
   }
 
-  /**
-   * Revokes one key of one user, audited with the admin as actor. A key of another user or of a
-   * service client is the same 404 as none: the pair must match.
-   */
+  /** Revokes one key of one user, audited with the admin as actor. */
   async revokeApiKey(userId: string, keyId: string, actor: AuditActor): Promise<void> {
-    const key = await this.apiKeys.findOwn(userId, keyId);
-    if (!key) throw new ProblemException(404, 'API key not found');
-    await this.apiKeys.revoke(key, actor);
+    await this.apiKeys.revokeOwn(userId, keyId, actor);
   }
 
   private async setStatus(id: string, status: UserStatus, action: string, actor: AuditActor, revoke: boolean): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const result = await manager.update(User, { id }, { status });
-      if (!result.affected) throw new ProblemException(404, 'User not found');
+      if (!(await this.userRows.setStatus(id, status, manager))) throw new ProblemException(404, 'User not found');
       if (revoke) await this.sessions.revokeAllForUser(id, manager);
       await this.audit.record({ ...actor, action, targetType: 'user', targetId: id, outcome: 'success' }, manager);
     });

@@ -4,7 +4,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PasswordHasher } from './password-hasher';
 import type { UserRole } from '../security/roles';
-import { UsersService } from './users.service';
+import { UsersRepository } from './users.repository';
 
 const DEMO_ACCOUNTS: Array<{ email: string; name: string; role: UserRole }> = [
   { email: 'admin@example.com', name: 'Demo Admin', role: 'admin' },
@@ -24,7 +24,7 @@ export interface DemoAccount {
 @Injectable()
 export class DemoAccountsSeeder {
   constructor(
-    private readonly users: UsersService,
+    private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
   ) {}
 
@@ -36,7 +36,7 @@ export class DemoAccountsSeeder {
     if ((await this.users.count()) > 0) return [];
     const accounts = DEMO_ACCOUNTS.map((account) => ({ ...account, password: randomBytes(18).toString('base64url') }));
     for (const { password, ...account } of accounts) {
-      await this.users.create({ ...account, passwordHash: await this.hasher.hash(password) });
+      await this.users.insert({ ...account, passwordHash: await this.hasher.hash(password) });
     }
     const path = join(dataDir, 'demo-credentials.txt');
     const text = accounts.map(({ role, email, password }) => `${role.padEnd(9)} ${email.padEnd(22)} ${password}`).join('\n');

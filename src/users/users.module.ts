@@ -1,15 +1,14 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { DemoAccountsSeeder } from './demo-accounts.seeder';
 import { PasswordHasher } from './password-hasher';
-import { User } from './user.entity';
 import { UsersController } from './users.controller';
+import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User])],
   controllers: [UsersController],
-  providers: [UsersService, PasswordHasher, DemoAccountsSeeder],
-  exports: [UsersService, PasswordHasher],
+  providers: [UsersRepository, UsersService, PasswordHasher, DemoAccountsSeeder],
+  // UsersRepository: the one owner of the users table, for the features that change a user (auth, admin, API keys).
+  exports: [UsersRepository, UsersService, PasswordHasher],
 })
 export class UsersModule {}

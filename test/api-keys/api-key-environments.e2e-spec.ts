@@ -22,7 +22,7 @@ describe('API keys in production', () => {
 
   it('issues sk_live_ keys, which work, and refuses a test key even when it is on file', async () => {
     const user = await insertUser(testApp.app.get(DataSource));
-    const { key } = await testApp.app.get(ApiKeysService).create({ kind: 'user', id: user.id }, { name: 'production' }, actorFor(user.id));
+    const { key } = await testApp.app.get(ApiKeysService).createForUser(user.id, { name: 'production' }, actorFor(user.id));
     expect(key).toMatch(/^sk_live_[0-9A-Za-z]{49}$/);
     expect((await orders(key)).statusCode).toBe(200);
 

@@ -2,7 +2,8 @@ import { createSign } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import type { LightMyRequestResponse } from 'fastify';
-import { expectInvalidCredentials, manyLoginsEnv, me, refreshRequest, registerAndLogin, TokenPair } from '../support/auth';
+import { expectInvalidCredentials, manyLoginsEnv, me, refreshRequest, TokenPair } from '../support/auth';
+import { customer } from '../support/principals';
 import {
   base64url,
   decodeSegment,
@@ -34,7 +35,7 @@ describe('Access token attacks', () => {
 
   beforeAll(async () => {
     testApp = await startTestApp({ env: manyLoginsEnv() });
-    ({ id: userId, tokens } = await registerAndLogin(testApp.app));
+    ({ id: userId, tokens } = await customer(testApp.app));
   });
   afterAll(() => testApp.close());
 
@@ -185,7 +186,7 @@ describe('Access token attacks', () => {
     afterAll(() => rotated.close());
 
     it('publishes both keys and still accepts tokens signed by the previous one', async () => {
-      const { id } = await registerAndLogin(rotated.app);
+      const { id } = await customer(rotated.app);
       const jwks = (await rotated.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json<{ keys: Array<{ kid: string; d?: string }> }>();
       expect(jwks.keys.map((key) => key.kid)).toEqual([ours.kid, previous.kid]);
       expect(jwks.keys.every((key) => key.d === undefined)).toBe(true);

@@ -6,7 +6,8 @@ import { SessionsService } from '../../src/auth/sessions.service';
 import { FIRST_PARTY_CLIENT_ID } from '../../src/auth/token.constants';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { User } from '../../src/users/user.entity';
-import { bearer, expectInvalidCredentials, login, loginRequest, manyLoginsEnv, me, refreshRequest, register, registerAndLogin, uniqueEmail } from '../support/auth';
+import { bearer, expectInvalidCredentials, login, loginRequest, manyLoginsEnv, me, refreshRequest, register, uniqueEmail } from '../support/auth';
+import { customer } from '../support/principals';
 import { decodeSegment, TEST_APP_ISSUER } from '../support/forge-token';
 import { HttpClient } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -86,7 +87,7 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
     });
 
     it('issues an RS256 at+jwt with exactly the claims of docs/http-contract.md and no personal data', async () => {
-      const account = await registerAndLogin(app());
+      const account = await customer(app());
       const header = decodeSegment(account.tokens.accessToken, 0);
       const claims = decodeSegment(account.tokens.accessToken, 1);
       expect(header).toEqual({ alg: 'RS256', typ: 'at+jwt', kid });
@@ -114,7 +115,7 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
       expect(Object.keys(keys[0]).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
       expect(keys[0]).toMatchObject({ kty: 'RSA', kid, use: 'sig', alg: 'RS256' });
 
-      const { tokens } = await registerAndLogin(app());
+      const { tokens } = await customer(app());
       const [header, payload, signature] = tokens.accessToken.split('.');
       const publicKey = createPublicKey({ key: keys[0], format: 'jwk' });
       expect(verifySignature('RSA-SHA256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
@@ -127,7 +128,7 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
 
   describe('users/me', () => {
     it('shows and edits the caller, name only', async () => {
-      const account = await registerAndLogin(app());
+      const account = await customer(app());
       const shown = await me(app(), account.tokens.accessToken);
       expect(shown.statusCode).toBe(200);
       expect(shown.json()).toMatchObject({ id: account.id, email: account.email, role: 'customer' });
@@ -149,7 +150,7 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
 
   describe('refresh', () => {
     it('returns a new pair and retires the refresh token used', async () => {
-      const { tokens } = await registerAndLogin(app());
+      const { tokens } = await customer(app());
       const refreshed = await refreshRequest(app(), tokens.refreshToken);
       expect(refreshed.statusCode).toBe(200);
       expect(refreshed.headers['cache-control']).toBe('no-store');
@@ -161,7 +162,7 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
     });
 
     it('treats a retired refresh token as reuse: 401, and the whole session is revoked', async () => {
-      const { id, tokens } = await registerAndLogin(app());
+      const { id, tokens } = await customer(app());
       const next = (await refreshRequest(app(), tokens.refreshToken)).json<{ accessToken: string; refreshToken: string }>();
       expect((await me(app(), next.accessToken)).statusCode).toBe(200);
 
@@ -177,7 +178,7 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
     });
 
     it('leaves the user’s other sessions alone on reuse', async () => {
-      const account = await registerAndLogin(app());
+      const account = await customer(app());
       const other = await login(app(), account);
       await refreshRequest(app(), account.tokens.refreshToken);
       await refreshRequest(app(), account.tokens.refreshToken);
@@ -187,7 +188,7 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
 
     it('refuses an unknown refresh token and a suspended user’s', async () => {
       expect((await refreshRequest(app(), 'A'.repeat(43))).statusCode).toBe(401);
-      const { id, tokens } = await registerAndLogin(app());
+      const { id, tokens } = await customer(app());
       await app().get(DataSource).getRepository(User).update({ id }, { status: 'suspended' });
       expect((await refreshRequest(app(), tokens.refreshToken)).statusCode).toBe(401);
     });
@@ -195,7 +196,7 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
 
   describe('logout', () => {
     it('revokes the access token used and its refresh family at once', async () => {
-      const { tokens } = await registerAndLogin(app());
+      const { tokens } = await customer(app());
       const loggedOut = await post('/api/v1/auth/logout', {}, bearer(tokens.accessToken));
       expect(loggedOut.statusCode).toBe(204);
       expect(loggedOut.body).toBe('');
@@ -204,7 +205,7 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
     });
 
     it('also revokes access tokens issued earlier in the same session, and no other session', async () => {
-      const account = await registerAndLogin(app());
+      const account = await customer(app());
       const other = await login(app(), account);
       const next = (await refreshRequest(app(), account.tokens.refreshToken)).json<{ accessToken: string }>();
       expect((await post('/api/v1/auth/logout', {}, bearer(next.accessToken))).statusCode).toBe(204);
@@ -213,7 +214,7 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
     });
 
     it('takes no body fields', async () => {
-      const { tokens } = await registerAndLogin(app());
+      const { tokens } = await customer(app());
       expect((await post('/api/v1/auth/logout', { everywhere: true }, bearer(tokens.accessToken))).statusCode).toBe(400);
       expect((await me(app(), tokens.accessToken)).statusCode).toBe(200);
     });
@@ -221,7 +222,7 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
 
   describe('password change', () => {
     it('needs the current password (403 otherwise) and a valid new one', async () => {
-      const { password, tokens } = await registerAndLogin(app());
+      const { password, tokens } = await customer(app());
       const change = (payload: object) => post('/api/v1/auth/password', payload, bearer(tokens.accessToken));
       expect((await change({ currentPassword: 'wrong password!', newPassword: 'brand new password' })).statusCode).toBe(403);
       expect((await change({ currentPassword: password, newPassword: 'too short' })).statusCode).toBe(400);
@@ -229,7 +230,7 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
     });
 
     it('revokes every access and refresh token of the user; the new password works at once', async () => {
-      const account = await registerAndLogin(app());
+      const account = await customer(app());
       const other = await login(app(), account);
       const changed = await post('/api/v1/auth/password', { currentPassword: account.password, newPassword: 'a brand new password' }, bearer(account.tokens.accessToken));
       expect(changed.statusCode).toBe(204);
@@ -246,14 +247,14 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
 
   describe('revokeAllForUser (suspension)', () => {
     it('voids every token of the user at once', async () => {
-      const account = await registerAndLogin(app());
+      const account = await customer(app());
       await app().get(SessionsService).revokeAllForUser(account.id);
       expectInvalidCredentials(await me(app(), account.tokens.accessToken));
       expect((await refreshRequest(app(), account.tokens.refreshToken)).statusCode).toBe(401);
     });
 
     it('is exact: a second revocation in the same second as the first voids the login between them', async () => {
-      const account = await registerAndLogin(app());
+      const account = await customer(app());
       await app().get(SessionsService).revokeAllForUser(account.id);
       const between = await login(app(), account);
       expect((await me(app(), between.accessToken)).statusCode).toBe(200);
@@ -278,19 +279,19 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
 
   describe('credentials only in the Authorization header', () => {
     it('ignores a token in the query string or the body', async () => {
-      const { tokens } = await registerAndLogin(app());
+      const { tokens } = await customer(app());
       expect((await me(app(), tokens.accessToken)).statusCode).toBe(200);
       expectInvalidCredentials(await app().inject({ method: 'GET', url: `/api/v1/users/me?access_token=${tokens.accessToken}` }), false);
       expectInvalidCredentials(await post('/api/v1/auth/logout', { accessToken: tokens.accessToken, access_token: tokens.accessToken }), false);
     });
 
     it('refuses a request presenting two credentials', async () => {
-      const { tokens } = await registerAndLogin(app());
+      const { tokens } = await customer(app());
       expectInvalidCredentials(await app().inject({ method: 'GET', url: '/api/v1/users/me', headers: { ...bearer(tokens.accessToken), 'x-api-key': 'sk_test_x' } }));
     });
 
     it('refuses two Authorization headers over real HTTP (Node keeps only the first), and two X-Api-Key headers', async () => {
-      const [alice, bob] = [await registerAndLogin(app()), await registerAndLogin(app())];
+      const [alice, bob] = [await customer(app()), await customer(app())];
       await app().listen({ port: 0, host: '127.0.0.1' });
       const http = new HttpClient((app().getHttpServer().address() as AddressInfo).port);
       try {
@@ -308,7 +309,7 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
   });
 
   it('records audit events for every flow, with no secret in them', async () => {
-    const account = await registerAndLogin(app());
+    const account = await customer(app());
     await loginRequest(app(), account.email, 'wrong password!');
     const next = (await refreshRequest(app(), account.tokens.refreshToken)).json<{ accessToken: string }>();
     await post('/api/v1/auth/password', { currentPassword: account.password, newPassword: 'another new password' }, bearer(next.accessToken));

@@ -1,4 +1,5 @@
-import { loginRequest, manyLoginsEnv, me, registerAndLogin, TokenPair } from '../support/auth';
+import { loginRequest, manyLoginsEnv, me, TokenPair } from '../support/auth';
+import { customer } from '../support/principals';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -14,7 +15,7 @@ describe('Redis unreachable: authentication fails closed', () => {
   beforeAll(async () => {
     healthy = await startTestApp({ env: manyLoginsEnv() });
     down = await startTestApp({ env: manyLoginsEnv(), secrets: { redisUrl: 'redis://127.0.0.1:1' } });
-    account = await registerAndLogin(healthy.app);
+    account = await customer(healthy.app);
   });
   afterAll(async () => {
     await down.close();

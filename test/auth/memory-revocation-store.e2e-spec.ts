@@ -1,4 +1,5 @@
 import { MemoryRevocationStore } from '../../src/auth/revocation/memory-revocation-store';
+import { SystemClock } from '../../src/common/clock';
 import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_TOLERANCE_SECONDS } from '../../src/auth/token.constants';
 import { describeRevocationStoreContract } from '../support/revocation-store-contract';
 
@@ -8,7 +9,7 @@ describe('MemoryRevocationStore', () => {
 
   describe('RevocationStore contract', () => {
     describeRevocationStoreContract(() => {
-      const store = new MemoryRevocationStore();
+      const store = new MemoryRevocationStore(new SystemClock());
       stores.push(store);
       return store;
     });
@@ -17,7 +18,7 @@ describe('MemoryRevocationStore', () => {
   describe('memory bounded by token lifetimes', () => {
     const START = 1_800_000_000;
     let nowMs = START * 1000;
-    const store = new MemoryRevocationStore(() => nowMs);
+    const store = new MemoryRevocationStore({ now: () => new Date(nowMs) });
     stores.push(store);
     const token = { subject: 'u1', tokenId: 't1', generation: 0, expiresAt: START + ACCESS_TOKEN_TTL_SECONDS };
     beforeAll(() => store.load({ tokens: [], generations: [] }));

@@ -1,5 +1,5 @@
 /**
- * The files a TypeScript source cites in its comments (`see docs/design.md`, `(src/orders/stock.ts)`,
+ * The files a TypeScript source cites in its comments (`see docs/design.md`, `(src/products/products.repository.ts)`,
  * `docs/http-contract.md`), so a test can check that each one exists. Only comments are read: strings and code are
  * left alone, and so are URLs (`https://…/x.md` is another site).
  */

@@ -1,5 +1,6 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { bearer, registerAndLogin } from '../support/auth';
+import { bearer } from '../support/auth';
+import { customer } from '../support/principals';
 import { startTestApp, TestApp } from '../support/test-app';
 import { ownRateLimitCounters } from '../throttling/own-counters';
 
@@ -47,7 +48,7 @@ describe('Security headers (docs/http-contract.md, Response headers)', () => {
   });
 
   it('are all on an authenticated response, which no cache may store', async () => {
-    const { tokens } = await registerAndLogin(t.app);
+    const { tokens } = await customer(t.app);
     const response = await request({ url: '/api/v1/users/me', headers: bearer(tokens.accessToken) });
     expect(response.statusCode).toBe(200);
     expectContractHeaders(response);

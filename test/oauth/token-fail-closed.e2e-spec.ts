@@ -1,3 +1,4 @@
+import { ServiceClientsRepository } from '../../src/service-clients/service-clients.repository';
 import { ServiceClientsService } from '../../src/service-clients/service-clients.service';
 import { basicAuth, tokenRequest } from '../support/api-keys';
 import { actorFor } from '../support/fixtures';
@@ -29,6 +30,6 @@ describe('Redis unreachable: the token endpoint and client deletion fail closed'
     const actor = actorFor('00000000-0000-4000-8000-000000000000');
     const { client } = await clients.create({ name: 'c', scopes: ['orders:read'] }, actor);
     await expect(clients.delete(client, actor)).rejects.toMatchObject({ status: 503 });
-    expect(await clients.findActive(client.id)).not.toBeNull();
+    expect(await down.app.get(ServiceClientsRepository).findActive(client.id)).not.toBeNull();
   });
 });

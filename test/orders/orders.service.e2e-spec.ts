@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { ProblemException } from '../../src/common/http/problem.exception';
 import { Order } from '../../src/orders/order.entity';
+import { OrdersRepository } from '../../src/orders/orders.repository';
 import { OrdersService } from '../../src/orders/orders.service';
 import { Product } from '../../src/products/product.entity';
 import { User } from '../../src/users/user.entity';
@@ -12,6 +13,7 @@ describe('OrdersService', () => {
   let testApp: TestApp;
   let dataSource: DataSource;
   let orders: OrdersService;
+  let orderRows: OrdersRepository;
   let alice: User;
   let bob: User;
 
@@ -19,6 +21,7 @@ describe('OrdersService', () => {
     testApp = await startTestApp();
     dataSource = testApp.app.get(DataSource);
     orders = testApp.app.get(OrdersService);
+    orderRows = testApp.app.get(OrdersRepository);
     alice = await insertUser(dataSource);
     bob = await insertUser(dataSource);
   });
@@ -47,7 +50,7 @@ describe('OrdersService', () => {
 
     // The lines are a snapshot: a later price change does not rewrite the order.
     await dataSource.getRepository(Product).update(mug.id, { priceCents: 5000 });
-    expect((await orders.find(order.id, alice.id))!.totalCents).toBe(3499);
+    expect((await orderRows.find(order.id, alice.id))!.totalCents).toBe(3499);
   });
 
   it('refuses an unknown or inactive product with 422 and keeps nothing', async () => {
@@ -121,10 +124,10 @@ describe('OrdersService', () => {
     it('finds an order only within its owner scope', async () => {
       const product = await insertProduct(dataSource);
       const { order } = await orders.place(alice.id, { items: [{ productId: product.id, quantity: 1 }] }, actorFor(alice.id));
-      expect(await orders.find(order.id, alice.id)).not.toBeNull();
-      expect(await orders.find(order.id, bob.id)).toBeNull();
-      expect(await orders.find(order.id, undefined)).not.toBeNull();
-      await expectProblem(orders.cancel(order.id, bob.id, actorFor(bob.id)), 404);
+      expect(await orderRows.find(order.id, alice.id)).not.toBeNull();
+      expect(await orderRows.find(order.id, bob.id)).toBeNull();
+      expect(await orderRows.find(order.id, undefined)).not.toBeNull();
+      await expectProblem(orders.cancel(order, bob.id, actorFor(bob.id)), 404);
     });
   });
 
@@ -137,34 +140,34 @@ describe('OrdersService', () => {
 
     it('moves pending → paid → shipped → delivered, one step at a time', async () => {
       const { order } = await newOrder();
-      await expectProblem(orders.changeStatus(order.id, 'shipped', ADMIN, true), 409);
-      expect((await orders.changeStatus(order.id, 'paid', ADMIN, true)).status).toBe('paid');
-      await expectProblem(orders.changeStatus(order.id, 'paid', ADMIN, true), 409);
-      expect((await orders.changeStatus(order.id, 'shipped', ADMIN, true)).status).toBe('shipped');
-      await expectProblem(orders.changeStatus(order.id, 'pending', ADMIN, true), 409);
-      expect((await orders.changeStatus(order.id, 'delivered', ADMIN, true)).status).toBe('delivered');
-      await expectProblem(orders.cancel(order.id, alice.id, actorFor(alice.id)), 409);
+      await expectProblem(orders.changeStatus(order, 'shipped', ADMIN, true), 409);
+      expect((await orders.changeStatus(order, 'paid', ADMIN, true)).status).toBe('paid');
+      await expectProblem(orders.changeStatus(order, 'paid', ADMIN, true), 409);
+      expect((await orders.changeStatus(order, 'shipped', ADMIN, true)).status).toBe('shipped');
+      await expectProblem(orders.changeStatus(order, 'pending', ADMIN, true), 409);
+      expect((await orders.changeStatus(order, 'delivered', ADMIN, true)).status).toBe('delivered');
+      await expectProblem(orders.cancel(order, alice.id, actorFor(alice.id)), 409);
     });
 
     it('cancels from pending or paid and puts the stock back exactly once', async () => {
       const { order, product } = await newOrder(4);
       expect(await stockOf(dataSource, product.id)).toBe(6);
-      await orders.changeStatus(order.id, 'paid', ADMIN, true);
-      expect((await orders.cancel(order.id, alice.id, actorFor(alice.id))).status).toBe('cancelled');
+      await orders.changeStatus(order, 'paid', ADMIN, true);
+      expect((await orders.cancel(order, alice.id, actorFor(alice.id))).status).toBe('cancelled');
       expect(await stockOf(dataSource, product.id)).toBe(10);
-      await expectProblem(orders.cancel(order.id, alice.id, actorFor(alice.id)), 409);
-      await expectProblem(orders.changeStatus(order.id, 'paid', ADMIN, true), 409);
+      await expectProblem(orders.cancel(order, alice.id, actorFor(alice.id)), 409);
+      await expectProblem(orders.changeStatus(order, 'paid', ADMIN, true), 409);
       expect(await stockOf(dataSource, product.id)).toBe(10);
     });
 
     it('refuses cancelling through the status route', async () => {
       const { order } = await newOrder();
-      await expectProblem(orders.changeStatus(order.id, 'cancelled', ADMIN, true), 409);
+      await expectProblem(orders.changeStatus(order, 'cancelled', ADMIN, true), 409);
     });
 
     it('gives stock back once even when two cancels race', async () => {
       const { order, product } = await newOrder(3);
-      const results = await Promise.allSettled([orders.cancel(order.id, alice.id, actorFor(alice.id)), orders.cancel(order.id, alice.id, actorFor(alice.id))]);
+      const results = await Promise.allSettled([orders.cancel(order, alice.id, actorFor(alice.id)), orders.cancel(order, alice.id, actorFor(alice.id))]);
       expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
       expect(await stockOf(dataSource, product.id)).toBe(10);
     });

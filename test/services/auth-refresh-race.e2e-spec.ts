@@ -1,6 +1,7 @@
 import { DataSource, IsNull, Not } from 'typeorm';
 import { RefreshToken } from '../../src/auth/refresh-token.entity';
-import { expectInvalidCredentials, manyLoginsEnv, me, refreshRequest, registerAndLogin } from '../support/auth';
+import { expectInvalidCredentials, manyLoginsEnv, me, refreshRequest } from '../support/auth';
+import { customer } from '../support/principals';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /** docs/http-contract.md: of concurrent refreshes with one token, exactly one succeeds. Real Postgres, real row locks. */
@@ -13,7 +14,7 @@ describe('Concurrent refresh with one token (Postgres)', () => {
   afterAll(() => testApp.close());
 
   it('has exactly one winner of 10, and the losers count as reuse', async () => {
-    const { id, tokens } = await registerAndLogin(testApp.app);
+    const { id, tokens } = await customer(testApp.app);
     const responses = await Promise.all(Array.from({ length: 10 }, () => refreshRequest(testApp.app, tokens.refreshToken)));
 
     const winners = responses.filter((response) => response.statusCode === 200);

@@ -1,4 +1,5 @@
-import { bearer, expectInvalidCredentials, manyLoginsEnv, me, registerAndLogin } from '../support/auth';
+import { bearer, expectInvalidCredentials, manyLoginsEnv, me } from '../support/auth';
+import { customer } from '../support/principals';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -20,14 +21,14 @@ describe('Revocation across instances (shared Redis)', () => {
   });
 
   it('a logout on one instance is refused on the other', async () => {
-    const { tokens } = await registerAndLogin(first.app);
+    const { tokens } = await customer(first.app);
     expect((await me(second.app, tokens.accessToken)).statusCode).toBe(200);
     expect((await first.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(tokens.accessToken), payload: {} })).statusCode).toBe(204);
     expectInvalidCredentials(await me(second.app, tokens.accessToken));
   });
 
   it('a password change on one instance voids the old tokens on the other', async () => {
-    const account = await registerAndLogin(first.app);
+    const account = await customer(first.app);
     expect((await me(second.app, account.tokens.accessToken)).statusCode).toBe(200);
     const changed = await first.app.inject({
       method: 'POST',
@@ -40,7 +41,7 @@ describe('Revocation across instances (shared Redis)', () => {
   });
 
   it('refresh-token reuse seen by one instance revokes the session on the other', async () => {
-    const { tokens } = await registerAndLogin(first.app);
+    const { tokens } = await customer(first.app);
     const refresh = (app: TestApp, refreshToken: string) => app.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken } });
     const next = (await refresh(first, tokens.refreshToken)).json<{ accessToken: string }>();
     expect((await me(second.app, next.accessToken)).statusCode).toBe(200);

@@ -4,11 +4,13 @@ import { Redis } from 'ioredis';
 import { RedisRevocationStore } from '../../src/auth/revocation/redis-revocation-store';
 import { RevocationStoreUnavailableError } from '../../src/auth/revocation/revocation-store';
 import { CLOCK_TOLERANCE_SECONDS } from '../../src/auth/token.constants';
+import { SystemClock } from '../../src/common/clock';
 import { closeRedisClient, createRedisClient } from '../../src/redis/redis-client';
 import { describeRevocationStoreContract } from '../support/revocation-store-contract';
 
 // A fresh prefix per run keeps these keys apart from anything else in the machine's Redis.
 const keyPrefix = `test:revoked:${randomBytes(8).toString('hex')}:`;
+const clock = new SystemClock();
 
 describe('RedisRevocationStore', () => {
   let redis: Redis;
@@ -17,7 +19,7 @@ describe('RedisRevocationStore', () => {
   beforeAll(async () => {
     redis = createRedisClient(process.env.REDIS_URL!);
     await once(redis, 'ready');
-    store = new RedisRevocationStore(redis, keyPrefix);
+    store = new RedisRevocationStore(redis, keyPrefix, clock);
   });
   afterAll(async () => {
     const keys = await redis.keys(`${keyPrefix}*`);
@@ -27,7 +29,7 @@ describe('RedisRevocationStore', () => {
 
   describe('RevocationStore contract', () => {
     // A prefix of its own per store: each starts with no data, as after a loss.
-    describeRevocationStoreContract(() => new RedisRevocationStore(redis, `${keyPrefix}${randomUUID()}:`));
+    describeRevocationStoreContract(() => new RedisRevocationStore(redis, `${keyPrefix}${randomUUID()}:`, clock));
   });
 
   it('keeps a revoked token exactly until it would expire, plus the clock tolerance', async () => {
@@ -40,7 +42,7 @@ describe('RedisRevocationStore', () => {
   });
 
   it('answers unknown once its data is gone (FLUSHDB, an empty replica), in the same round trip as the check', async () => {
-    const own = new RedisRevocationStore(redis, `${keyPrefix}${randomUUID()}:`);
+    const own = new RedisRevocationStore(redis, `${keyPrefix}${randomUUID()}:`, clock);
     const token = { subject: randomUUID(), tokenId: randomUUID(), generation: 0, expiresAt: Math.floor(Date.now() / 1000) + 60 };
     await own.load({ tokens: [token], generations: [] });
     expect(await own.check(token)).toBe('revoked');
@@ -53,7 +55,7 @@ describe('RedisRevocationStore', () => {
     const unreachable = createRedisClient('redis://127.0.0.1:1');
     unreachable.on('error', () => undefined);
     try {
-      const down = new RedisRevocationStore(unreachable, keyPrefix);
+      const down = new RedisRevocationStore(unreachable, keyPrefix, clock);
       const started = Date.now();
       const token = { subject: randomUUID(), tokenId: randomUUID(), generation: 0, expiresAt: Math.floor(Date.now() / 1000) + 60 };
       await expect(down.check(token)).rejects.toBeInstanceOf(RevocationStoreUnavailableError);

@@ -36,11 +36,6 @@ export async function login(app: NestFastifyApplication, account: Pick<Account, 
   return response.json<TokenPair>();
 }
 
-export async function registerAndLogin(app: NestFastifyApplication): Promise<Account & { tokens: TokenPair }> {
-  const account = await register(app);
-  return { ...account, tokens: await login(app, account) };
-}
-
 export function refreshRequest(app: NestFastifyApplication, refreshToken: string): Promise<LightMyRequestResponse> {
   return app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken } });
 }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { generateApiKey } from '../../src/api-keys/api-key-format';
 import { ApiKeyLookup } from '../../src/api-keys/api-key-lookup';
-import { bearer, login, manyLoginsEnv, registerAndLogin } from '../support/auth';
+import { bearer, login, manyLoginsEnv } from '../support/auth';
+import { customer } from '../support/principals';
 import { startTestApp, TestApp } from '../support/test-app';
 import { ownRateLimitCounters } from './own-counters';
 
@@ -130,7 +131,7 @@ describe('General rate limits (docs/http-contract.md, Rate limits)', () => {
     afterAll(() => authed.close());
 
     it('spend the principal\'s own quota, announced as the "authenticated" policy', async () => {
-      const { tokens } = await registerAndLogin(authed.app);
+      const { tokens } = await customer(authed.app);
       for (let remaining = QUOTA - 1; remaining >= 0; remaining--) {
         const response = await me(tokens.accessToken);
         expect(response.statusCode).toBe(200);
@@ -143,17 +144,17 @@ describe('General rate limits (docs/http-contract.md, Rate limits)', () => {
     });
 
     it('cannot start afresh with a new token: the quota belongs to the user, not to the token', async () => {
-      const account = await registerAndLogin(authed.app);
+      const account = await customer(authed.app);
       await spendQuota(account.tokens.accessToken);
       const fresh = await login(authed.app, account);
       expect((await me(fresh.accessToken)).statusCode).toBe(429);
     });
 
     it('follow the principal from any address, and keep principals apart', async () => {
-      const first = await registerAndLogin(authed.app);
+      const first = await customer(authed.app);
       await spendQuota(first.tokens.accessToken);
       expect((await me(first.tokens.accessToken, '192.0.2.99')).statusCode).toBe(429);
-      const second = await registerAndLogin(authed.app);
+      const second = await customer(authed.app);
       expect((await me(second.tokens.accessToken)).statusCode).toBe(200);
     });
   });
@@ -164,7 +165,7 @@ describe('General rate limits (docs/http-contract.md, Rate limits)', () => {
     afterEach(() => jest.restoreAllMocks());
 
     it('count against the client IP\'s anonymous quota; past it, no credential from there is even checked', async () => {
-      const { tokens } = await registerAndLogin(t.app);
+      const { tokens } = await customer(t.app);
       const attacker = newClientIp();
       const lookups = jest.spyOn(t.app.get(ApiKeyLookup), 'principalFor');
       // Keys in the right format with a valid checksum: each one costs a database lookup.
@@ -191,7 +192,7 @@ describe('General rate limits (docs/http-contract.md, Rate limits)', () => {
     });
 
     it('leave an address\'s authenticated callers alone while they are accepted', async () => {
-      const { tokens } = await registerAndLogin(t.app);
+      const { tokens } = await customer(t.app);
       const ip = newClientIp();
       for (let i = 0; i < LIMIT * 2; i++) {
         expect((await get(ip, { url: ME, headers: bearer(tokens.accessToken) })).statusCode).toBe(200);
@@ -207,7 +208,7 @@ describe('General rate limits (docs/http-contract.md, Rate limits)', () => {
     afterAll(() => small.close());
 
     it('still serves its authenticated callers, who are counted per principal', async () => {
-      const { tokens } = await registerAndLogin(small.app); // two anonymous requests: the whole quota
+      const { tokens } = await customer(small.app); // two anonymous requests: the whole quota
       expect((await small.app.inject({ url: PRODUCTS })).statusCode).toBe(429);
       const response = await small.app.inject({ url: '/api/v1/users/me', headers: bearer(tokens.accessToken) });
       expect(response.statusCode).toBe(200);

@@ -1,26 +1,25 @@
 import { OnModuleDestroy } from '@nestjs/common';
+import { Clock } from '../../common/clock';
+import { ExpiringMap } from '../../common/expiring-map';
 import { CheckedToken, generationExpiry, generationKey, retentionMs, RevocationRecord, RevocationStore, RevocationVerdict, RevokedGenerations, RevokedToken, tokenKey, verdictOn } from './revocation-store';
-
-interface Entry {
-  value: number;
-  forgetAt: number;
-}
 
 /**
  * RevocationStore for the embedded single-instance mode. Every entry expires with the last token it
- * can void, so memory is bounded by the tokens revoked in the last 15 minutes.
+ * can void, so memory is bounded by the tokens revoked in the last 15 minutes; never by a count,
+ * since dropping an entry early would bring a revoked token back.
  *
  * The entries live only as long as the process: the store starts not whole, and the first check
  * has it loaded from the database (Revocations), so a revocation made before a restart still holds
  * after it, and nobody is logged out by the restart.
  */
 export class MemoryRevocationStore implements RevocationStore, OnModuleDestroy {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: ExpiringMap<string, number>;
   private readonly sweepTimer: NodeJS.Timeout;
   private whole = false;
 
-  /** `now` is injectable so tests control time. */
-  constructor(private readonly now: () => number = Date.now) {
+  /** `clock` is the app's Clock, so tests control time. */
+  constructor(private readonly clock: Clock) {
+    this.entries = new ExpiringMap(() => this.now());
     // One unref'ed timer for the whole store, so it never keeps the process alive.
     this.sweepTimer = setInterval(() => this.sweep(), 60_000).unref();
   }
@@ -35,12 +34,12 @@ export class MemoryRevocationStore implements RevocationStore, OnModuleDestroy {
   }
 
   async revokeGenerations({ subject, generation, revokedAt }: RevokedGenerations): Promise<void> {
-    const current = this.live(generationKey(subject));
+    const current = this.entries.get(generationKey(subject));
     if (current === undefined || generation > current) this.remember(generationKey(subject), generation, generationExpiry(revokedAt));
   }
 
   async check(token: CheckedToken): Promise<RevocationVerdict> {
-    return verdictOn(token, { whole: this.whole, tokenRevoked: this.live(tokenKey(token)) !== undefined, generation: this.live(generationKey(token.subject)) });
+    return verdictOn(token, { whole: this.whole, tokenRevoked: this.entries.get(tokenKey(token)) !== undefined, generation: this.entries.get(generationKey(token.subject)) });
   }
 
   async load({ tokens, generations }: RevocationRecord): Promise<void> {
@@ -50,8 +49,7 @@ export class MemoryRevocationStore implements RevocationStore, OnModuleDestroy {
   }
 
   sweep(): void {
-    const now = this.now();
-    for (const [key, entry] of this.entries) if (entry.forgetAt <= now) this.entries.delete(key);
+    this.entries.sweep();
   }
 
   onModuleDestroy(): void {
@@ -61,11 +59,10 @@ export class MemoryRevocationStore implements RevocationStore, OnModuleDestroy {
   private remember(key: string, value: number, expiresAt: number): void {
     const now = this.now();
     const ttl = retentionMs(expiresAt, now);
-    if (ttl > 0) this.entries.set(key, { value, forgetAt: now + ttl });
+    if (ttl > 0) this.entries.set(key, value, now + ttl);
   }
 
-  private live(key: string): number | undefined {
-    const entry = this.entries.get(key);
-    return entry && entry.forgetAt > this.now() ? entry.value : undefined;
+  private now(): number {
+    return this.clock.now().getTime();
   }
 }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { Clock } from '../../common/clock';
 import {
   CheckedToken,
   generationExpiry,
@@ -46,6 +47,8 @@ export class RedisRevocationStore implements RevocationStore {
     redis: Redis,
     /** Namespaces the keys (REDIS_KEY_PREFIX), e.g. per deployment or per test run. */
     private readonly keyPrefix: string,
+    /** The app's Clock: how long an entry must live is counted from it. */
+    private readonly clock: Clock,
   ) {
     // defineCommand sends EVALSHA and loads the script only when Redis lacks it.
     redis.defineCommand('raiseGeneration', { numberOfKeys: 1, lua: RAISE_GENERATION });
@@ -59,7 +62,7 @@ export class RedisRevocationStore implements RevocationStore {
   }
 
   async revokeGenerations(entry: RevokedGenerations): Promise<void> {
-    const ttl = retentionMs(generationExpiry(entry.revokedAt), Date.now());
+    const ttl = retentionMs(generationExpiry(entry.revokedAt), this.nowMs());
     if (ttl > 0) await this.call(() => this.redis.raiseGeneration(this.key(generationKey(entry.subject)), entry.generation, ttl));
   }
 
@@ -75,7 +78,7 @@ export class RedisRevocationStore implements RevocationStore {
     // MULTI: the marker is set only together with the whole record.
     const transaction = this.redis.multi() as ReturnType<Redis['multi']> & RevocationScripts;
     this.queueTokens(transaction, tokens);
-    const now = Date.now();
+    const now = this.nowMs();
     for (const { subject, generation, revokedAt } of generations) {
       const ttl = retentionMs(generationExpiry(revokedAt), now);
       if (ttl > 0) transaction.raiseGeneration(this.key(generationKey(subject)), generation, ttl);
@@ -85,11 +88,15 @@ export class RedisRevocationStore implements RevocationStore {
   }
 
   private queueTokens(batch: ReturnType<Redis['pipeline']>, tokens: RevokedToken[]): void {
-    const now = Date.now();
+    const now = this.nowMs();
     for (const token of tokens) {
       const ttl = retentionMs(token.expiresAt, now);
       if (ttl > 0) batch.set(this.key(tokenKey(token)), '1', 'PX', ttl);
     }
+  }
+
+  private nowMs(): number {
+    return this.clock.now().getTime();
   }
 
   private get wholeKey(): string {

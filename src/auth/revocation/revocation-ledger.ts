@@ -12,6 +12,11 @@ const LOOKBACK_SECONDS = ACCESS_TOKEN_TTL_SECONDS + CLOCK_TOLERANCE_SECONDS;
  * What Postgres, the authority, records as revoked and still relevant: the access tokens of revoked
  * refresh-token families (logout, reuse), and the generations of users and service clients revoked
  * in the last 15 minutes. Read only to (re)build the revocation store, never per request.
+ *
+ * The one reader outside the tables' repositories: a read model over the revocation columns of
+ * three tables, which it never writes. It stays here, whole, because the service clients' module
+ * depends on this one (deleting a client revokes through Revocations), so this module cannot
+ * depend on the ServiceClientsRepository.
  */
 @Injectable()
 export class RevocationLedger {

@@ -1,6 +1,10 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { failClosed } from '../../security/security-problems';
 import { RevocationLedger } from './revocation-ledger';
 import { CheckedToken, REVOCATION_STORE, RevocationStore, RevocationStoreUnavailableError, RevokedGenerations, RevokedToken } from './revocation-store';
+
+/** A subject's generation just moved on in Postgres: the new one, and when (a JWT NumericDate). */
+export type GenerationMove = Omit<RevokedGenerations, 'subject'>;
 
 /**
  * Revocation as the rest of the app sees it. Postgres records what was revoked (the callers write it
@@ -27,8 +31,16 @@ export class Revocations implements OnApplicationBootstrap {
     return this.store.revokeTokens(tokens);
   }
 
-  revokeGenerations(entry: RevokedGenerations): Promise<void> {
-    return this.store.revokeGenerations(entry);
+  /**
+   * Voids every token `subject` holds until now, on every instance (password change, suspension,
+   * deletion). `advance` moves the subject's generation on in Postgres, the authority, inside the
+   * caller's transaction; then the store learns the new generation. If the store cannot be written,
+   * this fails closed (503) and the caller's transaction rolls back: rather a refused request than a
+   * revocation Postgres records while the old tokens still work.
+   */
+  async advanceGeneration(subject: string, advance: () => Promise<GenerationMove>): Promise<void> {
+    const moved = await advance();
+    await failClosed(() => this.store.revokeGenerations({ subject, ...moved }));
   }
 
   async isRevoked(token: CheckedToken): Promise<boolean> {

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { RefreshToken } from './refresh-token.entity';
+import { RevokedToken } from './revocation/revocation-store';
+
+/** A refresh token just claimed: what the rotation needs to issue the next one of its family. */
+export interface ClaimedRefreshToken {
+  id: string;
+  familyId: string;
+  userId: string;
+  expiresAt: Date;
+  tokenGeneration: number;
+}
+
+/**
+ * The one owner of the `refresh_tokens` table. TypeORM's API with entity property names; a raw SQL
+ * expression only where the statement must compute or return values itself (`now()`, RETURNING, the
+ * claim's conditions), and then columns.
+ */
+@Injectable()
+export class RefreshTokensRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async insert(row: Omit<RefreshToken, 'id' | 'usedAt' | 'revokedAt' | 'createdAt'>, manager: EntityManager): Promise<void> {
+    await manager.insert(RefreshToken, row);
+  }
+
+  findByHash(tokenHash: string): Promise<RefreshToken | null> {
+    return this.dataSource.manager.findOneBy(RefreshToken, { tokenHash });
+  }
+
+  /** The session an access token was issued with. */
+  findByAccessTokenId(accessTokenId: string): Promise<RefreshToken | null> {
+    return this.dataSource.manager.findOneBy(RefreshToken, { accessTokenId });
+  }
+
+  /**
+   * Marks the token used if nobody has yet, in one atomic statement: of two concurrent refreshes with
+   * one token, the second waits for the first's row lock, then finds `used_at` set and gets no row.
+   * A family opened before the user's last password change or suspension (an older generation) is
+   * not claimed (nor retired): it simply stops working, even if that revocation missed its rows.
+   * The user's status and generation are read in the same statement, from their table.
+   */
+  async claim(tokenHash: string, manager: EntityManager): Promise<ClaimedRefreshToken | undefined> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(RefreshToken)
+      .set({ usedAt: () => 'now()' })
+      .where('token_hash = :tokenHash AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()', { tokenHash })
+      .andWhere(`EXISTS (SELECT 1 FROM users u WHERE u.id = user_id AND u.status = 'active' AND u.token_generation = refresh_tokens.token_generation)`)
+      .returning('id, family_id, user_id, expires_at, token_generation')
+      .execute();
+    const [row] = result.raw as Array<{ id: string; family_id: string; user_id: string; expires_at: Date; token_generation: number }>;
+    return row && { id: row.id, familyId: row.family_id, userId: row.user_id, expiresAt: new Date(row.expires_at), tokenGeneration: row.token_generation };
+  }
+
+  /** Revokes a family's refresh tokens and returns the access tokens issued with them. */
+  async revokeFamily(familyId: string): Promise<RevokedToken[]> {
+    // Every row, already revoked or not, so a repeat (e.g. after a 503) deny-lists them all again.
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(RefreshToken)
+      .set({ revokedAt: () => 'COALESCE(revoked_at, now())' })
+      .where({ familyId })
+      .returning('user_id, access_token_id, access_token_expires_at')
+      .execute();
+    return (result.raw as Array<{ user_id: string; access_token_id: string; access_token_expires_at: Date }>).map((row) => ({
+      subject: row.user_id,
+      tokenId: row.access_token_id,
+      expiresAt: new Date(row.access_token_expires_at).getTime() / 1000,
+    }));
+  }
+
+  /** Revokes every refresh token of a user still in use (their access tokens die by the user's generation). */
+  async revokeAllOfUser(userId: string, manager: EntityManager): Promise<void> {
+    await manager.update(RefreshToken, { userId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+  }
+}

@@ -43,6 +43,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   /** Returning false refuses the token: passport then tries the next strategy, or the guard answers 401. */
   async validate(payload: unknown): Promise<Principal | false> {
+    // The system clock, not the injected Clock: jsonwebtoken has just checked exp and nbf against it
+    // (passport-jwt fixes its options at construction), and one verification must not mix two clocks.
     const token = readAccessToken(payload, Math.floor(Date.now() / 1000));
     if (!token || (await this.revocations.isRevoked(token.revocationRef))) return false;
     return token.principal;

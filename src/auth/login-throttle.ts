@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../common/sha256';
 import { addressBucket } from '../throttling/address-bucket';
 import { tooManyRequests } from '../throttling/rate-limit-fields';
 import { RateLimiter, RateLimitState } from '../throttling/rate-limiter';
@@ -24,7 +24,8 @@ export class LoginThrottle {
    */
   async limit<T>(ip: string, email: string, check: (attempt: LoginAttempt) => Promise<T>): Promise<T> {
     // `email` arrives normalised (NFKC, lower case): by the DTO for a login, as stored for a password change.
-    const attempt = new LoginAttempt(this.limiter, sha256(email));
+    // The email is hashed into the key, so Redis never holds the address itself.
+    const attempt = new LoginAttempt(this.limiter, sha256Hex(email));
     // Per IPv6 /64, as for the general limits: a client usually holds a whole /64 and could rotate through it.
     const perAddress = await this.limiter.consume('loginPerAddress', addressBucket(ip));
     try {
@@ -57,9 +58,4 @@ export class LoginAttempt {
   async succeeded(): Promise<void> {
     this.perEmail = await this.limiter.refund('loginPerEmail', this.emailKey);
   }
-}
-
-/** The email is hashed into the key, so Redis never holds the address itself. */
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

@@ -1,6 +1,6 @@
 import { BoundedMap } from './bounded-map';
 
-interface Entry<V> {
+export interface Entry<V> {
   value: V;
   /** When the entry stops counting (ms since the epoch). */
   expiresAt: number;
@@ -28,16 +28,25 @@ export class ExpiringMap<K, V> {
   }
 
   get(key: K): V | undefined {
+    return this.entry(key)?.value;
+  }
+
+  /** The live entry with its expiry, or undefined. */
+  entry(key: K): Entry<V> | undefined {
     const entry = this.entries.get(key);
     if (entry && entry.expiresAt <= this.now()) {
       this.entries.delete(key);
       return undefined;
     }
-    return entry?.value;
+    return entry;
   }
 
   set(key: K, value: V, expiresAt: number): void {
     this.entries.set(key, { value, expiresAt });
+  }
+
+  delete(key: K): void {
+    this.entries.delete(key);
   }
 
   /** Drops every expired entry (run periodically: keys nobody reads again would otherwise stay). */

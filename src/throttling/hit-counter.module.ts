@@ -1,7 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import type { Redis } from 'ioredis';
-import { AppConfig } from '../config/app-config';
-import { REDIS_CLIENT, RedisModule } from '../redis/redis.module';
+import { redisOrMemory } from '../redis/redis-or-memory';
+import { RedisModule } from '../redis/redis.module';
 import { HitCounter } from './hit-counter';
 import { MemoryHitCounter } from './memory-hit-counter';
 import { RedisHitCounter } from './redis-hit-counter';
@@ -17,12 +16,10 @@ export const HIT_COUNTER = Symbol('HIT_COUNTER');
 @Module({
   imports: [RedisModule],
   providers: [
-    {
-      provide: HIT_COUNTER,
-      inject: [REDIS_CLIENT, AppConfig],
-      useFactory: (redis: Redis | null, config: AppConfig): HitCounter =>
-        redis ? new RedisHitCounter(redis, { keyPrefix: `${config.REDIS_KEY_PREFIX}rl:` }) : new MemoryHitCounter(),
-    },
+    redisOrMemory<HitCounter>(HIT_COUNTER, 'rl:', {
+      onRedis: (redis, keyPrefix) => new RedisHitCounter(redis, { keyPrefix }),
+      inMemory: () => new MemoryHitCounter(),
+    }),
   ],
   exports: [HIT_COUNTER],
 })

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Clock } from '../common/clock';
+import { ExpiringMap } from '../common/expiring-map';
 import type { RefusedCredentialLimit } from '../security/refused-credential-limit';
 import { tooManyRequests, writeRateLimitFields } from './rate-limit-fields';
 import { RateLimiter } from './rate-limiter';
@@ -22,19 +24,21 @@ const MAX_BLOCKED_ADDRESSES = 10_000;
  */
 @Injectable()
 export class RefusedCredentials implements RefusedCredentialLimit {
-  /** Address tracker → when its window ends (ms since the epoch); insertion order is age order. */
-  private readonly blockedUntil = new Map<string, number>();
+  /** Address tracker → when its block ends (ms since the epoch), the entry's own expiry too. */
+  private readonly blockedUntil: ExpiringMap<string, number>;
 
-  constructor(private readonly limiter: RateLimiter) {}
+  constructor(
+    private readonly limiter: RateLimiter,
+    private readonly clock: Clock,
+  ) {
+    this.blockedUntil = new ExpiringMap(() => this.clock.now().getTime(), MAX_BLOCKED_ADDRESSES);
+  }
 
   /** 429 when refused credentials from this address have used up its quota (as this instance knows). */
   refuseIfBlocked(request: FastifyRequest): void {
     const tracker = rateLimitTracker(request);
     const until = this.blockedUntil.get(tracker);
-    if (until === undefined) return;
-    const waitMs = until - Date.now();
-    if (waitMs > 0) throw tooManyRequests({ policy: this.limiter.policy('refusedCredentials'), resetMs: waitMs });
-    this.blockedUntil.delete(tracker);
+    if (until !== undefined) throw tooManyRequests({ policy: this.limiter.policy('refusedCredentials'), resetMs: until - this.clock.now().getTime() });
   }
 
   /**
@@ -47,9 +51,8 @@ export class RefusedCredentials implements RefusedCredentialLimit {
     if (!state) return;
     writeRateLimitFields(reply, [state]);
     if (!state.blocked) return;
-    this.blockedUntil.delete(tracker);
-    this.blockedUntil.set(tracker, Date.now() + state.resetMs);
-    if (this.blockedUntil.size > MAX_BLOCKED_ADDRESSES) this.blockedUntil.delete(this.blockedUntil.keys().next().value!);
+    const until = this.clock.now().getTime() + state.resetMs;
+    this.blockedUntil.set(tracker, until, until);
     throw tooManyRequests(state);
   }
 }

@@ -40,7 +40,7 @@ export class ApiKeyLookup {
 
   /** The principal a well-formed key speaks for, or undefined when it cannot be used. */
   async principalFor(key: ParsedApiKey): Promise<KeyPrincipal | undefined> {
-    const [row] = (await this.dataSource.query(FIND_USABLE_KEY, [key.hash, this.clock.now()])) as KeyRow[];
+    const [row] = await this.dataSource.query<KeyRow[]>(FIND_USABLE_KEY, [key.hash, this.clock.now()]);
     if (!row) return undefined;
     // docs/http-contract.md: a request with a key can do no more than the owner *and* the key allow, so the key's
     // scopes are cut down to what the owner holds today. Never a role: hasRole() refuses keys anyway.

@@ -81,7 +81,7 @@ export class ApiKeyUsage implements OnModuleDestroy {
   }
 
   private async write({ kind, id, keyId }: KeyPrincipal, origin: HttpOrigin): Promise<void> {
-    const [{ new_ip: newIp }] = (await this.dataSource.query(RECORD_USE, [keyId, origin.ip, this.clock.now()])) as Array<{ new_ip: boolean }>;
+    const [{ new_ip: newIp }] = await this.dataSource.query<Array<{ new_ip: boolean }>>(RECORD_USE, [keyId, origin.ip, this.clock.now()]);
     if (!newIp) return;
     await this.audit.record({ ...origin, actorType: kind, actorId: id, action: 'api_key.new_ip', targetType: 'api_key', targetId: keyId, outcome: 'success' });
   }

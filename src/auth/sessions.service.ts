@@ -100,14 +100,14 @@ export class SessionsService {
    * than a password changed while the old tokens still work.
    */
   async revokeAllForUser(userId: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    const { raw } = await manager
+    const update = await manager
       .createQueryBuilder()
       .update(User)
       .set({ tokenGeneration: () => 'token_generation + 1', tokensRevokedAt: () => 'now()' })
       .where('id = :userId', { userId })
       .returning('token_generation AS generation, extract(epoch FROM tokens_revoked_at)::int AS revoked_at')
       .execute();
-    const [moved] = raw as Array<{ generation: number; revoked_at: number }>;
+    const [moved] = update.raw as Array<{ generation: number; revoked_at: number }>;
     await failClosed(() => this.revocations.revokeGenerations({ subject: userId, generation: moved.generation, revokedAt: moved.revoked_at }));
     await manager
       .createQueryBuilder()

@@ -86,14 +86,14 @@ export class ServiceClientsService {
    */
   async delete(client: ServiceClient, actor: AuditActor): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const { raw } = await manager
+      const update = await manager
         .createQueryBuilder()
         .update(ServiceClient)
         .set({ deletedAt: this.clock.now(), tokenGeneration: () => 'token_generation + 1' })
         .where('id = :id', { id: client.id })
         .returning('token_generation AS generation, extract(epoch FROM deleted_at)::int AS revoked_at')
         .execute();
-      const [moved] = raw as Array<{ generation: number; revoked_at: number }>;
+      const [moved] = update.raw as Array<{ generation: number; revoked_at: number }>;
       await failClosed(() => this.revocations.revokeGenerations({ subject: clientRevocationSubject(client.id), generation: moved.generation, revokedAt: moved.revoked_at }));
       await this.apiKeys.revokeAllOf({ kind: 'client', id: client.id }, manager);
       await this.record(manager, 'service_client.delete', client.id, actor);

@@ -4,7 +4,7 @@ import { HitCounterThrottlerStorage } from '../../src/throttling/throttler.stora
 export interface HitCounterFixture {
   counter: HitCounter;
   /** Lets the counter's clock move on: a fake clock in memory, a real wait against Redis. */
-  elapse(ms: number): Promise<void>;
+  elapse: (ms: number) => Promise<void>;
   close?(): void;
 }
 

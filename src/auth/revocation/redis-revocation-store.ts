@@ -23,8 +23,8 @@ end
 return 1
 `;
 
-interface RevocationScripts {
-  raiseGeneration(key: string, generation: number, ttlMs: number): Promise<number>;
+interface RevocationScripts<Result = Promise<number>> {
+  raiseGeneration(key: string, generation: number, ttlMs: number): Result;
 }
 
 /**
@@ -73,7 +73,8 @@ export class RedisRevocationStore implements RevocationStore {
 
   async load({ tokens, generations }: RevocationRecord): Promise<void> {
     // MULTI: the marker is set only together with the whole record.
-    const transaction = this.redis.multi() as ReturnType<Redis['multi']> & RevocationScripts;
+    // In a MULTI a command only queues (it returns the transaction); its result comes with exec().
+    const transaction = this.redis.multi() as ReturnType<Redis['multi']> & RevocationScripts<ReturnType<Redis['multi']>>;
     this.queueTokens(transaction, tokens);
     const now = Date.now();
     for (const { subject, generation, revokedAt } of generations) {
@@ -103,7 +104,7 @@ export class RedisRevocationStore implements RevocationStore {
   private exec(batch: ReturnType<Redis['pipeline']>): Promise<void> {
     return this.call(async () => {
       const failure = (await batch.exec())?.find(([error]) => error);
-      if (failure) throw failure[0];
+      if (failure?.[0]) throw failure[0];
     });
   }
 

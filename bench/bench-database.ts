@@ -19,7 +19,7 @@ export async function createBenchDatabase(serverUrl: string): Promise<BenchDatab
   return {
     name,
     url: url.toString(),
-    query: (sql, params = []) => withClient(url.toString(), async (client) => (await client.query(sql, params)).rows),
+    query: (sql, params = []) => withClient(url.toString(), async (client) => (await client.query<Record<string, unknown>>(sql, params)).rows),
     drop: () => withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }

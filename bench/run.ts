@@ -6,7 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
-import { BenchDatabase, createBenchDatabase } from './bench-database';
+import { createBenchDatabase } from './bench-database';
 import { evaluateTargets, formatMachine, formatTable, formatTargets, machine, Results } from './report';
 import { startBareApp } from './bare-process';
 import type { MonitoredProcess } from './monitored-process';

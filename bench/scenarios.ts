@@ -147,7 +147,7 @@ export async function runScenario(service: MonitoredProcess, scenario: Scenario,
   const start = await service.reset();
   const [main, parallel] = await Promise.all(loads.map((load) => fire(service, load, settings.connections, settings.seconds)));
   const snapshot = await service.report();
-  const results = [main, parallel].filter(Boolean).map((result, index) => summarize(loads[index], result!));
+  const results = [main, parallel].filter(Boolean).map((result, index) => summarize(loads[index], result));
   return { ...base, load: results[0], parallel: results[1], server: serverSide(start, snapshot, results, settings.countCalls) };
 }
 

@@ -44,7 +44,7 @@ async function expectStatus(reply: Promise<Reply>, status: number, what: string)
 
 /** Runs `work` on every item with at most `limit` at once (registration hashes a password: argon2id). */
 async function eachLimited<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {

@@ -53,13 +53,13 @@ export class ApiKeysRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async findUsable(keyHash: string, now: Date): Promise<UsableKeyRow | undefined> {
-    const [row] = (await this.dataSource.query(FIND_USABLE_KEY, [keyHash, now])) as UsableKeyRow[];
+    const [row] = await this.dataSource.query<UsableKeyRow[]>(FIND_USABLE_KEY, [keyHash, now]);
     return row;
   }
 
   /** Records a use of the key from `ip`; true when the key had never been used from that address. */
   async recordUse(keyId: string, ip: string, at: Date): Promise<boolean> {
-    const [{ new_ip: newIp }] = (await this.dataSource.query(RECORD_USE, [keyId, ip, at])) as Array<{ new_ip: boolean }>;
+    const [{ new_ip: newIp }] = await this.dataSource.query<Array<{ new_ip: boolean }>>(RECORD_USE, [keyId, ip, at]);
     return newIp;
   }
 

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   try {
     await grantServiceRole(dataSource, serviceRole);
-    const applied = (await dataSource.query('SELECT count(*)::int AS n FROM migrations')) as Array<{ n: number }>;
+    const applied = await dataSource.query<Array<{ n: number }>>('SELECT count(*)::int AS n FROM migrations');
     console.log(`Database migrated (${applied[0].n} migrations applied); role ${serviceRole} granted.`);
   } finally {
     await dataSource.destroy();

@@ -7,6 +7,7 @@ import { parseRateLimit, RateLimitSetting } from './rate-limit-setting';
 export const RATE_LIMIT_NAMES = ['ANONYMOUS', 'AUTHENTICATED', 'LOGIN_IP', 'LOGIN_EMAIL', 'TOKEN'] as const;
 export type RateLimitName = (typeof RATE_LIMIT_NAMES)[number];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_FORMATS = ['json', 'pretty'] as const;
 const toNumber = ({ value }: { value: unknown }) => (value === undefined ? value : Number(value));
 
 /**
@@ -95,6 +96,11 @@ export class AppConfig {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** `json` (one object per line, for machines) or `pretty` (for a person); unset: pretty on a terminal outside production. */
+  @IsOptional()
+  @IsIn(LOG_FORMATS)
+  LOG_FORMAT?: (typeof LOG_FORMATS)[number];
 
   @IsString()
   RATE_LIMIT_ANONYMOUS = '60/60s';

@@ -11,7 +11,7 @@ import { QueryTimeoutClient } from './query-timeout-client';
 type EntityList = NonNullable<DataSourceOptions['entities']>;
 
 /** Where the data lives: a real Postgres (DATABASE_URL), or the embedded PGlite (on disk or in memory). */
-export type DatabaseTarget = { postgresUrl: string } | { pgliteDir: string | 'memory' };
+export type DatabaseTarget = { postgresUrl: string } | { pgliteDir: string /* a folder, or 'memory' */ };
 
 /** The database of a running service (main.ts, the CLI): the secrets' Postgres, else PGlite under DATA_DIR. */
 export function databaseTarget(config: AppConfig, secrets: ServiceSecrets): DatabaseTarget {

@@ -26,7 +26,7 @@ const PG_CONNECTION_FAILURES = new Set([
  * connections; 57014 statement timeout) and the messages `pg` gives such failures without a code.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const cause = error instanceof QueryFailedError ? error.driverError : error;
+  const cause: unknown = error instanceof QueryFailedError ? error.driverError : error;
   const { code, message } = (cause ?? {}) as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && (NETWORK_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
   return typeof message === 'string' && PG_CONNECTION_FAILURES.has(message);

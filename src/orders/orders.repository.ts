@@ -62,8 +62,8 @@ export class OrdersRepository {
 
   /** Sets the status; returns the new update time, as the database wrote it. */
   async setStatus(orderId: string, status: OrderStatus, manager: EntityManager): Promise<Date> {
-    const { raw } = await manager.createQueryBuilder().update(Order).set({ status }).where({ id: orderId }).returning('updated_at').execute();
-    const [row] = raw as Array<{ updated_at: Date | string }>;
+    const update = await manager.createQueryBuilder().update(Order).set({ status }).where({ id: orderId }).returning('updated_at').execute();
+    const [row] = update.raw as Array<{ updated_at: Date | string }>;
     return new Date(row.updated_at);
   }
 }

@@ -55,10 +55,13 @@ export class AuthenticationGuard implements CanActivate {
     return new Promise((resolve, reject) => {
       const onResult = (error: unknown, principal?: Principal | false): void => {
         if (isStoreUnavailable(error)) reject(serviceUnavailable());
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passport hands on what a strategy failed with, as it is
         else if (error) reject(error);
         else resolve(principal || undefined);
       };
-      this.passport.authenticate(this.strategies, { session: false }, onResult)(request, reply, onResult);
+      // @types/passport types the middleware it returns as `any`.
+      const middleware = this.passport.authenticate(this.strategies, { session: false }, onResult) as (req: FastifyRequest, res: FastifyReply, next: typeof onResult) => void;
+      middleware(request, reply, onResult);
     });
   }
 }

@@ -55,14 +55,14 @@ export class ServiceClientsRepository {
 
   /** Marks the client deleted and moves its token generation on, in one statement that returns the new one and when it moved. */
   async markDeleted(id: string, at: Date, manager: EntityManager): Promise<{ generation: number; revokedAt: number }> {
-    const { raw } = await manager
+    const update = await manager
       .createQueryBuilder()
       .update(ServiceClient)
       .set({ deletedAt: at, tokenGeneration: () => 'token_generation + 1' })
       .where({ id })
       .returning('token_generation AS generation, extract(epoch FROM deleted_at)::int AS revoked_at')
       .execute();
-    const [moved] = raw as Array<{ generation: number; revoked_at: number }>;
+    const [moved] = update.raw as Array<{ generation: number; revoked_at: number }>;
     return { generation: moved.generation, revokedAt: moved.revoked_at };
   }
 }

@@ -17,6 +17,11 @@ export interface DemoAccount {
   password: string;
 }
 
+/** Where the demo accounts' passwords are kept (main.ts's start-up banner points to it). */
+export function demoCredentialsFile(dataDir: string): string {
+  return join(dataDir, 'demo-credentials.txt');
+}
+
 /**
  * On the first start of the embedded mode, a demo admin and a demo customer, each with a random
  * password: never a fixed default one (OWASP ASVS V2.3.1; CWE-1392), which every clone would share.
@@ -38,7 +43,7 @@ export class DemoAccountsSeeder {
     for (const { password, ...account } of accounts) {
       await this.users.insert({ ...account, passwordHash: await this.hasher.hash(password) });
     }
-    const path = join(dataDir, 'demo-credentials.txt');
+    const path = demoCredentialsFile(dataDir);
     const text = accounts.map(({ role, email, password }) => `${role.padEnd(9)} ${email.padEnd(22)} ${password}`).join('\n');
     // A file left by an earlier database is replaced; 'wx' then creates it afresh, with mode 0600.
     rmSync(path, { force: true });

@@ -83,14 +83,14 @@ export class UsersRepository {
 
   /** Moves the user's token generation on, in one statement that returns the new one and when it moved. */
   async advanceTokenGeneration(id: string, manager: EntityManager): Promise<{ generation: number; revokedAt: number }> {
-    const { raw } = await manager
+    const update = await manager
       .createQueryBuilder()
       .update(User)
       .set({ tokenGeneration: () => 'token_generation + 1', tokensRevokedAt: () => 'now()' })
       .where({ id })
       .returning('token_generation AS generation, extract(epoch FROM tokens_revoked_at)::int AS revoked_at')
       .execute();
-    const [moved] = raw as Array<{ generation: number; revoked_at: number }>;
+    const [moved] = update.raw as Array<{ generation: number; revoked_at: number }>;
     return { generation: moved.generation, revokedAt: moved.revoked_at };
   }
 

@@ -5,7 +5,7 @@ import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { SessionsService } from '../../src/auth/sessions.service';
 import { Clock } from '../../src/common/clock';
 import { insertProduct } from '../support/fixtures';
-import { apiKeyHeader, NewApiKey, post, usageWritten, withApiKey } from '../support/api-keys';
+import { apiKeyHeader, NewApiKey, usageWritten, withApiKey } from '../support/api-keys';
 import { bearer, expectInvalidCredentials, manyLoginsEnv } from '../support/auth';
 import { admin, Caller, customer } from '../support/principals';
 import { startTestApp, TestApp } from '../support/test-app';

@@ -197,7 +197,7 @@ describe('The compose deployment: an nginx edge in front of two API replicas', (
       expect(one(httpsServer.block, 'limit_req').args[0]).toBe(`zone=${zoneName}`);
       expect(one(http, 'limit_req_status').args).toEqual(['429']);
       const perSecond = Number(/^rate=(\d+)r\/s$/.exec(rate)![1]);
-      const config = loadConfig(services[replicas[0]].environment!);
+      const config = loadConfig(services[replicas[0]].environment);
       for (const { quota, windowSeconds } of [config.rateLimit('ANONYMOUS'), config.rateLimit('AUTHENTICATED')]) {
         expect(perSecond * windowSeconds).toBeGreaterThan(quota);
       }

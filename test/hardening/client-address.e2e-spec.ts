@@ -18,7 +18,7 @@ describe('The client address behind a trusted proxy', () => {
   describe('in the audit trail', () => {
     let t: LoopbackTestApp;
     const ipOf = async (action: string, targetId: string | null, outcome: string): Promise<string[]> =>
-      ((await t.app.get(DataSource).query('SELECT ip FROM audit_events WHERE action = $1 AND target_id IS NOT DISTINCT FROM $2 AND outcome = $3', [action, targetId, outcome])) as Array<{ ip: string }>).map((row) => row.ip);
+      (await t.app.get(DataSource).query<Array<{ ip: string }>>('SELECT ip FROM audit_events WHERE action = $1 AND target_id IS NOT DISTINCT FROM $2 AND outcome = $3', [action, targetId, outcome])).map((row) => row.ip);
 
     beforeAll(async () => {
       t = await startTestAppOnLoopback({ env: { TRUSTED_PROXIES: '127.0.0.1/32', ...manyLoginsEnv(), ...ownRateLimitCounters() } });

@@ -45,7 +45,7 @@ describe('Resource limits (OWASP API4)', () => {
   });
 
   it('bounds how long a connection and a request may take', () => {
-    const server = t.app.getHttpServer() as Server;
+    const server: Server = t.app.getHttpServer();
     // The whole request, headers included: a client trickling its headers (slowloris) is cut off too.
     expect(server.requestTimeout).toBe(30_000);
     expect(server.headersTimeout).toBe(10_000); // the request line and headers (test/hardening/slow-clients: enforced on time)

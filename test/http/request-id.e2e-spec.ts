@@ -31,7 +31,7 @@ describe('X-Request-Id from a client', () => {
     t.http.send({ method: 'POST', path: '/api/v1/auth/register', body: { email: uniqueEmail(), password: `pw-${randomUUID()}`, name: 'Traced' }, headers });
   const idOf = (reply: HttpReply) => String(reply.headers['x-request-id']);
   const auditRequestIds = async (targetId: string): Promise<string[]> =>
-    ((await t.app.get(DataSource).query('SELECT request_id FROM audit_events WHERE target_id = $1', [targetId])) as Array<{ request_id: string }>).map((row) => row.request_id);
+    (await t.app.get(DataSource).query<Array<{ request_id: string }>>('SELECT request_id FROM audit_events WHERE target_id = $1', [targetId])).map((row) => row.request_id);
   const completed = (serverId: string) => lines.map((line) => JSON.parse(line) as LogEntry).filter((entry) => entry.msg === 'request completed' && entry.req?.id === serverId);
 
   it('answers with an id of its own, and audits under it', async () => {

@@ -179,7 +179,7 @@ describe('OrdersService', () => {
     const results = await Promise.allSettled(attempts);
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(5);
     for (const result of results.filter((r) => r.status === 'rejected')) {
-      expect(((result as PromiseRejectedResult).reason as ProblemException).getStatus()).toBe(409);
+      expect((result.reason as ProblemException).getStatus()).toBe(409);
     }
     expect(await stockOf(dataSource, product.id)).toBe(0);
   });

@@ -24,7 +24,7 @@ export async function snapshotOthers(dataSource: DataSource, ownerId: string): P
   const snapshot: DataSnapshot = new Map();
   for (const { table_name: table } of tables.filter(({ table_name }) => !IGNORED_TABLES.has(table_name))) {
     const columns = new Set(
-      ((await dataSource.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`, [table])) as Array<{ column_name: string }>).map(
+      (await dataSource.query<Array<{ column_name: string }>>(`SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`, [table])).map(
         (column) => column.column_name,
       ),
     );
@@ -36,7 +36,7 @@ export async function snapshotOthers(dataSource: DataSource, ownerId: string): P
     const where = mine.length > 0 ? `WHERE NOT (${mine.join(' OR ')})` : '';
     const rows: Array<Record<string, unknown>> = await dataSource.query(`SELECT * FROM "${table}" ${where}`, mine.length > 0 ? [ownerId] : []);
     for (const row of rows) for (const column of MOVED_BY_OWNER[table] ?? []) delete row[column];
-    snapshot.set(table, new Map(rows.map((row) => [String(row.id ?? JSON.stringify(row)), JSON.stringify(row)])));
+    snapshot.set(table, new Map(rows.map((row) => [String((row.id as string | number | undefined) ?? JSON.stringify(row)), JSON.stringify(row)])));
   }
   return snapshot;
 }

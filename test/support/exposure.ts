@@ -28,7 +28,7 @@ export function expectOnlyExposed(body: unknown, responseClass: Function, path =
     expect({ field: `${path}.${key}`, allowed: allowed.has(key) && !FORBIDDEN_KEYS.test(key) }).toEqual({ field: `${path}.${key}`, allowed: true });
     const nested = defaultMetadataStorage.findTypeMetadata(responseClass, key);
     if (nested && value !== null && typeof value === 'object') {
-      expectOnlyExposed(value, nested.typeFunction() as Function, `${path}.${key}`);
+      expectOnlyExposed(value, nested.typeFunction(), `${path}.${key}`);
     }
   }
 }

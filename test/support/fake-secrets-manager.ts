@@ -31,7 +31,7 @@ export class FakeSecretsManager {
   static async start(secretName = 'orders/test'): Promise<FakeSecretsManager> {
     const server = createServer();
     const fake = new FakeSecretsManager(server, secretName);
-    server.on('request', (request, response) => fake.handle(request, response));
+    server.on('request', (request, response) => void fake.handle(request, response));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return fake;
   }

@@ -6,7 +6,7 @@ import { RateLimiter } from '../../src/throttling/rate-limiter';
 export interface HitCounterFixture {
   counter: HitCounter;
   /** Lets the counter's clock move on: a fake clock in memory, a real wait against Redis. */
-  elapse(ms: number): Promise<void>;
+  elapse: (ms: number) => Promise<void>;
   close?(): void;
 }
 

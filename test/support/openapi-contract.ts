@@ -81,7 +81,7 @@ export function checkEveryResponseAgainstDocument(app: NestFastifyApplication): 
   const checked = async (options: InjectOptions | string): Promise<LightMyRequestResponse> => {
     const response = await inject(options);
     const { method = 'GET', url = '/' } = typeof options === 'string' ? { url: options } : { method: options.method, url: options.url ?? options.path };
-    expectDocumented(String(method).toUpperCase(), String(url), response);
+    expectDocumented(String(method).toUpperCase(), typeof url === 'string' ? url : url.pathname, response);
     return response;
   };
   // Without options, inject() returns a request builder; no suite uses one, so it is left as it is.

@@ -24,8 +24,8 @@ end
 return 1
 `;
 
-interface RevocationScripts {
-  raiseGeneration(key: string, generation: number, ttlMs: number): Promise<number>;
+interface RevocationScripts<Result = Promise<number>> {
+  raiseGeneration(key: string, generation: number, ttlMs: number): Result;
 }
 
 /**
@@ -76,7 +76,8 @@ export class RedisRevocationStore implements RevocationStore {
 
   async load({ tokens, generations }: RevocationRecord): Promise<void> {
     // MULTI: the marker is set only together with the whole record.
-    const transaction = this.redis.multi() as ReturnType<Redis['multi']> & RevocationScripts;
+    // In a MULTI a command only queues (it returns the transaction); its result comes with exec().
+    const transaction = this.redis.multi() as ReturnType<Redis['multi']> & RevocationScripts<ReturnType<Redis['multi']>>;
     this.queueTokens(transaction, tokens);
     const now = this.nowMs();
     for (const { subject, generation, revokedAt } of generations) {
@@ -110,7 +111,7 @@ export class RedisRevocationStore implements RevocationStore {
   private exec(batch: ReturnType<Redis['pipeline']>): Promise<void> {
     return this.call(async () => {
       const failure = (await batch.exec())?.find(([error]) => error);
-      if (failure) throw failure[0];
+      if (failure?.[0]) throw failure[0];
     });
   }
 

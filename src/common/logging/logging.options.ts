@@ -20,6 +20,9 @@ export const REDACTED_PATHS = [
   ...anywhere(['parameters', 'params', 'detail']),
 ];
 
+/** Nest's start-up detail, a line for each module and each route it wires (some 70): shown with LOG_LEVEL=debug. */
+const START_UP_DETAIL = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
 /** A field at the top of a log line, or one or two objects down (an error, its driverError). */
 function anywhere(fields: string[]): string[] {
   return fields.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]);
@@ -32,8 +35,17 @@ export function loggingOptions(level: string, stream?: DestinationStream): Param
       {
         level,
         redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+        hooks: {
+          // Nest writes its start-up detail with `log`, which is info; it goes to debug instead.
+          logMethod(args, method, level) {
+            const [fields] = args;
+            const context = typeof fields === 'object' && fields !== null ? (fields as { context?: unknown }).context : undefined;
+            if (level === this.levels.values.info && typeof context === 'string' && START_UP_DETAIL.has(context)) return this.debug(...args);
+            method.apply(this, args);
+          },
+        },
         // The id Fastify chose (src/common/http/request-id.ts) is on the raw request.
-        genReqId: (request: IncomingMessage & { id?: unknown }) => String(request.id),
+        genReqId: (request: IncomingMessage & { id?: string }) => String(request.id),
         // A client's own id, apart from ours (src/common/http/request-id.ts), on each line of its request.
         // Nothing (not `{}`) when there is none: pino-http then skips serializing bindings and making
         // two child loggers per request, which cost ~10 % of a request's CPU (bench, scenario 1).

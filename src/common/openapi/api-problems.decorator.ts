@@ -19,7 +19,7 @@ export const API_PROBE = 'openapi:probe';
 export function ApiProblem(status: number, description: string): MethodDecorator & ClassDecorator {
   return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
     const holder: object = descriptor ? (descriptor.value as object) : target;
-    const earlier: DocumentedProblem[] = Reflect.getMetadata(API_PROBLEMS, holder) ?? [];
+    const earlier = (Reflect.getMetadata(API_PROBLEMS, holder) as DocumentedProblem[] | undefined) ?? [];
     Reflect.defineMetadata(API_PROBLEMS, [...earlier, { status, description }], holder);
   };
 }

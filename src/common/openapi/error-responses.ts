@@ -42,8 +42,8 @@ export function declareErrorResponses(operation: OperationObject, facts: Operati
   const success = operation.responses;
   const errors = [...problems.keys()].sort((a, b) => a - b);
   operation.responses = Object.fromEntries([
-    ...Object.entries(success).map(([status, response]) => [status, withHeaders(response as ResponseObject, facts)]),
-    ...errors.map((status) => [String(status), errorResponse(status, problems.get(status)!, facts)]),
+    ...Object.entries(success).map(([status, response]) => [status, withHeaders(response as ResponseObject, facts)] as const),
+    ...errors.map((status) => [String(status), errorResponse(status, problems.get(status)!, facts)] as const),
   ]);
 }
 

@@ -127,8 +127,8 @@ function routeMetadata(app: NestFastifyApplication): Map<string, RouteMetadata> 
   for (const module of app.get(ModulesContainer).values()) {
     for (const { metatype } of module.controllers.values()) {
       if (!metatype) continue;
-      for (const name of scanner.getAllMethodNames(metatype.prototype)) {
-        const targets = [metatype.prototype[name] as Function, metatype];
+      for (const name of scanner.getAllMethodNames(metatype.prototype as object)) {
+        const targets = [(metatype.prototype as Record<string, () => unknown>)[name], metatype];
         routes.set(operationId(metatype.name, name), {
           isPublic: reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) ?? false,
           problems: reflector.getAllAndMerge<DocumentedProblem[]>(API_PROBLEMS, targets),

@@ -26,7 +26,7 @@ export class NoUnknownQueryInterceptor implements NestInterceptor {
     const handler = context.getHandler();
     let known = this.takesQuery.get(handler);
     if (known === undefined) {
-      const args: Record<string, unknown> = Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {};
+      const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) as Record<string, unknown> | undefined) ?? {};
       known = Object.keys(args).some((key) => key.startsWith(`${RouteParamtypes.QUERY}:`));
       this.takesQuery.set(handler, known);
     }

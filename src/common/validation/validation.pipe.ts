@@ -6,8 +6,10 @@ import { ProblemException } from '../http/problem.exception';
 export const MAX_LISTED_ERRORS = 10;
 
 /** What the pipe's exceptionFactory hands to transform(): every failing field, before any is cut. */
-class FailedFields {
-  constructor(readonly fields: FieldError[]) {}
+class FailedFields extends Error {
+  constructor(readonly fields: FieldError[]) {
+    super('Failed fields');
+  }
 }
 
 /**

@@ -53,7 +53,7 @@ describe('Account rules: weak passwords and look-alike accounts', () => {
       ['one letter 16 times', 'a'.repeat(16)],
       ['one short run repeated', 'abc1abc1abc1abc1'],
       ['a breached password', '1qaz2wsx3edc4rfv'],
-      ['a breached password in other case', 'PasswordPassword'],
+      ['a breached password in other case', 'PasswordStandard'],
     ])('refuses %s with 400 naming the field', async (_name, password) => {
       expectRefusedField(await register({ password }), 'password', password);
     });

@@ -31,8 +31,9 @@ describe('create-admin', () => {
 
   function createAdmin(args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const postgresUrl = 'postgresUrl' in database.target ? database.target.postgresUrl : undefined;
-    const child = spawn(process.execPath, ['-r', 'ts-node/register', 'src/cli/create-admin.ts', ...args], {
-      env: { ...process.env, ...env, DATA_DIR: dataDir, DATABASE_URL: postgresUrl ?? '', REDIS_KEY_PREFIX: database.redisKeyPrefix, TS_NODE_TRANSPILE_ONLY: '1', NODE_OPTIONS: '' },
+    // What `npm run create-admin` runs once it has built: the compiled command (npm test builds first too).
+    const child = spawn(process.execPath, [join(__dirname, '../../dist/cli/create-admin.js'), ...args], {
+      env: { ...process.env, ...env, DATA_DIR: dataDir, DATABASE_URL: postgresUrl ?? '', REDIS_KEY_PREFIX: database.redisKeyPrefix, NODE_OPTIONS: '' },
     });
     let stdout = '';
     let stderr = '';

@@ -2,10 +2,12 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { createApp } from '../../src/app.factory';
+import { AppOptions } from '../../src/app.options';
 import { SecretsRefreshOptions } from '../../src/auth/secrets-refresh.module';
 import { loadConfig } from '../../src/config/app-config';
 import { ServiceSecrets } from '../../src/secrets/service-secrets';
 import { HttpClient } from './http-client';
+import { tracked } from './open-apps';
 import { checkEveryResponseAgainstDocument } from './openapi-contract';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { testSecrets } from './test-secrets';
@@ -32,17 +34,33 @@ export interface TestApp {
  * tests. Requests go through `app.inject()`, which runs Fastify's full request lifecycle, and
  * every answer is checked against openapi.json on its way back to the test.
  */
-export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+export function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  return tracked(
+    withTestDatabase(options, async (appOptions) => {
+      const app = await createApp(appOptions);
+      checkEveryResponseAgainstDocument(app);
+      return app;
+    }),
+  );
+}
+
+/**
+ * Builds something of the app (the whole app, or only its services) from a test's options, on the
+ * database given or on a fresh one; closing it drops the fresh one.
+ */
+export async function withTestDatabase<T extends { close(): Promise<void> }>(
+  options: TestAppOptions,
+  build: (appOptions: AppOptions) => Promise<T>,
+): Promise<{ app: T; database: TestDatabase; close(): Promise<void> }> {
   const database = options.database ?? (await createTestDatabase());
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', REDIS_KEY_PREFIX: database.redisKeyPrefix, ...options.env });
-  const app = await createApp({
+  const app = await build({
     config,
     secrets: testSecrets(options.secrets),
     database: database.target,
     logStream: options.logStream,
     secretsRefresh: options.secretsRefresh,
   });
-  checkEveryResponseAgainstDocument(app);
   return {
     app,
     database,

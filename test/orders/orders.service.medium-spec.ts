@@ -6,11 +6,11 @@ import { OrdersService } from '../../src/orders/orders.service';
 import { Product } from '../../src/products/product.entity';
 import { User } from '../../src/users/user.entity';
 import { actorFor, ADMIN, insertProduct, insertUser, stockOf } from '../support/fixtures';
-import { startTestApp, TestApp } from '../support/test-app';
+import { startTestServices, TestServices } from '../support/test-services';
 
-/** The order domain against a real database (embedded PGlite, or Postgres in the service suite). */
+/** The order domain against a real database (embedded PGlite, or Postgres in the service suite), without HTTP. */
 describe('OrdersService', () => {
-  let testApp: TestApp;
+  let services: TestServices;
   let dataSource: DataSource;
   let orders: OrdersService;
   let orderRows: OrdersRepository;
@@ -18,14 +18,14 @@ describe('OrdersService', () => {
   let bob: User;
 
   beforeAll(async () => {
-    testApp = await startTestApp();
-    dataSource = testApp.app.get(DataSource);
-    orders = testApp.app.get(OrdersService);
-    orderRows = testApp.app.get(OrdersRepository);
+    services = await startTestServices();
+    dataSource = services.app.get(DataSource);
+    orders = services.app.get(OrdersService);
+    orderRows = services.app.get(OrdersRepository);
     alice = await insertUser(dataSource);
     bob = await insertUser(dataSource);
   });
-  afterAll(() => testApp.close());
+  afterAll(() => services.close());
 
   async function expectProblem(promise: Promise<unknown>, status: number): Promise<void> {
     const error = await promise.then(() => undefined, (caught: unknown) => caught);
@@ -170,6 +170,37 @@ describe('OrdersService', () => {
       const results = await Promise.allSettled([orders.cancel(order, alice.id, actorFor(alice.id)), orders.cancel(order, alice.id, actorFor(alice.id))]);
       expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
       expect(await stockOf(dataSource, product.id)).toBe(10);
+    });
+  });
+
+  describe('pages', () => {
+    it('lists an owner its own orders only, newest first, a page at a time, with the total', async () => {
+      const [carol, dave] = [await insertUser(dataSource), await insertUser(dataSource)];
+      const product = await insertProduct(dataSource, { stock: 20 });
+      const placed: string[] = [];
+      for (let i = 0; i < 5; i++) placed.push((await orders.place(carol.id, { items: [{ productId: product.id, quantity: 1 }] }, actorFor(carol.id))).order.id);
+      await orders.place(dave.id, { items: [{ productId: product.id, quantity: 1 }] }, actorFor(dave.id));
+
+      const pages = [await orders.list(carol.id, { limit: 2, offset: 0 }), await orders.list(carol.id, { limit: 2, offset: 2 }), await orders.list(carol.id, { limit: 2, offset: 4 })];
+      expect(pages.map((page) => page.total)).toEqual([5, 5, 5]);
+      expect(pages.flatMap((page) => page.rows.map((order) => order.id))).toEqual([...placed].reverse());
+      // Another owner's filter does not widen the scope: the owner is the scope.
+      expect((await orders.list(carol.id, { userId: dave.id, limit: 20, offset: 0 })).total).toBe(5);
+    });
+
+    it('lets the unscoped (staff) list filter by user and status', async () => {
+      const erin = await insertUser(dataSource);
+      const product = await insertProduct(dataSource, { stock: 10 });
+      const [first, second] = [
+        (await orders.place(erin.id, { items: [{ productId: product.id, quantity: 1 }] }, actorFor(erin.id))).order,
+        (await orders.place(erin.id, { items: [{ productId: product.id, quantity: 2 }] }, actorFor(erin.id))).order,
+      ];
+      await orders.changeStatus(first, 'paid', ADMIN, true);
+      expect((await orders.list(undefined, { userId: erin.id, limit: 20, offset: 0 })).total).toBe(2);
+      const paid = await orders.list(undefined, { userId: erin.id, status: 'paid', limit: 20, offset: 0 });
+      expect(paid.rows.map((order) => order.id)).toEqual([first.id]);
+      const pending = await orders.list(undefined, { userId: erin.id, status: 'pending', limit: 20, offset: 0 });
+      expect(pending.rows.map((order) => [order.id, order.items.map((line) => line.quantity)])).toEqual([[second.id, [2]]]);
     });
   });
 

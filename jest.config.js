@@ -25,7 +25,12 @@ const tiers = [
   // Services with their real repositories on a real database, no HTTP (test/support/test-services.ts).
   { displayName: 'medium', ...withDatabase, testMatch: ['<rootDir>/test/**/*.medium-spec.ts'] },
   // The whole app over HTTP (test/support/test-app.ts), and the built service in processes of its own.
-  { displayName: 'http', ...withDatabase, testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/services/'] },
+  {
+    displayName: 'http',
+    ...withDatabase,
+    testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+    testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/services/'],
+  },
   { displayName: 'services', ...withDatabase, testMatch: ['<rootDir>/test/services/**/*.e2e-spec.ts'] },
 ];
 

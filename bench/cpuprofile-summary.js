@@ -61,7 +61,12 @@ function origin({ url, functionName }) {
 }
 
 function frameName({ functionName, url, lineNumber }) {
-  const where = url ? `${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/').replace(/^.*\/dist\//, 'dist/')}:${lineNumber + 1}` : '';
+  const where = url
+    ? `${url
+        .replace(/^.*node_modules\//, '')
+        .replace(/^file:\/\/.*\/dist\//, 'dist/')
+        .replace(/^.*\/dist\//, 'dist/')}:${lineNumber + 1}`
+    : '';
   return `${functionName || '(anonymous)'} ${where}`.trim();
 }
 
@@ -109,7 +114,9 @@ function print(title, map, of, limit = top) {
     .forEach(([name, us]) => console.log(`${ms(us)} ${pct(us, of)}  ${name}`));
 }
 
-console.log(`${file}${scenarioId ? ` (scenario ${scenarioId}'s measured windows, ${windows.length} round(s))` : ''}\nsampled ${ms(totalUs).trim()}, idle ${ms(idleUs).trim()}, busy ${ms(busyUs).trim()} (percentages below are of busy time)`);
+console.log(
+  `${file}${scenarioId ? ` (scenario ${scenarioId}'s measured windows, ${windows.length} round(s))` : ''}\nsampled ${ms(totalUs).trim()}, idle ${ms(idleUs).trim()}, busy ${ms(busyUs).trim()} (percentages below are of busy time)`,
+);
 print('Self time by package / origin', selfByOrigin, busyUs);
 print('Self time by function', selfByFrame, busyUs);
 // Pseudo-frames ((root), (program)) and the first frames of every stack are not interesting as totals.

@@ -46,7 +46,12 @@ function snapshot() {
     // CPU time of the whole process (event loop, libuv pool, GC threads) in the window: per request,
     // far steadier than req/s on a machine that other work shares.
     cpuUs: process.cpuUsage(cpuAtStart),
-    eventLoopDelayMs: { p50: delayMs(histogram.percentile(50)), p99: delayMs(histogram.percentile(99)), max: delayMs(histogram.max), mean: delayMs(histogram.mean) },
+    eventLoopDelayMs: {
+      p50: delayMs(histogram.percentile(50)),
+      p99: delayMs(histogram.percentile(99)),
+      max: delayMs(histogram.max),
+      mean: delayMs(histogram.mean),
+    },
     counts: { ...counts },
   };
 }

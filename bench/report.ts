@@ -70,7 +70,13 @@ export function evaluateTargets(scenarios: ScenarioSummary[], soak: SoakResult |
     target('S7 token-read p99 < 2 × S3 p99', ratio(find(7)?.latencyMs.p99, find(3)?.latencyMs.p99), 2, '<'),
     soak
       ? target(`soak (${soak.seconds} s): RSS at end ≤ 1.2 × RSS after 30 s`, ratio(soak.rssAtEndMB, soak.rssAfter30sMB), 1.2, '<=')
-      : { name: 'soak: RSS at end ≤ 1.2 × RSS after 30 s', limit: 1.2, comparison: '<=', verdict: 'n/a', note: 'not run (BENCH_SOAK_SECONDS=0; 300 for the full check)' },
+      : {
+          name: 'soak: RSS at end ≤ 1.2 × RSS after 30 s',
+          limit: 1.2,
+          comparison: '<=',
+          verdict: 'n/a',
+          note: 'not run (BENCH_SOAK_SECONDS=0; 300 for the full check)',
+        },
   ];
 }
 
@@ -86,7 +92,22 @@ export function formatTable(results: Results): string {
   const bareCpu = find(0)?.cpuMsPerRequest;
   const s1 = find(1);
   const times = (value: number, of?: number) => (of ? (value / of).toFixed(2) : '–');
-  const header = ['#', 'scenario', 'req/s', 'req/s ÷ S1', 'server CPU ms/req', 'CPU × bare', 'CPU × S1', 'p50 ms', 'p99 ms', 'unexpected', 'peak RSS MB', 'loop delay p99 ms', 'pg/req', 'redis/req'];
+  const header = [
+    '#',
+    'scenario',
+    'req/s',
+    'req/s ÷ S1',
+    'server CPU ms/req',
+    'CPU × bare',
+    'CPU × S1',
+    'p50 ms',
+    'p99 ms',
+    'unexpected',
+    'peak RSS MB',
+    'loop delay p99 ms',
+    'pg/req',
+    'redis/req',
+  ];
   const rows: string[][] = [];
   for (const scenario of results.scenarios) {
     if (scenario.rounds === 0) {
@@ -112,13 +133,43 @@ export function formatTable(results: Results): string {
     ]);
     const parallel = scenario.parallel;
     if (parallel) {
-      rows.push([`${scenario.id}b`, `${parallel.label}, in parallel`, String(parallel.requestsPerSecond), times(parallel.requestsPerSecond, s1?.requestsPerSecond), '(both)', '', '', String(parallel.latencyMs.p50), String(parallel.latencyMs.p99), String(parallel.unexpected), '(same)', '(same)', '(both)', '(both)']);
+      rows.push([
+        `${scenario.id}b`,
+        `${parallel.label}, in parallel`,
+        String(parallel.requestsPerSecond),
+        times(parallel.requestsPerSecond, s1?.requestsPerSecond),
+        '(both)',
+        '',
+        '',
+        String(parallel.latencyMs.p50),
+        String(parallel.latencyMs.p99),
+        String(parallel.unexpected),
+        '(same)',
+        '(same)',
+        '(both)',
+        '(both)',
+      ]);
     }
   }
   if (results.soak) {
     const soak = results.soak;
     const load = soak.load;
-    rows.push(['soak', `S3 load for ${soak.seconds} s: RSS ${soak.rssAfter30sMB} MB after 30 s → ${soak.rssAtEndMB} MB at end`, String(load.requestsPerSecond), times(load.requestsPerSecond, s1?.requestsPerSecond), '–', '–', '–', String(load.latencyMs.p50), String(load.latencyMs.p99), String(load.unexpected), String(soak.peakRssMB), String(soak.eventLoopDelayP99Ms), '–', '–']);
+    rows.push([
+      'soak',
+      `S3 load for ${soak.seconds} s: RSS ${soak.rssAfter30sMB} MB after 30 s → ${soak.rssAtEndMB} MB at end`,
+      String(load.requestsPerSecond),
+      times(load.requestsPerSecond, s1?.requestsPerSecond),
+      '–',
+      '–',
+      '–',
+      String(load.latencyMs.p50),
+      String(load.latencyMs.p99),
+      String(load.unexpected),
+      String(soak.peakRssMB),
+      String(soak.eventLoopDelayP99Ms),
+      '–',
+      '–',
+    ]);
   }
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
@@ -126,7 +177,10 @@ export function formatTable(results: Results): string {
 
 export function formatTargets(targets: Target[]): string {
   return targets
-    .map((t) => `- ${t.verdict.padEnd(4)} ${t.name}: ${t.actual === undefined ? '–' : t.actual.toFixed(2)} (target ${t.comparison} ${t.limit})${t.note ? ` — ${t.note}` : ''}`)
+    .map(
+      (t) =>
+        `- ${t.verdict.padEnd(4)} ${t.name}: ${t.actual === undefined ? '–' : t.actual.toFixed(2)} (target ${t.comparison} ${t.limit})${t.note ? ` — ${t.note}` : ''}`,
+    )
     .join('\n');
 }
 

@@ -42,7 +42,22 @@ function summarizeScenario(results: ScenarioResult[]): ScenarioSummary {
   const { id, name, request } = results[0];
   const measured = results.filter((result) => result.load && result.server);
   if (measured.length === 0) {
-    return { id, name, request, rounds: 0, skipped: results[0].skipped ?? 'not run', requestsPerSecond: 0, requestsPerSecondRange: [0, 0], latencyMs: { p50: 0, p99: 0 }, unexpected: 0, statusCodes: {}, cpuMsPerRequest: 0, cpuMsPerRequestRange: [0, 0], peakRssMB: 0, eventLoopDelayP99Ms: 0 };
+    return {
+      id,
+      name,
+      request,
+      rounds: 0,
+      skipped: results[0].skipped ?? 'not run',
+      requestsPerSecond: 0,
+      requestsPerSecondRange: [0, 0],
+      latencyMs: { p50: 0, p99: 0 },
+      unexpected: 0,
+      statusCodes: {},
+      cpuMsPerRequest: 0,
+      cpuMsPerRequestRange: [0, 0],
+      peakRssMB: 0,
+      eventLoopDelayP99Ms: 0,
+    };
   }
   const loads = measured.map((result) => result.load!);
   const servers = measured.map((result) => result.server!);

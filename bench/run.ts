@@ -45,7 +45,9 @@ function scenarioList(): number[] {
 async function main(): Promise<void> {
   const { DATABASE_URL, REDIS_URL } = process.env;
   if (!DATABASE_URL || !REDIS_URL) {
-    fail('DATABASE_URL (a Postgres server URL) and REDIS_URL must be set, e.g.\n  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 npm run bench');
+    fail(
+      'DATABASE_URL (a Postgres server URL) and REDIS_URL must be set, e.g.\n  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 npm run bench',
+    );
   }
   const distDir = resolve(ROOT, process.env.BENCH_DIST_DIR ?? 'dist');
   if (!existsSync(join(distDir, 'main.js'))) fail(`${join(distDir, 'main.js')} is missing: build first (npm run bench builds dist/)`);
@@ -100,7 +102,9 @@ async function main(): Promise<void> {
     bare = await startBareApp([]);
     log(`bare NestJS + Fastify app pid ${bare.pid} on ${bare.url}`);
     const data = await seed(service.url, database, { customers: Math.max(settings.connections, 10), products: 2 * Math.max(settings.connections, 10) });
-    log(`seeded ${data.customers.length} customers, ${data.productIds.length} products, ${data.customers.length} orders, ${data.apiKeysUnavailable ? 'no API keys' : `${data.customers.length} API keys`}`);
+    log(
+      `seeded ${data.customers.length} customers, ${data.productIds.length} products, ${data.customers.length} orders, ${data.apiKeysUnavailable ? 'no API keys' : `${data.customers.length} API keys`}`,
+    );
     if (data.apiKeysUnavailable) notes.push(`Scenario 4 skipped: ${data.apiKeysUnavailable}.`);
 
     // Round-robin: every scenario once per round, so a noisy moment hits one round of each alike and
@@ -109,7 +113,9 @@ async function main(): Promise<void> {
       // Access tokens live 15 minutes: every round after the first logs in afresh.
       if (round > 1) await refreshTokens(service.url, data);
       for (const scenario of defineScenarios(data).filter((s) => scenarioIds.includes(s.id))) {
-        log(`round ${round}/${rounds}, scenario ${scenario.id}: ${scenario.name} (${settings.warmupSeconds} s warm-up, ${settings.seconds} s at ${settings.connections} connections${scenario.parallel ? ' each' : ''})`);
+        log(
+          `round ${round}/${rounds}, scenario ${scenario.id}: ${scenario.name} (${settings.warmupSeconds} s warm-up, ${settings.seconds} s at ${settings.connections} connections${scenario.parallel ? ' each' : ''})`,
+        );
         measured.push(await runScenario(scenario.target === 'bare' ? bare : service, scenario, settings, round));
       }
     }
@@ -124,7 +130,10 @@ async function main(): Promise<void> {
   }
 
   const scenarios = summarizeRounds(measured);
-  if (cpuProfDir) notes.push(`CPU profile of the service written to ${cpuProfDir}; summarize one scenario's windows with: node bench/cpuprofile-summary.js ${cpuProfDir}/<file>.cpuprofile --scenario <n>`);
+  if (cpuProfDir)
+    notes.push(
+      `CPU profile of the service written to ${cpuProfDir}; summarize one scenario's windows with: node bench/cpuprofile-summary.js ${cpuProfDir}/<file>.cpuprofile --scenario <n>`,
+    );
   const results: Results = {
     timestamp: new Date().toISOString(),
     machine: startMachine,

@@ -81,11 +81,28 @@ export function defineScenarios(seed: SeedData): Scenario[] {
   const logins: Load = {
     label: 'POST /auth/login',
     expectedStatus: 200,
-    requests: customers.map((c) => ({ method: 'POST', path: '/api/v1/auth/login', headers: json, body: JSON.stringify({ email: c.email, password: c.password }) })),
+    requests: customers.map((c) => ({
+      method: 'POST',
+      path: '/api/v1/auth/login',
+      headers: json,
+      body: JSON.stringify({ email: c.email, password: c.password }),
+    })),
   };
   return [
-    { id: 0, target: 'bare', name: 'bare NestJS + Fastify (reference)', request: 'GET /hello (bare app)', load: { label: 'GET /hello', expectedStatus: 200, requests: [{ method: 'GET', path: '/hello' }] } },
-    { id: 1, target: 'service', name: 'liveness (baseline)', request: 'GET /health/live', load: { label: 'GET /health/live', expectedStatus: 200, requests: [{ method: 'GET', path: '/health/live' }] } },
+    {
+      id: 0,
+      target: 'bare',
+      name: 'bare NestJS + Fastify (reference)',
+      request: 'GET /hello (bare app)',
+      load: { label: 'GET /hello', expectedStatus: 200, requests: [{ method: 'GET', path: '/hello' }] },
+    },
+    {
+      id: 1,
+      target: 'service',
+      name: 'liveness (baseline)',
+      request: 'GET /health/live',
+      load: { label: 'GET /health/live', expectedStatus: 200, requests: [{ method: 'GET', path: '/health/live' }] },
+    },
     {
       id: 2,
       target: 'service',

@@ -76,7 +76,14 @@ export async function seed(baseUrl: string, database: BenchDatabase, counts: { c
   const adminToken = await login(baseUrl, adminEmail, password);
 
   const productIds = await eachLimited(Array.from({ length: counts.products }), 4, async (_, index) => {
-    const product = { sku: `BENCH-${run}-${index}`, name: `Bench product ${index}`, priceCents: 1000 + index, currency: 'EUR', stock: 1_000_000, costCents: 500 };
+    const product = {
+      sku: `BENCH-${run}-${index}`,
+      name: `Bench product ${index}`,
+      priceCents: 1000 + index,
+      currency: 'EUR',
+      stock: 1_000_000,
+      costCents: 500,
+    };
     const created = await expectStatus(call(baseUrl, 'POST', '/api/v1/products', product, { authorization: `Bearer ${adminToken}` }), 201, 'product creation');
     return String(created.id);
   });

@@ -31,7 +31,12 @@ export async function startService(options: ServiceOptions): Promise<MonitoredPr
   const secrets = await FakeSecretsManager.start('orders-api/bench');
   secrets.setSecret(
     'AWSCURRENT',
-    JSON.stringify({ databaseUrl: options.databaseUrl, redisUrl: options.redisUrl, jwtPrivateKey: rsaPem(), jwtKeyId: `bench-${randomBytes(4).toString('hex')}` }),
+    JSON.stringify({
+      databaseUrl: options.databaseUrl,
+      redisUrl: options.redisUrl,
+      jwtPrivateKey: rsaPem(),
+      jwtKeyId: `bench-${randomBytes(4).toString('hex')}`,
+    }),
   );
   const port = await freePort();
   // A fresh environment, not the bench's: production refuses DATABASE_URL and REDIS_URL there.

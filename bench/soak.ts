@@ -24,9 +24,11 @@ export async function soak(service: MonitoredProcess, load: Load, connections: n
   const started = Date.now();
   const series: SoakResult['rssSeriesMB'] = [];
   const sampler = setInterval(() => {
-    void service.report().then((snapshot) =>
-      series.push({ atSeconds: Math.round((Date.now() - started) / 1000), rssMB: mb(snapshot.rssBytes), heapUsedMB: mb(snapshot.heapUsedBytes) }),
-    );
+    void service
+      .report()
+      .then((snapshot) =>
+        series.push({ atSeconds: Math.round((Date.now() - started) / 1000), rssMB: mb(snapshot.rssBytes), heapUsedMB: mb(snapshot.heapUsedBytes) }),
+      );
   }, 10_000);
   let first: Awaited<ReturnType<MonitoredProcess['report']>> | undefined;
   const firstReading = setTimeout(() => void service.report().then((snapshot) => (first = snapshot)), FIRST_READING_SECONDS * 1000);

@@ -1,11 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  API_KEY_PATTERN,
-  apiKeyFromRandomBytes,
-  generateApiKey,
-  hashApiKey,
-  parseApiKey,
-} from './api-key-format';
+import { API_KEY_PATTERN, apiKeyFromRandomBytes, generateApiKey, hashApiKey, parseApiKey } from './api-key-format';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const BODY_LENGTH = 49; // 43 random + 6 checksum characters
@@ -25,15 +19,11 @@ describe('API key format', () => {
     });
 
     it('all-zero bytes are left-padded to the full width', () => {
-      expect(apiKeyFromRandomBytes('user', 'live', new Uint8Array(32)).key).toBe(
-        'sk_live_' + '0'.repeat(43) + '2CZclj',
-      );
+      expect(apiKeyFromRandomBytes('user', 'live', new Uint8Array(32)).key).toBe('sk_live_' + '0'.repeat(43) + '2CZclj');
     });
 
     it('all-0xff bytes (the largest value) still fit in 43 characters', () => {
-      expect(apiKeyFromRandomBytes('service', 'test', new Uint8Array(32).fill(0xff)).key).toBe(
-        'svc_test_yhjskwdA6OZ1AL1YmHWZWm8LLG7HjnuCA2j5rOw8Xp13sRzl1',
-      );
+      expect(apiKeyFromRandomBytes('service', 'test', new Uint8Array(32).fill(0xff)).key).toBe('svc_test_yhjskwdA6OZ1AL1YmHWZWm8LLG7HjnuCA2j5rOw8Xp13sRzl1');
     });
 
     it('refuses anything but 32 random bytes', () => {
@@ -105,12 +95,9 @@ describe('API key format', () => {
       expect(changes).toBe(BODY_LENGTH * 61);
     });
 
-    it.each(['pk_live_', 'sk_prod_', 'sk_', 'SK_LIVE_', 'sk-live-', 'sklive_', 'svc__live_', 'xsk_live_', 'sk_live'])(
-      'the unknown prefix %s',
-      (prefix) => {
-        expect(parseApiKey(prefix + key.slice(bodyStart))).toBeUndefined();
-      },
-    );
+    it.each(['pk_live_', 'sk_prod_', 'sk_', 'SK_LIVE_', 'sk-live-', 'sklive_', 'svc__live_', 'xsk_live_', 'sk_live'])('the unknown prefix %s', (prefix) => {
+      expect(parseApiKey(prefix + key.slice(bodyStart))).toBeUndefined();
+    });
 
     it.each([
       ['empty', ''],

@@ -60,11 +60,7 @@ export function generateApiKey(kind: ApiKeyKind, environment: ApiKeyEnvironment)
 }
 
 /** The deterministic half of generateApiKey, exported so tests can pin a known vector. */
-export function apiKeyFromRandomBytes(
-  kind: ApiKeyKind,
-  environment: ApiKeyEnvironment,
-  random: Uint8Array,
-): GeneratedApiKey {
+export function apiKeyFromRandomBytes(kind: ApiKeyKind, environment: ApiKeyEnvironment, random: Uint8Array): GeneratedApiKey {
   if (random.length !== RANDOM_BYTES) throw new RangeError(`an API key needs ${RANDOM_BYTES} random bytes`);
   const keyPrefix = `${KIND_PREFIX[kind]}_${environment}_`;
   const randomPart = toFixedWidthBase62(BigInt(`0x${Buffer.from(random).toString('hex')}`), RANDOM_PART_LENGTH);

@@ -19,7 +19,9 @@ export class ApiKeyResponse {
 
 /** The 201 of a new or rotated key: the one time the plaintext key is shown. */
 export class NewApiKeyResponse extends ApiKeyResponse {
-  @ApiProperty({ description: 'Shown once: store it now, it cannot be shown again', pattern: '^(sk|svc)_(live|test)_[0-9A-Za-z]{49}$', maxLength: 58 }) @Expose() key: string;
+  @ApiProperty({ description: 'Shown once: store it now, it cannot be shown again', pattern: '^(sk|svc)_(live|test)_[0-9A-Za-z]{49}$', maxLength: 58 })
+  @Expose()
+  key: string;
 }
 
 /** The 201 body: the key's fields plus, this once, the plaintext key. */

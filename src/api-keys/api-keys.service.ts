@@ -66,7 +66,13 @@ export class ApiKeysService {
   }
 
   /** A key for an owner whose row the caller's transaction (`manager`) holds locked, with the scopes it holds now. */
-  async createForLockedOwner(owner: ApiKeyOwner, ownerScopes: readonly Scope[], input: NewApiKeyInput, actor: AuditActor, manager: EntityManager): Promise<CreatedApiKey> {
+  async createForLockedOwner(
+    owner: ApiKeyOwner,
+    ownerScopes: readonly Scope[],
+    input: NewApiKeyInput,
+    actor: AuditActor,
+    manager: EntityManager,
+  ): Promise<CreatedApiKey> {
     const scopes = input.scopes ?? [...ownerScopes];
     // docs/http-contract.md: a key carries a subset of its owner's scopes, never more.
     if (!scopes.every((scope) => ownerScopes.includes(scope))) {

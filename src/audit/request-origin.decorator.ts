@@ -17,4 +17,6 @@ export function httpOrigin(request: FastifyRequest): HttpOrigin {
   return { ip: clientAddress(request), requestId: String(request.id) };
 }
 
-export const Origin = createParamDecorator((_data: unknown, context: ExecutionContext): HttpOrigin => httpOrigin(context.switchToHttp().getRequest<FastifyRequest>()));
+export const Origin = createParamDecorator((_data: unknown, context: ExecutionContext): HttpOrigin =>
+  httpOrigin(context.switchToHttp().getRequest<FastifyRequest>()),
+);

@@ -44,7 +44,15 @@ describe('readAccessToken', () => {
 
   it('turns verified claims into a user principal and what revocation checks', () => {
     expect(readAccessToken(claims, NOW)).toEqual({
-      principal: { kind: 'user', id: USER_ID, role: 'customer', scopes: new Set(['orders:read', 'orders:write']), tokenId: JTI, tokenExpiresAt: NOW + ACCESS_TOKEN_TTL_SECONDS, tokenGeneration: 3 },
+      principal: {
+        kind: 'user',
+        id: USER_ID,
+        role: 'customer',
+        scopes: new Set(['orders:read', 'orders:write']),
+        tokenId: JTI,
+        tokenExpiresAt: NOW + ACCESS_TOKEN_TTL_SECONDS,
+        tokenGeneration: 3,
+      },
       revocationRef: { subject: USER_ID, tokenId: JTI, generation: 3 },
     });
   });
@@ -103,7 +111,14 @@ describe('service client tokens', () => {
 
   it('read back as a client principal, revoked by the client’s own (namespaced) generation', () => {
     expect(readAccessToken(claims, NOW)).toEqual({
-      principal: { kind: 'client', id: CLIENT_ID, scopes: new Set(['orders:read', 'orders:fulfil']), tokenId: JTI, tokenExpiresAt: NOW + ACCESS_TOKEN_TTL_SECONDS, tokenGeneration: 0 },
+      principal: {
+        kind: 'client',
+        id: CLIENT_ID,
+        scopes: new Set(['orders:read', 'orders:fulfil']),
+        tokenId: JTI,
+        tokenExpiresAt: NOW + ACCESS_TOKEN_TTL_SECONDS,
+        tokenGeneration: 0,
+      },
       revocationRef: { subject: clientRevocationSubject(CLIENT_ID), tokenId: JTI, generation: 0 },
     });
     expect(clientRevocationSubject(CLIENT_ID)).not.toBe(CLIENT_ID);

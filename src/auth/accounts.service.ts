@@ -34,7 +34,10 @@ export class AccountsService {
     const passwordHash = await this.hasher.hash(input.password);
     return this.dataSource.transaction(async (manager) => {
       const user = await this.users.create({ email: input.email, name: input.name, role: 'customer', passwordHash }, manager);
-      await this.audit.record({ ...origin, actorType: 'user', actorId: user.id, action: 'auth.register', targetType: 'user', targetId: user.id, outcome: 'success' }, manager);
+      await this.audit.record(
+        { ...origin, actorType: 'user', actorId: user.id, action: 'auth.register', targetType: 'user', targetId: user.id, outcome: 'success' },
+        manager,
+      );
       return user;
     });
   }
@@ -78,7 +81,10 @@ export class AccountsService {
         await this.sessions.revokeAllForUser(existing.id, manager);
       }
       const action = existing ? 'user.promote_admin' : 'user.create_admin';
-      await this.audit.record({ actorType: 'system', actorId: null, action, targetType: 'user', targetId: user.id, outcome: 'success', ip: null, requestId: null }, manager);
+      await this.audit.record(
+        { actorType: 'system', actorId: null, action, targetType: 'user', targetId: user.id, outcome: 'success', ip: null, requestId: null },
+        manager,
+      );
     });
     return existing ? 'promoted' : 'created';
   }

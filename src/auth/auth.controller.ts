@@ -74,11 +74,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Change your password (ends every session and key session of yours)' })
   @ApiNoContentResponse({ description: 'Changed' })
   @ApiProblem(403, 'Needs a user access token, or the current password is not correct')
-  async changePassword(
-    @CurrentPrincipal() principal: Principal,
-    @Body() body: ChangePasswordDto,
-    @Origin() origin: HttpOrigin,
-  ): Promise<void> {
+  async changePassword(@CurrentPrincipal() principal: Principal, @Body() body: ChangePasswordDto, @Origin() origin: HttpOrigin): Promise<void> {
     await this.accounts.changePassword(requireUserToken(principal), body, origin);
   }
 }

@@ -31,7 +31,15 @@ export class LoginService {
       const passwordMatches = await this.hasher.verify(user?.passwordHash, input.password);
       const tokens = user && passwordMatches && user.status === 'active' ? await this.sessions.open(user, origin) : undefined;
       if (!tokens) {
-        await this.audit.record({ ...origin, actorType: 'anonymous', actorId: null, action: 'auth.login', targetType: 'user', targetId: user?.id ?? null, outcome: 'failure' });
+        await this.audit.record({
+          ...origin,
+          actorType: 'anonymous',
+          actorId: null,
+          action: 'auth.login',
+          targetType: 'user',
+          targetId: user?.id ?? null,
+          outcome: 'failure',
+        });
         throw unauthorized('Invalid email or password', false);
       }
       await attempt.succeeded();

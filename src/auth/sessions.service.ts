@@ -62,9 +62,17 @@ export class SessionsService {
   async open(user: SessionUser, origin: RequestOrigin): Promise<Tokens | undefined> {
     return this.dataSource.transaction(async (manager) => {
       if (!(await this.users.recordLoginIfCurrent(user.id, user.tokenGeneration, manager))) return undefined;
-      const family = { familyId: randomUUID(), parentId: null, expiresAt: new Date(this.clock.now().getTime() + REFRESH_FAMILY_TTL_MS), tokenGeneration: user.tokenGeneration };
+      const family = {
+        familyId: randomUUID(),
+        parentId: null,
+        expiresAt: new Date(this.clock.now().getTime() + REFRESH_FAMILY_TTL_MS),
+        tokenGeneration: user.tokenGeneration,
+      };
       const tokens = await this.issue(manager, user, family);
-      await this.audit.record({ ...origin, actorType: 'user', actorId: user.id, action: 'auth.login', targetType: 'user', targetId: user.id, outcome: 'success' }, manager);
+      await this.audit.record(
+        { ...origin, actorType: 'user', actorId: user.id, action: 'auth.login', targetType: 'user', targetId: user.id, outcome: 'success' },
+        manager,
+      );
       return tokens;
     });
   }
@@ -76,8 +84,16 @@ export class SessionsService {
       const claimed = await this.refreshTokens.claim(tokenHash, manager);
       if (!claimed) return undefined;
       const user = await this.users.get(claimed.userId, manager);
-      await this.audit.record({ ...origin, actorType: 'user', actorId: user.id, action: 'auth.refresh', targetType: 'user', targetId: user.id, outcome: 'success' }, manager);
-      return this.issue(manager, user, { familyId: claimed.familyId, parentId: claimed.id, expiresAt: claimed.expiresAt, tokenGeneration: claimed.tokenGeneration });
+      await this.audit.record(
+        { ...origin, actorType: 'user', actorId: user.id, action: 'auth.refresh', targetType: 'user', targetId: user.id, outcome: 'success' },
+        manager,
+      );
+      return this.issue(manager, user, {
+        familyId: claimed.familyId,
+        parentId: claimed.id,
+        expiresAt: claimed.expiresAt,
+        tokenGeneration: claimed.tokenGeneration,
+      });
     });
     if (tokens) return tokens;
     await this.refuse(tokenHash, origin);
@@ -90,7 +106,15 @@ export class SessionsService {
     const familyTokens = session ? await this.refreshTokens.revokeFamily(session.familyId) : [];
     const self = { subject: token.userId, tokenId: token.tokenId, expiresAt: token.expiresAt };
     await failClosed(() => this.revocations.revokeTokens([self, ...familyTokens]));
-    await this.audit.record({ ...origin, actorType: 'user', actorId: token.userId, action: 'auth.logout', targetType: 'user', targetId: token.userId, outcome: 'success' });
+    await this.audit.record({
+      ...origin,
+      actorType: 'user',
+      actorId: token.userId,
+      action: 'auth.logout',
+      targetType: 'user',
+      targetId: token.userId,
+      outcome: 'success',
+    });
   }
 
   /**
@@ -108,13 +132,16 @@ export class SessionsService {
   private async issue(manager: EntityManager, user: SessionUser, family: Family): Promise<Tokens> {
     const access = this.accessTokens.issue({ id: user.id, role: user.role, tokenGeneration: family.tokenGeneration });
     const refreshToken = newRefreshToken();
-    await this.refreshTokens.insert({
-      ...family,
-      tokenHash: hashRefreshToken(refreshToken),
-      userId: user.id,
-      accessTokenId: access.id,
-      accessTokenExpiresAt: new Date(access.expiresAt * 1000),
-    }, manager);
+    await this.refreshTokens.insert(
+      {
+        ...family,
+        tokenHash: hashRefreshToken(refreshToken),
+        userId: user.id,
+        accessTokenId: access.id,
+        accessTokenExpiresAt: new Date(access.expiresAt * 1000),
+      },
+      manager,
+    );
     return { accessToken: access.token, refreshToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_TTL_SECONDS };
   }
 
@@ -141,4 +168,3 @@ export class SessionsService {
     });
   }
 }
-

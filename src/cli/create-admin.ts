@@ -21,10 +21,7 @@ async function main(): Promise<void> {
   const password = passwordFromLine(await readLine('Password: '));
   const config = loadConfig();
   const secrets = await loadSecrets(config);
-  const app = await NestFactory.createApplicationContext(
-    AppModule.register({ config, secrets, database: databaseTarget(config, secrets) }),
-    { logger: false },
-  );
+  const app = await NestFactory.createApplicationContext(AppModule.register({ config, secrets, database: databaseTarget(config, secrets) }), { logger: false });
   try {
     const outcome = await app.get(AccountsService).createOrPromoteAdmin(email, password);
     console.log(`Admin account ${email} ${outcome}.`);

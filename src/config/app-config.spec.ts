@@ -3,7 +3,14 @@ import { ConfigError, loadConfig } from './app-config';
 describe('loadConfig', () => {
   it('has safe defaults for every non-secret setting', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ NODE_ENV: 'development', PORT: 3000, DATA_DIR: '.data', SECRETS_PROVIDER: 'local', SECRETS_REFRESH_SECONDS: 300, LOG_LEVEL: 'info' });
+    expect(config).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      DATA_DIR: '.data',
+      SECRETS_PROVIDER: 'local',
+      SECRETS_REFRESH_SECONDS: 300,
+      LOG_LEVEL: 'info',
+    });
     expect(config.rateLimit('LOGIN_EMAIL')).toEqual({ quota: 5, windowSeconds: 900 });
     expect(config.corsOrigins).toEqual([]);
     expect(config.trustedProxies.check('127.0.0.1', 'ipv4')).toBe(false);

@@ -160,9 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const present = Object.fromEntries(known.filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]));
   const config = plainToInstance(AppConfig, present);
-  const problems = validateSync(config).flatMap((error) =>
-    Object.values(error.constraints ?? {}).map(() => `${error.property} is invalid`),
-  );
+  const problems = validateSync(config).flatMap((error) => Object.values(error.constraints ?? {}).map(() => `${error.property} is invalid`));
   // Node refuses a headers timeout longer than the request timeout.
   if (config.HEADERS_TIMEOUT_SECONDS > config.REQUEST_TIMEOUT_SECONDS) problems.push('HEADERS_TIMEOUT_SECONDS must not exceed REQUEST_TIMEOUT_SECONDS');
   for (const name of RATE_LIMIT_NAMES) {

@@ -68,7 +68,9 @@ export class DataRetention implements OnApplicationBootstrap, OnModuleDestroy {
    * returns a bare DELETE's result in a driver-specific shape; a SELECT's rows are the same everywhere.
    */
   private async deleteBatch(deleteSql: string): Promise<number> {
-    const [{ count }] = await this.dataSource.query<Array<{ count: number }>>(`WITH deleted AS (${deleteSql} RETURNING 1) SELECT count(*)::int AS count FROM deleted`);
+    const [{ count }] = await this.dataSource.query<Array<{ count: number }>>(
+      `WITH deleted AS (${deleteSql} RETURNING 1) SELECT count(*)::int AS count FROM deleted`,
+    );
     return count;
   }
 

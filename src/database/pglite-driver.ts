@@ -23,8 +23,7 @@ export function pgliteDriver(db: PGlite): { Pool: new () => unknown } {
   const client: PGliteClient = {
     // With parameters PGlite runs one extended-protocol statement; without, `exec` accepts
     // several statements (migrations), and TypeORM expects the last statement's result.
-    query: async (sql, params) =>
-      params && params.length > 0 ? db.query(sql, params) : lastResult(await db.exec(sql)),
+    query: async (sql, params) => (params && params.length > 0 ? db.query(sql, params) : lastResult(await db.exec(sql))),
     on: () => undefined,
     removeListener: () => undefined,
   };

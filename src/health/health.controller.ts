@@ -45,10 +45,7 @@ export class HealthController {
   async ready(): Promise<HealthResponse> {
     // Shutting down: the first thing to say, so that no load balancer sends anything more.
     if (this.drain.draining) throw new ServiceUnavailableException();
-    await this.health.check([
-      () => this.database.pingCheck('database', { timeout: 2000 }),
-      ...(this.redis ? [() => this.pingRedis(this.redis!)] : []),
-    ]);
+    await this.health.check([() => this.database.pingCheck('database', { timeout: 2000 }), ...(this.redis ? [() => this.pingRedis(this.redis!)] : [])]);
     return { status: 'ok' };
   }
 

@@ -14,7 +14,13 @@ export const tokenRequestSchema: SchemaObject = {
   additionalProperties: { type: 'string', maxLength: 4096 },
   maxProperties: 32,
   properties: {
-    grant_type: { type: 'string', maxLength: 64, pattern: '^[\\x20-\\x7e]+$', example: 'client_credentials', description: 'Only `client_credentials` is granted' },
+    grant_type: {
+      type: 'string',
+      maxLength: 64,
+      pattern: '^[\\x20-\\x7e]+$',
+      example: 'client_credentials',
+      description: 'Only `client_credentials` is granted',
+    },
     scope: {
       type: 'string',
       maxLength: 256,

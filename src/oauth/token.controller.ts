@@ -43,11 +43,7 @@ export class TokenController {
   @ApiOAuthErrors()
   @ApiProblem(400, 'invalid_request, unsupported_grant_type or invalid_scope')
   @ApiProblem(401, 'invalid_client: unknown client, wrong secret, or no client authentication')
-  async token(
-    @Body() body: unknown,
-    @Headers('authorization') authorization: string | undefined,
-    @Origin() origin: HttpOrigin,
-  ): Promise<TokenResponse> {
+  async token(@Body() body: unknown, @Headers('authorization') authorization: string | undefined, @Origin() origin: HttpOrigin): Promise<TokenResponse> {
     const request = readTokenRequest(body, authorization);
     return toResponse(TokenResponse, await this.tokens.issue(request, origin));
   }

@@ -52,7 +52,10 @@ export function assertDistinctProducts(items: OrderItemInput[]): void {
   const seen = new Set<string>();
   items.forEach((item, index) => {
     const id = item.productId.toLowerCase();
-    if (seen.has(id)) throw new ProblemException(400, 'Request validation failed', {}, [{ field: `items.${index}.productId`, message: 'a product may appear only once per order' }]);
+    if (seen.has(id))
+      throw new ProblemException(400, 'Request validation failed', {}, [
+        { field: `items.${index}.productId`, message: 'a product may appear only once per order' },
+      ]);
     seen.add(id);
   });
 }

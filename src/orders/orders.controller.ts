@@ -99,7 +99,12 @@ export class OrdersController {
   @ApiOperation({ summary: 'Cancel an order (from pending or paid; the stock goes back)' })
   @ApiOkResponse(EITHER_VIEW)
   @ApiProblem(409, 'The order can no longer be cancelled')
-  async cancel(@CurrentPrincipal() principal: Principal, @LoadedResource() order: Order, @Body(EmptyBodyPipe) _body: unknown, @Actor() actor: AuditActor): Promise<OrderResponse> {
+  async cancel(
+    @CurrentPrincipal() principal: Principal,
+    @LoadedResource() order: Order,
+    @Body(EmptyBodyPipe) _body: unknown,
+    @Actor() actor: AuditActor,
+  ): Promise<OrderResponse> {
     return toResponse(orderView(principal), await this.orders.cancel(order, ownerScopeFor(principal), actor));
   }
 

@@ -21,11 +21,7 @@ export class OrdersRepository {
   /** One order with its lines, if it exists and is in the owner scope. */
   find(orderId: string, owner: OwnerScope, manager: EntityManager = this.dataSource.manager): Promise<Order | null> {
     // One query (findOne with a relation would run two).
-    const query = manager
-      .createQueryBuilder(Order, 'o')
-      .leftJoinAndSelect('o.items', 'i')
-      .where('o.id = :orderId', { orderId })
-      .orderBy('i.lineNo', 'ASC');
+    const query = manager.createQueryBuilder(Order, 'o').leftJoinAndSelect('o.items', 'i').where('o.id = :orderId', { orderId }).orderBy('i.lineNo', 'ASC');
     if (owner !== undefined) query.andWhere('o.userId = :owner', { owner });
     return query.getOne();
   }

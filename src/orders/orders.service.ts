@@ -37,7 +37,10 @@ export class OrdersService {
         const earlier = await this.claimIdempotencyKey(manager, userId, idempotencyKey, requestHash(input));
         if (earlier) return { order: await this.findWith(manager, earlier, userId), replayed: true };
       }
-      const products = await this.products.lockForOrder(input.items.map((item) => item.productId), manager);
+      const products = await this.products.lockForOrder(
+        input.items.map((item) => item.productId),
+        manager,
+      );
       const priced = priceOrder(input.items, products);
       await this.products.adjustStock(priced.lines, -1, manager);
       const orderId = await this.orders.insert({ userId, status: 'pending', currency: priced.currency, totalCents: priced.totalCents }, priced.lines, manager);
@@ -83,7 +86,10 @@ export class OrdersService {
         throw new ProblemException(409, mayReadOrder ? `An order cannot move from ${status} to ${to}` : `This order cannot move to ${to} now`);
       }
       if (to === 'cancelled') {
-        await this.products.lockForOrder(order.items.map((line) => line.productId), manager);
+        await this.products.lockForOrder(
+          order.items.map((line) => line.productId),
+          manager,
+        );
         await this.products.adjustStock(order.items, 1, manager);
       }
       const updatedAt = await this.orders.setStatus(order.id, to, manager);

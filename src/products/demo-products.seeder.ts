@@ -2,7 +2,15 @@ import { Injectable, Logger } from '@nestjs/common';
 import { NewProduct, ProductsRepository } from './products.repository';
 
 const DEMO_PRODUCTS: NewProduct[] = [
-  { sku: 'MUG-001', name: 'Enamel mug', description: 'A camp mug that survives the dishwasher.', priceCents: 1200, currency: 'EUR', stock: 100, costCents: 400 },
+  {
+    sku: 'MUG-001',
+    name: 'Enamel mug',
+    description: 'A camp mug that survives the dishwasher.',
+    priceCents: 1200,
+    currency: 'EUR',
+    stock: 100,
+    costCents: 400,
+  },
   { sku: 'TEE-002', name: 'Organic cotton tee', description: 'Plain, heavy, no logo.', priceCents: 2500, currency: 'EUR', stock: 50, costCents: 900 },
   { sku: 'BAG-003', name: 'Canvas tote bag', description: 'Carries a week of groceries.', priceCents: 1800, currency: 'EUR', stock: 75, costCents: 500 },
   { sku: 'PEN-004', name: 'Brass pen', description: 'Refillable, lasts a lifetime.', priceCents: 4500, currency: 'EUR', stock: 20, costCents: 1500 },

@@ -2,8 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { parseSecretDocument, parseSigningKey } from './secret-document';
 import { SecretsError } from './secrets-error';
 
-const rsaPem = (modulusLength: number) =>
-  generateKeyPairSync('rsa', { modulusLength }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const rsaPem = (modulusLength: number) => generateKeyPairSync('rsa', { modulusLength }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const ecPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 const valid = {
@@ -58,8 +57,18 @@ describe('parseSecretDocument', () => {
     ['jwtKeyId', 'with a space', 'has space', 'secret field "jwtKeyId" must be 1 to 128 characters of A-Z a-z 0-9 . _ -'],
     ['jwtKeyId', '129 characters', 'k'.repeat(129), 'secret field "jwtKeyId" must be 1 to 128 characters of A-Z a-z 0-9 . _ -'],
     ['jwtPrivateKey', 'absent', undefined, 'secret field "jwtPrivateKey" is missing'],
-    ['jwtPrivateKey', 'garbage', '-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----', 'secret field "jwtPrivateKey" is not a valid PEM private key'],
-    ['jwtPrivateKey', 'PKCS#1', generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), 'secret field "jwtPrivateKey" must be a PKCS#8 PEM private key'],
+    [
+      'jwtPrivateKey',
+      'garbage',
+      '-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----',
+      'secret field "jwtPrivateKey" is not a valid PEM private key',
+    ],
+    [
+      'jwtPrivateKey',
+      'PKCS#1',
+      generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+      'secret field "jwtPrivateKey" must be a PKCS#8 PEM private key',
+    ],
     ['jwtPrivateKey', 'an EC key', ecPem, 'secret field "jwtPrivateKey" must be an RSA key'],
     ['jwtPrivateKey', 'RSA 1024', rsaPem(1024), 'secret field "jwtPrivateKey" must be an RSA key of at least 2048 bits'],
   ])('refuses %s (%s), naming the field and no value', (field, _, value, message) => {
@@ -90,8 +99,6 @@ describe('parseSigningKey', () => {
   });
 
   it('validates them like the current version', () => {
-    expect(() => parseSigningKey(JSON.stringify({ jwtKeyId: 'old', jwtPrivateKey: ecPem }))).toThrow(
-      'secret field "jwtPrivateKey" must be an RSA key',
-    );
+    expect(() => parseSigningKey(JSON.stringify({ jwtKeyId: 'old', jwtPrivateKey: ecPem }))).toThrow('secret field "jwtPrivateKey" must be an RSA key');
   });
 });

@@ -60,7 +60,11 @@ export class AuthenticationGuard implements CanActivate {
         else resolve(principal || undefined);
       };
       // @types/passport types the middleware it returns as `any`.
-      const middleware = this.passport.authenticate(this.strategies, { session: false }, onResult) as (req: FastifyRequest, res: FastifyReply, next: typeof onResult) => void;
+      const middleware = this.passport.authenticate(this.strategies, { session: false }, onResult) as (
+        req: FastifyRequest,
+        res: FastifyReply,
+        next: typeof onResult,
+      ) => void;
       middleware(request, reply, onResult);
     });
   }

@@ -30,7 +30,11 @@ export function hashClientSecret(secret: string): string {
  * period lasts (rotation without downtime). Digests are compared in constant time, so response
  * timing tells an attacker nothing about how close a guess came (CWE-208).
  */
-export function acceptsSecret(client: Pick<ServiceClient, 'secretHash' | 'previousSecretHash' | 'previousSecretExpiresAt'>, secret: string, now: Date): boolean {
+export function acceptsSecret(
+  client: Pick<ServiceClient, 'secretHash' | 'previousSecretHash' | 'previousSecretExpiresAt'>,
+  secret: string,
+  now: Date,
+): boolean {
   const presented = Buffer.from(hashClientSecret(secret), 'hex');
   const matches = (storedHash: string | null) => storedHash !== null && timingSafeEqual(presented, Buffer.from(storedHash, 'hex'));
   const inGrace = client.previousSecretExpiresAt !== null && client.previousSecretExpiresAt > now;

@@ -19,7 +19,12 @@ export class ServiceClientsRepository {
 
   /** A page of the clients not deleted, newest first. */
   page(page: { limit: number; offset: number }): Promise<[ServiceClient[], number]> {
-    return this.dataSource.manager.findAndCount(ServiceClient, { where: { deletedAt: IsNull() }, order: { createdAt: 'DESC', id: 'ASC' }, take: page.limit, skip: page.offset });
+    return this.dataSource.manager.findAndCount(ServiceClient, {
+      where: { deletedAt: IsNull() },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      take: page.limit,
+      skip: page.offset,
+    });
   }
 
   findActive(id: string): Promise<ServiceClient | null> {

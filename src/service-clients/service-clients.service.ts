@@ -67,7 +67,8 @@ export class ServiceClientsService {
     const graceEnd = new Date(this.clock.now().getTime() + graceHours * HOUR_MS);
     await this.dataSource.transaction(async (manager) => {
       // One statement (ServiceClientsRepository.rotateSecret): no secret handed out is lost to a concurrent rotation.
-      if (!(await this.clients.rotateSecret(client.id, hashClientSecret(clientSecret), graceEnd, manager))) throw new ProblemException(404, 'Service client not found');
+      if (!(await this.clients.rotateSecret(client.id, hashClientSecret(clientSecret), graceEnd, manager)))
+        throw new ProblemException(404, 'Service client not found');
       await this.record(manager, 'service_client.rotate_secret', client.id, actor);
     });
     return clientSecret;

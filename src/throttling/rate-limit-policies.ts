@@ -62,9 +62,10 @@ export type RateLimitId = GeneralLimit | CredentialLimit;
 /** Every policy above, sized by the configuration. */
 export function rateLimitPolicies(config: AppConfig): Record<RateLimitId, RateLimitPolicy> {
   const declarations: Record<RateLimitId, PolicyDeclaration> = { ...GENERAL_LIMITS, ...CREDENTIAL_LIMITS };
-  return Object.fromEntries(
-    Object.entries(declarations).map(([id, { setting, ...policy }]) => [id, { ...policy, ...config.rateLimit(setting) }]),
-  ) as Record<RateLimitId, RateLimitPolicy>;
+  return Object.fromEntries(Object.entries(declarations).map(([id, { setting, ...policy }]) => [id, { ...policy, ...config.rateLimit(setting) }])) as Record<
+    RateLimitId,
+    RateLimitPolicy
+  >;
 }
 
 export function isGeneralLimit(id: RateLimitId): id is GeneralLimit {

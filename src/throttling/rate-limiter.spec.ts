@@ -47,7 +47,7 @@ describe('RateLimiter', () => {
     expect(await limiter.consume('loginPerEmail', 'someone')).toEqual(expect.objectContaining({ remaining: 1, blocked: false }));
   });
 
-  it('refuses with a 429 whose Retry-After is in whole seconds, at least 1, and whose detail is the policy\'s', async () => {
+  it("refuses with a 429 whose Retry-After is in whole seconds, at least 1, and whose detail is the policy's", async () => {
     await limiter.consume('token', 'client:203.0.113.7');
     const blocked = await limiter.consume('token', 'client:203.0.113.7');
     const refusal = tooManyRequests(blocked);
@@ -61,7 +61,11 @@ describe('RateLimiter', () => {
     const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const logs = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     let down = true;
-    const flaky: HitCounter = { hit: (key, policy) => (down ? downCounter.hit(key, policy) : counter.hit(key, policy)), peek: (key) => counter.peek(key), reset: (key) => counter.reset(key) };
+    const flaky: HitCounter = {
+      hit: (key, policy) => (down ? downCounter.hit(key, policy) : counter.hit(key, policy)),
+      peek: (key) => counter.peek(key),
+      reset: (key) => counter.reset(key),
+    };
     limiter = new RateLimiter(flaky, config);
     expect(await limiter.consume('anonymous', 'ip:192.0.2.1')).toBeUndefined();
     expect(await limiter.consume('refusedCredentials', 'ip:192.0.2.1')).toBeUndefined();

@@ -58,9 +58,7 @@ export class RedisHitCounter implements HitCounter {
   }
 
   async hit(key: string, { windowMs, limit, blockMs = 0 }: HitPolicy): Promise<HitResult> {
-    const [hits, resetMs] = await this.call(() =>
-      this.redis.hitCounterHit(this.redisKey(key), windowMs, limit, blockMs),
-    );
+    const [hits, resetMs] = await this.call(() => this.redis.hitCounterHit(this.redisKey(key), windowMs, limit, blockMs));
     return { hits, resetMs, blocked: hits > limit };
   }
 

@@ -56,10 +56,15 @@ export class UserAdminController {
   /** One leaked key ends without ending the account: suspending is the only other lever. */
   @Delete(':id/api-keys/:keyId')
   @HttpCode(204)
-  @ApiOperation({ summary: "Revoke one API key of a user, at once, without suspending the account" })
+  @ApiOperation({ summary: 'Revoke one API key of a user, at once, without suspending the account' })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiProblem(404, 'User or key not found, or the key is not that user’s')
-  async revokeApiKey(@Param('id', ParseUUIDPipe) id: string, @Param('keyId', ParseUUIDPipe) keyId: string, @Body(EmptyBodyPipe) _body: unknown, @Actor() actor: AuditActor): Promise<void> {
+  async revokeApiKey(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('keyId', ParseUUIDPipe) keyId: string,
+    @Body(EmptyBodyPipe) _body: unknown,
+    @Actor() actor: AuditActor,
+  ): Promise<void> {
     await this.users.revokeApiKey(id, keyId, actor);
   }
 }

@@ -37,7 +37,9 @@ describe('DELETE /users/:id/api-keys/:keyId (admin)', () => {
     expect(await ordersStatus(leaked)).toBe(401);
     expect(await ordersStatus(other)).toBe(200);
     expect(await ordersStatus(alice)).toBe(200);
-    const events = await t.app.get(DataSource).query(`SELECT actor_type, actor_id, outcome FROM audit_events WHERE action = 'api_key.revoke' AND target_id = $1`, [leaked.apiKey.id]);
+    const events = await t.app
+      .get(DataSource)
+      .query(`SELECT actor_type, actor_id, outcome FROM audit_events WHERE action = 'api_key.revoke' AND target_id = $1`, [leaked.apiKey.id]);
     expect(events).toEqual([{ actor_type: 'user', actor_id: root.id, outcome: 'success' }]);
   });
 
@@ -53,7 +55,12 @@ describe('DELETE /users/:id/api-keys/:keyId (admin)', () => {
       [client.id, clientKey.apiKey.id],
     ]) {
       const response = await revoke(root, userId, keyId);
-      expect({ userId, keyId, status: response.status, type: response.headers['content-type'] }).toEqual({ userId, keyId, status: 404, type: 'application/problem+json; charset=utf-8' });
+      expect({ userId, keyId, status: response.status, type: response.headers['content-type'] }).toEqual({
+        userId,
+        keyId,
+        status: 404,
+        type: 'application/problem+json; charset=utf-8',
+      });
     }
     expect(await ordersStatus(alicesKey)).toBe(200);
     expect(await ordersStatus(clientKey)).toBe(200);

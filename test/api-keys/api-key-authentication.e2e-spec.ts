@@ -134,7 +134,12 @@ describe('API key authentication', () => {
 
     it('when its owner changes password (every session of the user ends, API keys included)', async () => {
       const alice = await withApiKey(app, await customer(app));
-      const changed = await call('POST', '/auth/password', { authorization: `Bearer ${alice.tokens.accessToken}` }, { currentPassword: alice.password, newPassword: 'a brand new password' });
+      const changed = await call(
+        'POST',
+        '/auth/password',
+        { authorization: `Bearer ${alice.tokens.accessToken}` },
+        { currentPassword: alice.password, newPassword: 'a brand new password' },
+      );
       expect(changed.statusCode).toBe(204);
       expectInvalidCredentials(await call('GET', '/orders', alice.headers));
     });
@@ -184,7 +189,10 @@ describe('API key authentication', () => {
         expect((await useFrom(address)).statusCode).toBe(200);
       }
       await usageWritten(app);
-      const events = await app.get(DataSource).getRepository(AuditEvent).find({ where: { action: 'api_key.new_ip', targetId: apiKey.id }, order: { at: 'ASC' } });
+      const events = await app
+        .get(DataSource)
+        .getRepository(AuditEvent)
+        .find({ where: { action: 'api_key.new_ip', targetId: apiKey.id }, order: { at: 'ASC' } });
       expect(events.map(({ actorType, actorId, ip, targetType, outcome }) => ({ actorType, actorId, ip, targetType, outcome }))).toEqual([
         { actorType: 'user', actorId: alice.id, ip: '198.51.100.7', targetType: 'api_key', outcome: 'success' },
         { actorType: 'user', actorId: alice.id, ip: '2001:db8::7', targetType: 'api_key', outcome: 'success' },

@@ -14,7 +14,9 @@ describe('API keys in production', () => {
   let testApp: TestApp;
 
   beforeAll(async () => {
-    testApp = await startTestApp({ env: { NODE_ENV: 'production', PUBLIC_URL: PRODUCTION_PUBLIC_URL, TRUSTED_PROXIES: '127.0.0.1/32', ...ownRateLimitCounters() } });
+    testApp = await startTestApp({
+      env: { NODE_ENV: 'production', PUBLIC_URL: PRODUCTION_PUBLIC_URL, TRUSTED_PROXIES: '127.0.0.1/32', ...ownRateLimitCounters() },
+    });
   });
   afterAll(() => testApp.close());
 
@@ -27,7 +29,10 @@ describe('API keys in production', () => {
     expect((await orders(key)).statusCode).toBe(200);
 
     const testKey = generateApiKey('user', 'test');
-    await testApp.app.get(DataSource).getRepository(ApiKey).insert({ keyHash: testKey.hash, prefix: testKey.prefix, last4: testKey.last4, name: 'from a test setup', scopes: ['orders:read'], userId: user.id });
+    await testApp.app
+      .get(DataSource)
+      .getRepository(ApiKey)
+      .insert({ keyHash: testKey.hash, prefix: testKey.prefix, last4: testKey.last4, name: 'from a test setup', scopes: ['orders:read'], userId: user.id });
     expectInvalidCredentials(await orders(testKey.key));
   });
 });

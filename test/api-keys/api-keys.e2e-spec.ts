@@ -213,7 +213,10 @@ describe('API keys (user)', () => {
     const { apiKey } = await withApiKey(app, alice);
     const rotated = (await post(app, `/api-keys/${apiKey.id}/rotate`, alice.headers)).json<NewApiKey>();
     await del(`/api-keys/${rotated.id}`, alice.headers);
-    const events = await app.get(DataSource).getRepository(AuditEvent).find({ where: { actorId: alice.id }, order: { at: 'ASC' } });
+    const events = await app
+      .get(DataSource)
+      .getRepository(AuditEvent)
+      .find({ where: { actorId: alice.id }, order: { at: 'ASC' } });
     const keyEvents = events.filter((event) => event.action.startsWith('api_key.'));
     expect(keyEvents.map(({ action, targetId, outcome }) => ({ action, targetId, outcome }))).toEqual([
       { action: 'api_key.create', targetId: apiKey.id, outcome: 'success' },

@@ -51,7 +51,9 @@ describe('API keys and client secrets at rest and in logs', () => {
     const basicHeaders = secrets.map((secret) => basicAuth(client.clientId, secret).authorization.slice('Basic '.length));
 
     const db = app.get(DataSource);
-    const stored = JSON.stringify(await Promise.all(['api_keys', 'service_clients', 'api_key_ips', 'audit_events'].map((table) => db.query(`SELECT * FROM ${table}`))));
+    const stored = JSON.stringify(
+      await Promise.all(['api_keys', 'service_clients', 'api_key_ips', 'audit_events'].map((table) => db.query(`SELECT * FROM ${table}`))),
+    );
     expect(stored).toContain(client.clientId); // the tables were read
     for (const plaintext of plaintexts) expect(stored).not.toContain(plaintext);
 

@@ -43,7 +43,10 @@ describe('audit trail', () => {
     expect((await call({ headers: bearer(again.accessToken) }, 'POST', '/auth/logout', {})).statusCode).toBe(204);
     const last = await login(app, alice);
     secrets.push(last.accessToken, last.refreshToken, 'another-long-password-1');
-    const changed = await call({ headers: bearer(last.accessToken) }, 'POST', '/auth/password', { currentPassword: alice.password, newPassword: 'another-long-password-1' });
+    const changed = await call({ headers: bearer(last.accessToken) }, 'POST', '/auth/password', {
+      currentPassword: alice.password,
+      newPassword: 'another-long-password-1',
+    });
     expect(changed.statusCode).toBe(204);
   });
   afterAll(() => testApp.close());

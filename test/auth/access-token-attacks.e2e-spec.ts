@@ -67,32 +67,44 @@ describe('Access token attacks', () => {
     // RFC 8725 §2.1: "none" and algorithm confusion.
     ...['none', 'None', 'NONE', 'nOnE'].flatMap((alg): Array<[string, () => string]> => [
       [`alg ${alg}, no signature`, () => unsigned({ alg, typ: 'at+jwt', kid: ours.kid })],
-      [`alg ${alg}, with a signature`, () => {
-        const input = signingInput({ alg, typ: 'at+jwt', kid: ours.kid }, genuineClaims(userId));
-        return `${input}.${signRs256(input, ours.privateKey)}`;
-      }],
+      [
+        `alg ${alg}, with a signature`,
+        () => {
+          const input = signingInput({ alg, typ: 'at+jwt', kid: ours.kid }, genuineClaims(userId));
+          return `${input}.${signRs256(input, ours.privateKey)}`;
+        },
+      ],
     ]),
     ['HS256 keyed with our public key as PEM', () => hs256(ours.publicKey.export({ type: 'spki', format: 'pem' }).toString())],
     ['HS256 keyed with our public key as PEM, no trailing newline', () => hs256(ours.publicKey.export({ type: 'spki', format: 'pem' }).toString().trimEnd())],
     ['HS256 keyed with our public key as PKCS#1 PEM', () => hs256(ours.publicKey.export({ type: 'pkcs1', format: 'pem' }).toString())],
     ['HS256 keyed with our public key as the JWK JSON', () => hs256(JSON.stringify(ours.publicKey.export({ format: 'jwk' })))],
     ['HS256 keyed with the JWKS entry', () => hs256(JSON.stringify({ ...ours.publicKey.export({ format: 'jwk' }), kid: ours.kid, use: 'sig', alg: 'RS256' }))],
-    ['RS512 instead of RS256', () => {
-      const input = signingInput({ ...genuineHeader(ours.kid), alg: 'RS512' }, genuineClaims(userId));
-      return `${input}.${createSign('RSA-SHA512').update(input).sign(ours.privateKey, 'base64url')}`;
-    }],
+    [
+      'RS512 instead of RS256',
+      () => {
+        const input = signingInput({ ...genuineHeader(ours.kid), alg: 'RS512' }, genuineClaims(userId));
+        return `${input}.${createSign('RSA-SHA512').update(input).sign(ours.privateKey, 'base64url')}`;
+      },
+    ],
     // Signature and payload integrity.
     ['an empty signature', () => unsigned(genuineHeader(ours.kid))],
     ['a bit-flipped signature', () => flipSignatureBit(tokens.accessToken)],
-    ['a payload edited to admin, signature kept', () => {
-      const [header, , signature] = tokens.accessToken.split('.');
-      const claims = { ...decodeSegment(tokens.accessToken, 1), role: 'admin', scope: 'orders:read orders:write orders:fulfil products:write' };
-      return `${header}.${encodeSegment(claims)}.${signature}`;
-    }],
-    ['a payload edited to another user, signature kept', () => {
-      const [header, , signature] = tokens.accessToken.split('.');
-      return `${header}.${encodeSegment({ ...decodeSegment(tokens.accessToken, 1), sub: 'user:00000000-0000-4000-8000-000000000000' })}.${signature}`;
-    }],
+    [
+      'a payload edited to admin, signature kept',
+      () => {
+        const [header, , signature] = tokens.accessToken.split('.');
+        const claims = { ...decodeSegment(tokens.accessToken, 1), role: 'admin', scope: 'orders:read orders:write orders:fulfil products:write' };
+        return `${header}.${encodeSegment(claims)}.${signature}`;
+      },
+    ],
+    [
+      'a payload edited to another user, signature kept',
+      () => {
+        const [header, , signature] = tokens.accessToken.split('.');
+        return `${header}.${encodeSegment({ ...decodeSegment(tokens.accessToken, 1), sub: 'user:00000000-0000-4000-8000-000000000000' })}.${signature}`;
+      },
+    ],
     ['a token signed by a foreign RSA key under our kid', () => forgeRs256(genuineHeader(ours.kid), genuineClaims(userId), newSigningKey().privateKey)],
     // Key selection (RFC 8725 §3.10): only our own key ring, by kid.
     ['an unknown kid', () => signedByUs(genuineHeader('6a0c5c3e-0000-4000-8000-000000000000'))],
@@ -111,7 +123,10 @@ describe('Access token attacks', () => {
     ['no iat', () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { iat: undefined }))],
     // Defence in depth if the key leaks: no lifetime longer than the 15 minutes we issue.
     ['an exp ten years out', () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { exp: now() + 10 * 365 * 24 * 3600 }))],
-    ['a lifetime one second longer than we issue', () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { exp: now() + ACCESS_TOKEN_TTL_SECONDS + 1 }))],
+    [
+      'a lifetime one second longer than we issue',
+      () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { exp: now() + ACCESS_TOKEN_TTL_SECONDS + 1 })),
+    ],
     ['no token generation', () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { gen: undefined }))],
     ['a wrong iss', () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { iss: 'urn:someone-else' }))],
     ['a wrong aud', () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { aud: 'urn:another-api' }))],
@@ -120,10 +135,13 @@ describe('Access token attacks', () => {
     ['a sub that is not a user id', () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { sub: userId }))],
     ['a scope the role does not carry', () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { scope: 'orders:read orders:fulfil' }))],
     ['an unknown role', () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { role: 'superuser' }))],
-    ['a payload that is not an object', () => {
-      const input = `${encodeSegment(genuineHeader(ours.kid))}.${base64url('"just a string"')}`;
-      return `${input}.${signRs256(input, ours.privateKey)}`;
-    }],
+    [
+      'a payload that is not an object',
+      () => {
+        const input = `${encodeSegment(genuineHeader(ours.kid))}.${base64url('"just a string"')}`;
+        return `${input}.${signRs256(input, ours.privateKey)}`;
+      },
+    ],
     // Not a JWT at all.
     ['a refresh token', () => tokens.refreshToken],
     ['garbage', () => 'not-a-token'],

@@ -60,7 +60,8 @@ describe('Account rules: weak passwords and look-alike accounts', () => {
 
     it('holds a new password to the same rules on change', async () => {
       const { password, accessToken } = await loggedIn();
-      const change = (newPassword: string) => t.http.send({ method: 'POST', path: '/api/v1/auth/password', token: accessToken, body: { currentPassword: password, newPassword } });
+      const change = (newPassword: string) =>
+        t.http.send({ method: 'POST', path: '/api/v1/auth/password', token: accessToken, body: { currentPassword: password, newPassword } });
       expectRefusedField(await change('a'.repeat(20)), 'newPassword', 'a'.repeat(20));
       expect((await change('a fresh and long passphrase')).status).toBe(204);
     });
@@ -76,7 +77,10 @@ describe('Account rules: weak passwords and look-alike accounts', () => {
     it.each([
       ['in capitals', (email: string) => email.toUpperCase()],
       ['with a full-width first letter', (email: string) => `\uFF41${email.slice(1)}`],
-      ['in full-width capitals', (email: string) => [...email].map((c) => (/[a-z]/.test(c) ? String.fromCodePoint(c.toUpperCase().codePointAt(0)! + 0xfee0) : c)).join('')],
+      [
+        'in full-width capitals',
+        (email: string) => [...email].map((c) => (/[a-z]/.test(c) ? String.fromCodePoint(c.toUpperCase().codePointAt(0)! + 0xfee0) : c)).join(''),
+      ],
     ])('is the same account %s: 409 on register, and the login works', async (_name, variant) => {
       const response = await register({ email: variant(alice.email) });
       expect(response.status).toBe(409);

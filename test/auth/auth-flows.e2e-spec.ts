@@ -45,7 +45,13 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
 
     it('holds passwords to 15..128 characters and names to 1..100', async () => {
       const valid = { email: uniqueEmail(), password: 'correct-horse-1', name: 'N' };
-      for (const invalid of [{ password: 'correct-horse-' }, { password: `${'x'.repeat(128)}y` }, { name: '' }, { name: 'n'.repeat(101) }, { email: 'not-an-email' }]) {
+      for (const invalid of [
+        { password: 'correct-horse-' },
+        { password: `${'x'.repeat(128)}y` },
+        { name: '' },
+        { name: 'n'.repeat(101) },
+        { email: 'not-an-email' },
+      ]) {
         const response = await post('/api/v1/auth/register', { ...valid, ...invalid });
         expect(response.statusCode).toBe(400);
         // Validation errors name the field, never echo the value.
@@ -93,7 +99,13 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
       expect(header).toEqual({ alg: 'RS256', typ: 'at+jwt', kid });
       expect(Object.keys(claims).sort()).toEqual(['aud', 'client_id', 'exp', 'gen', 'iat', 'iss', 'jti', 'role', 'scope', 'sub']);
       // RFC 9068 §2.2: the client a user's login goes through; iss: the public URL (here the local default).
-      expect(claims).toMatchObject({ iss: TEST_APP_ISSUER, sub: `user:${account.id}`, client_id: FIRST_PARTY_CLIENT_ID, role: 'customer', scope: 'orders:read orders:write' });
+      expect(claims).toMatchObject({
+        iss: TEST_APP_ISSUER,
+        sub: `user:${account.id}`,
+        client_id: FIRST_PARTY_CLIENT_ID,
+        role: 'customer',
+        scope: 'orders:read orders:write',
+      });
       expect((claims.exp as number) - (claims.iat as number)).toBe(900);
       expect(account.tokens.accessToken).not.toContain(Buffer.from(account.email).toString('base64url').slice(0, 12));
     });
@@ -232,7 +244,11 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
     it('revokes every access and refresh token of the user; the new password works at once', async () => {
       const account = await customer(app());
       const other = await login(app(), account);
-      const changed = await post('/api/v1/auth/password', { currentPassword: account.password, newPassword: 'a brand new password' }, bearer(account.tokens.accessToken));
+      const changed = await post(
+        '/api/v1/auth/password',
+        { currentPassword: account.password, newPassword: 'a brand new password' },
+        bearer(account.tokens.accessToken),
+      );
       expect(changed.statusCode).toBe(204);
 
       expectInvalidCredentials(await me(app(), account.tokens.accessToken));
@@ -287,7 +303,9 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
 
     it('refuses a request presenting two credentials', async () => {
       const { tokens } = await customer(app());
-      expectInvalidCredentials(await app().inject({ method: 'GET', url: '/api/v1/users/me', headers: { ...bearer(tokens.accessToken), 'x-api-key': 'sk_test_x' } }));
+      expectInvalidCredentials(
+        await app().inject({ method: 'GET', url: '/api/v1/users/me', headers: { ...bearer(tokens.accessToken), 'x-api-key': 'sk_test_x' } }),
+      );
     });
 
     it('refuses two Authorization headers over real HTTP (Node keeps only the first), and two X-Api-Key headers', async () => {
@@ -296,10 +314,16 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
       const http = new HttpClient((app().getHttpServer().address() as AddressInfo).port);
       try {
         expect((await http.send({ path: '/api/v1/users/me', token: alice.tokens.accessToken })).status).toBe(200);
-        const twoBearers = await http.send({ path: '/api/v1/users/me', headers: { authorization: [`Bearer ${alice.tokens.accessToken}`, `Bearer ${bob.tokens.accessToken}`] } });
+        const twoBearers = await http.send({
+          path: '/api/v1/users/me',
+          headers: { authorization: [`Bearer ${alice.tokens.accessToken}`, `Bearer ${bob.tokens.accessToken}`] },
+        });
         expect(twoBearers.status).toBe(401);
         expect(twoBearers.text).not.toContain(alice.email);
-        const sameTwice = await http.send({ path: '/api/v1/users/me', headers: { authorization: [`Bearer ${alice.tokens.accessToken}`, `Bearer ${alice.tokens.accessToken}`] } });
+        const sameTwice = await http.send({
+          path: '/api/v1/users/me',
+          headers: { authorization: [`Bearer ${alice.tokens.accessToken}`, `Bearer ${alice.tokens.accessToken}`] },
+        });
         expect(sameTwice.status).toBe(401);
         expect((await http.send({ path: '/api/v1/users/me', headers: { 'x-api-key': ['sk_test_a', 'sk_test_b'] } })).status).toBe(401);
       } finally {
@@ -316,7 +340,10 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
     const fresh = await login(app(), { email: account.email, password: 'another new password' });
     await post('/api/v1/auth/logout', {}, bearer(fresh.accessToken));
 
-    const events = await app().get(DataSource).getRepository(AuditEvent).find({ where: { targetId: account.id }, order: { at: 'ASC' } });
+    const events = await app()
+      .get(DataSource)
+      .getRepository(AuditEvent)
+      .find({ where: { targetId: account.id }, order: { at: 'ASC' } });
     expect(events.map((event) => [event.action, event.outcome])).toEqual([
       ['auth.register', 'success'],
       ['auth.login', 'success'],

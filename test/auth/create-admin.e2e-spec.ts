@@ -73,7 +73,13 @@ describe('create-admin', () => {
   });
 
   it('refuses a bad password or missing arguments, with a message and exit code 1', async () => {
-    expect(await createAdmin(['--email', 'x@example.test'], 'too short\n')).toMatchObject({ code: 1, stderr: 'create-admin failed: The password must be 15 to 128 characters long\n' });
-    expect(await createAdmin([], 'a long enough password\n')).toMatchObject({ code: 1, stderr: expect.stringContaining('Usage: npm run create-admin -- --email <email>') });
+    expect(await createAdmin(['--email', 'x@example.test'], 'too short\n')).toMatchObject({
+      code: 1,
+      stderr: 'create-admin failed: The password must be 15 to 128 characters long\n',
+    });
+    expect(await createAdmin([], 'a long enough password\n')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('Usage: npm run create-admin -- --email <email>'),
+    });
   });
 });

@@ -25,7 +25,10 @@ describe('Demo accounts', () => {
     const printed = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     const accounts = await app.get(DemoAccountsSeeder).seedIfEmpty(dataDir);
 
-    expect(accounts.map(({ email, role }) => [email, role])).toEqual([['admin@example.com', 'admin'], ['customer@example.com', 'customer']]);
+    expect(accounts.map(({ email, role }) => [email, role])).toEqual([
+      ['admin@example.com', 'admin'],
+      ['customer@example.com', 'customer'],
+    ]);
     const file = join(dataDir, 'demo-credentials.txt');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(printed).toHaveBeenCalledTimes(1);

@@ -39,7 +39,13 @@ describe('Login failures and limits (docs/http-contract.md, Auth and Rate limits
       const { requestId: _a, ...wrongBody } = wrongPassword.json<Record<string, unknown>>();
       const { requestId: _b, ...unknownBody } = unknownEmail.json<Record<string, unknown>>();
       expect(unknownBody).toEqual(wrongBody);
-      expect(wrongBody).toEqual({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Invalid email or password', instance: '/api/v1/auth/login' });
+      expect(wrongBody).toEqual({
+        type: 'about:blank',
+        title: 'Unauthorized',
+        status: 401,
+        detail: 'Invalid email or password',
+        instance: '/api/v1/auth/login',
+      });
     });
 
     it('cost the same: one argon2id verification with the same parameters', async () => {
@@ -81,7 +87,12 @@ describe('Login failures and limits (docs/http-contract.md, Auth and Rate limits
       const account = await register(app());
       const { accessToken } = await login(app(), account);
       const change = () =>
-        app().inject({ method: 'POST', url: '/api/v1/auth/password', headers: { ...bearer(accessToken), ...newClient() }, payload: { currentPassword: 'a wrong guess', newPassword: 'attacker password' } });
+        app().inject({
+          method: 'POST',
+          url: '/api/v1/auth/password',
+          headers: { ...bearer(accessToken), ...newClient() },
+          payload: { currentPassword: 'a wrong guess', newPassword: 'attacker password' },
+        });
       for (let i = 0; i < 3; i++) expect((await change()).statusCode).toBe(403);
       const blocked = await change();
       expect(blocked.statusCode).toBe(429);

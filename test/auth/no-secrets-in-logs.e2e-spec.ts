@@ -25,8 +25,18 @@ describe('Logs during auth flows', () => {
     await me(app, third.accessToken);
     await app.inject({ method: 'GET', url: `/api/v1/users/me?access_token=${third.accessToken}` });
     await app.inject({ method: 'PATCH', url: '/api/v1/users/me', headers: bearer(third.accessToken), payload: { name: 'Logged' } });
-    await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: bearer(third.accessToken), payload: { currentPassword: 'a wrong password', newPassword } });
-    await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: bearer(third.accessToken), payload: { currentPassword: account.password, newPassword } });
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: bearer(third.accessToken),
+      payload: { currentPassword: 'a wrong password', newPassword },
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: bearer(third.accessToken),
+      payload: { currentPassword: account.password, newPassword },
+    });
     const fourth = await login(app, { email: account.email, password: newPassword });
     await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(fourth.accessToken), payload: {} });
     await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email: 'bad', password: 'short', name: '' } });

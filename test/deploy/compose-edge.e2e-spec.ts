@@ -52,7 +52,14 @@ describe('The compose deployment: an nginx edge in front of two API replicas', (
   let t: TestApp;
   beforeAll(async () => {
     // The app as a replica runs it (production: HTTPS only, HSTS; the edge trusted), secrets from the test.
-    t = await startTestApp({ env: { NODE_ENV: 'production', PUBLIC_URL: services[replicas[0]].environment!.PUBLIC_URL, TRUSTED_PROXIES: services[replicas[0]].environment!.TRUSTED_PROXIES, ...ownRateLimitCounters() } });
+    t = await startTestApp({
+      env: {
+        NODE_ENV: 'production',
+        PUBLIC_URL: services[replicas[0]].environment!.PUBLIC_URL,
+        TRUSTED_PROXIES: services[replicas[0]].environment!.TRUSTED_PROXIES,
+        ...ownRateLimitCounters(),
+      },
+    });
   });
   afterAll(() => t.close());
 
@@ -112,7 +119,7 @@ describe('The compose deployment: an nginx edge in front of two API replicas', (
   });
 
   describe('what is exposed', () => {
-    it('publishes ports on the edge only: 443 to nginx\'s TLS listener, 80 to its redirect to https', () => {
+    it("publishes ports on the edge only: 443 to nginx's TLS listener, 80 to its redirect to https", () => {
       const publishing = Object.keys(services).filter((name) => services[name].ports !== undefined);
       expect(publishing).toEqual(['edge']);
       const targets = Object.fromEntries(edge.ports!.map((port) => [splitPair(port).source, splitPair(port).target]));
@@ -173,8 +180,7 @@ describe('The compose deployment: an nginx edge in front of two API replicas', (
   });
 
   describe('what the app is told about each request', () => {
-    const forwarded = (header: string) =>
-      all(proxied, 'proxy_set_header').filter((directive) => directive.args[0].toLowerCase() === header.toLowerCase());
+    const forwarded = (header: string) => all(proxied, 'proxy_set_header').filter((directive) => directive.args[0].toLowerCase() === header.toLowerCase());
 
     it('X-Forwarded-Proto: the scheme the client used, which production requires to be https', () => {
       expect(forwarded('X-Forwarded-Proto').map((directive) => directive.args[1])).toEqual(['$scheme']);
@@ -184,7 +190,7 @@ describe('The compose deployment: an nginx edge in front of two API replicas', (
       expect(forwarded('X-Forwarded-For').map((directive) => directive.args[1])).toEqual(['$remote_addr']);
     });
 
-    it('no X-Forwarded-Host of the client\'s', () => {
+    it("no X-Forwarded-Host of the client's", () => {
       expect(forwarded('X-Forwarded-Host').map((directive) => directive.args[1])).toEqual(['']);
     });
   });
@@ -216,11 +222,11 @@ describe('The compose deployment: an nginx edge in front of two API replicas', (
   });
 
   describe('responses', () => {
-    it('add no header to the app\'s own: it already sends HSTS and the rest (docs/http-contract.md)', () => {
+    it("add no header to the app's own: it already sends HSTS and the rest (docs/http-contract.md)", () => {
       for (const block of [http, httpsServer.block, proxied]) expect(all(block, 'add_header')).toEqual([]);
     });
 
-    it('answer what nginx refuses itself as problem details with the app\'s security headers', async () => {
+    it("answer what nginx refuses itself as problem details with the app's security headers", async () => {
       const errorPage = one(httpsServer.block, 'error_page');
       expect(errorPage.args.slice(0, -1)).toEqual(['413', '429', '502', '504']);
       const problem = locationBlock(httpsServer, errorPage.args.at(-1)!);
@@ -241,7 +247,9 @@ describe('The compose deployment: an nginx edge in front of two API replicas', (
       expect(fromApp.statusCode).toBe(404);
       const added = all(problem, 'add_header').filter((directive) => directive.args[0] !== 'Retry-After');
       expect(added.length).toBeGreaterThanOrEqual(7);
-      for (const { args: [name, value, always] } of added) {
+      for (const {
+        args: [name, value, always],
+      } of added) {
         expect({ [name]: fromApp.headers[name.toLowerCase()] }).toEqual({ [name]: value });
         expect(always).toBe('always');
       }
@@ -261,7 +269,7 @@ describe('The compose deployment: an nginx edge in front of two API replicas', (
       expect(resolve(ROOT, templates.source)).toBe(dirname(NGINX_TEMPLATE));
     });
 
-    it('can write where nginx and the image\'s entrypoint must, on a read-only filesystem', () => {
+    it("can write where nginx and the image's entrypoint must, on a read-only filesystem", () => {
       expect(edge.read_only).toBe(true);
       // The rendered configuration, temporary files, pid file.
       expect(edge.tmpfs).toEqual(expect.arrayContaining(['/etc/nginx/conf.d', '/var/cache/nginx', '/run']));

@@ -53,7 +53,10 @@ describe('markdown links', () => {
 
   it('reads links outside code only, and anchors as GitHub makes them', () => {
     const markdown = ['[real](a.md) and `[code](b.md)`', '```sh', '[example](c.md)', '```', '[`code text`](d.md#x)'].join('\n');
-    expect(inlineLinks(markdown).map((link) => [link.target, link.line])).toEqual([['a.md', 1], ['d.md#x', 5]]);
+    expect(inlineLinks(markdown).map((link) => [link.target, link.line])).toEqual([
+      ['a.md', 1],
+      ['d.md#x', 5],
+    ]);
     expect([...headingAnchors('# A tour of the folders\n## API key format (for secret scanners)\n## `Docker`!\n## Docker')]).toEqual([
       'a-tour-of-the-folders',
       'api-key-format-for-secret-scanners',
@@ -132,7 +135,11 @@ describe('files cited in code comments', () => {
       .filter((path) => !path.split('/').some((part) => SKIPPED.has(part)))
       .map((path) => join(folder, path));
   const sources = ['src', 'test', 'bench', 'scripts'].flatMap(filesUnder).filter((path) => path.endsWith('.ts'));
-  const baseNames = new Set(readdirSync(ROOT, { recursive: true, encoding: 'utf8' }).filter((path) => !path.split('/').some((part) => SKIPPED.has(part))).map((path) => path.split('/').pop()));
+  const baseNames = new Set(
+    readdirSync(ROOT, { recursive: true, encoding: 'utf8' })
+      .filter((path) => !path.split('/').some((part) => SKIPPED.has(part)))
+      .map((path) => path.split('/').pop()),
+  );
 
   const missing = (source: string, cited: string): boolean =>
     !existsSync(join(ROOT, cited)) && !existsSync(join(ROOT, dirname(source), cited)) && (cited.includes('/') || !baseNames.has(cited));
@@ -156,12 +163,21 @@ describe('files cited in code comments', () => {
     const [line, open, close] = ['/'.repeat(2), '/*', '*/'];
     // The name of a contract page the repository does not have (in pieces, for the same reason).
     const absent = ['API', 'md'].join('.');
-    const source = [`${line} see docs/design.md and ${absent}`, "const url = 'https://example.test/x.md';", `${open} (src/no-such-file.ts) ${close}`, "const path = 'README.md';"].join('\n');
+    const source = [
+      `${line} see docs/design.md and ${absent}`,
+      "const url = 'https://example.test/x.md';",
+      `${open} (src/no-such-file.ts) ${close}`,
+      "const path = 'README.md';",
+    ].join('\n');
     expect(citedFiles(source)).toEqual([
       { path: 'docs/design.md', line: 1 },
       { path: absent, line: 1 },
       { path: 'src/no-such-file.ts', line: 3 },
     ]);
-    expect(citedFiles(source).filter((citation) => missing('src/app.module.ts', citation.path)).map((citation) => citation.path)).toEqual([absent, 'src/no-such-file.ts']);
+    expect(
+      citedFiles(source)
+        .filter((citation) => missing('src/app.module.ts', citation.path))
+        .map((citation) => citation.path),
+    ).toEqual([absent, 'src/no-such-file.ts']);
   });
 });

@@ -30,10 +30,12 @@ function proseLines(markdown: string): { text: string; line: number }[] {
 export function inlineLinks(markdown: string): MarkdownLink[] {
   return proseLines(markdown).flatMap(({ text, line }) => {
     const codeSpans = [...text.matchAll(CODE_SPAN)].map((span) => [span.index, span.index + span[0].length]);
-    return [...text.matchAll(INLINE_LINK)]
-      // A link's `[` inside a code span is code (`` `[a](b)` ``); link text may itself hold a code span.
-      .filter((link) => !codeSpans.some(([start, end]) => link.index >= start && link.index < end))
-      .map((link) => ({ text: link[1], target: link[2], line }));
+    return (
+      [...text.matchAll(INLINE_LINK)]
+        // A link's `[` inside a code span is code (`` `[a](b)` ``); link text may itself hold a code span.
+        .filter((link) => !codeSpans.some(([start, end]) => link.index >= start && link.index < end))
+        .map((link) => ({ text: link[1], target: link[2], line }))
+    );
   });
 }
 
@@ -73,7 +75,10 @@ export function section(markdown: string, title: string): string | undefined {
   const start = prose.findIndex((line) => line.trim() === `## ${title}`);
   if (start < 0) return undefined;
   const end = prose.findIndex((line, index) => index > start && /^#{1,2}\s/.test(line));
-  return markdown.split('\n').slice(start + 1, end < 0 ? undefined : end).join('\n');
+  return markdown
+    .split('\n')
+    .slice(start + 1, end < 0 ? undefined : end)
+    .join('\n');
 }
 
 /**
@@ -81,7 +86,12 @@ export function section(markdown: string, title: string): string | undefined {
  * cells keyed by the header's column names. Cells are split on `|`, so none may contain one.
  */
 export function tableRows(markdown: string): Record<string, string>[] {
-  const cellsOf = (line: string) => line.trim().replace(/^\||\|$/g, '').split('|').map((cell) => cell.trim());
+  const cellsOf = (line: string) =>
+    line
+      .trim()
+      .replace(/^\||\|$/g, '')
+      .split('|')
+      .map((cell) => cell.trim());
   const table = markdown.split('\n').filter((line) => line.trim().startsWith('|'));
   if (table.length < 2) return [];
   const columns = cellsOf(table[0]);

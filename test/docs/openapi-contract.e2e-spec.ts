@@ -18,7 +18,8 @@ describe('the openapi.json response check of the HTTP suites', () => {
   });
   afterAll(() => testApp.close());
 
-  const spoiled = (changes: Partial<Pick<LightMyRequestResponse, 'statusCode' | 'headers' | 'body'>>) => ({ ...products, ...changes }) as LightMyRequestResponse;
+  const spoiled = (changes: Partial<Pick<LightMyRequestResponse, 'statusCode' | 'headers' | 'body'>>) =>
+    ({ ...products, ...changes }) as LightMyRequestResponse;
 
   it('passes a real answer', () => {
     expect(products.statusCode).toBe(200);
@@ -37,7 +38,9 @@ describe('the openapi.json response check of the HTTP suites', () => {
 
   it('refuses a body without a required field, or of another content type', () => {
     expect(() => expectDocumented('GET', '/api/v1/products', spoiled({ body: '{"data":[]}' }))).toThrow('does not match the document');
-    expect(() => expectDocumented('GET', '/api/v1/products', spoiled({ headers: { ...products.headers, 'content-type': 'text/html' } }))).toThrow('Content-Type');
+    expect(() => expectDocumented('GET', '/api/v1/products', spoiled({ headers: { ...products.headers, 'content-type': 'text/html' } }))).toThrow(
+      'Content-Type',
+    );
   });
 
   it('refuses an answer without a header the document requires, or with a malformed one', () => {

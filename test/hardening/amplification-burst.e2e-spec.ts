@@ -67,7 +67,9 @@ describe('A burst of bodies with thousands of unknown keys', () => {
       attacker.close();
     }
     const [quiet, busy] = [p99(idle), p99(during)];
-    console.log(`/health/live p99: idle ${quiet.toFixed(1)} ms (${idle.length} polls), with ${ROUNDS} bursts of ${BURST} ${busy.toFixed(1)} ms (${during.length} polls); largest answer ${Math.max(...sizes)} bytes`);
+    console.log(
+      `/health/live p99: idle ${quiet.toFixed(1)} ms (${idle.length} polls), with ${ROUNDS} bursts of ${BURST} ${busy.toFixed(1)} ms (${during.length} polls); largest answer ${Math.max(...sizes)} bytes`,
+    );
     expect(Math.max(...sizes)).toBeLessThan(1_024);
     expect(busy).toBeLessThanOrEqual(2 * quiet);
   }, 120_000);

@@ -18,7 +18,15 @@ describe('The client address behind a trusted proxy', () => {
   describe('in the audit trail', () => {
     let t: LoopbackTestApp;
     const ipOf = async (action: string, targetId: string | null, outcome: string): Promise<string[]> =>
-      (await t.app.get(DataSource).query<Array<{ ip: string }>>('SELECT ip FROM audit_events WHERE action = $1 AND target_id IS NOT DISTINCT FROM $2 AND outcome = $3', [action, targetId, outcome])).map((row) => row.ip);
+      (
+        await t.app
+          .get(DataSource)
+          .query<Array<{ ip: string }>>('SELECT ip FROM audit_events WHERE action = $1 AND target_id IS NOT DISTINCT FROM $2 AND outcome = $3', [
+            action,
+            targetId,
+            outcome,
+          ])
+      ).map((row) => row.ip);
 
     beforeAll(async () => {
       t = await startTestAppOnLoopback({ env: { TRUSTED_PROXIES: '127.0.0.1/32', ...manyLoginsEnv(), ...ownRateLimitCounters() } });
@@ -26,7 +34,12 @@ describe('The client address behind a trusted proxy', () => {
     afterAll(() => t.close());
 
     const registerFrom = (forwardedFor: string) =>
-      t.http.send({ method: 'POST', path: '/api/v1/auth/register', body: { email: uniqueEmail(), password: `pw-${randomUUID()}`, name: 'Proxied' }, headers: { 'x-forwarded-for': forwardedFor } });
+      t.http.send({
+        method: 'POST',
+        path: '/api/v1/auth/register',
+        body: { email: uniqueEmail(), password: `pw-${randomUUID()}`, name: 'Proxied' },
+        headers: { 'x-forwarded-for': forwardedFor },
+      });
 
     it('records the address the proxy reports', async () => {
       const response = await registerFrom('127.0.0.42');
@@ -34,15 +47,23 @@ describe('The client address behind a trusted proxy', () => {
       expect(await ipOf('auth.register', response.json<{ id: string }>().id, 'success')).toEqual(['127.0.0.42']);
     });
 
-    it.each([NOT_AN_ADDRESS, `fe80::1%${NOT_AN_ADDRESS}`])('registers with the peer address when the proxy passes on %s, which is not an address', async (forwardedFor) => {
-      const response = await registerFrom(forwardedFor);
-      expect(response.status).toBe(201);
-      expect(await ipOf('auth.register', response.json<{ id: string }>().id, 'success')).toEqual(['127.0.0.1']);
-    });
+    it.each([NOT_AN_ADDRESS, `fe80::1%${NOT_AN_ADDRESS}`])(
+      'registers with the peer address when the proxy passes on %s, which is not an address',
+      async (forwardedFor) => {
+        const response = await registerFrom(forwardedFor);
+        expect(response.status).toBe(201);
+        expect(await ipOf('auth.register', response.json<{ id: string }>().id, 'success')).toEqual(['127.0.0.1']);
+      },
+    );
 
     it('refuses a failed login with 401 and keeps its audit row, with the peer address', async () => {
       const email = uniqueEmail('nobody');
-      const response = await t.http.send({ method: 'POST', path: '/api/v1/auth/login', body: { email, password: 'a-wrong-password-1' }, headers: { 'x-forwarded-for': NOT_AN_ADDRESS } });
+      const response = await t.http.send({
+        method: 'POST',
+        path: '/api/v1/auth/login',
+        body: { email, password: 'a-wrong-password-1' },
+        headers: { 'x-forwarded-for': NOT_AN_ADDRESS },
+      });
       expect(response.status).toBe(401);
       expect(await ipOf('auth.login', null, 'failure')).toEqual(['127.0.0.1']);
     });
@@ -72,13 +93,20 @@ describe('The client address behind a trusted proxy', () => {
 
   describe('TRUSTED_PROXIES in production', () => {
     it('accepts the proxies it names', () => {
-      expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://orders.example', TRUSTED_PROXIES: '10.200.0.10/32, fd00::10' }).TRUSTED_PROXIES).toBe('10.200.0.10/32, fd00::10');
+      expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://orders.example', TRUSTED_PROXIES: '10.200.0.10/32, fd00::10' }).TRUSTED_PROXIES).toBe(
+        '10.200.0.10/32, fd00::10',
+      );
     });
 
     it.each(['0.0.0.0/0', '10.200.0.10/32,::/0'])('refuses to boot when it trusts every address (%s)', async (trusted) => {
-      const ended = await runServerProcessToExit({ NODE_ENV: 'production', PUBLIC_URL: 'https://orders.example', SECRETS_PROVIDER: 'aws', AWS_SECRET_ID: 'never-read', TRUSTED_PROXIES: trusted }, 15_000);
+      const ended = await runServerProcessToExit(
+        { NODE_ENV: 'production', PUBLIC_URL: 'https://orders.example', SECRETS_PROVIDER: 'aws', AWS_SECRET_ID: 'never-read', TRUSTED_PROXIES: trusted },
+        15_000,
+      );
       expect(ended.code).toBe(1);
-      expect(ended.output).toBe(`Boot failed: Invalid configuration: TRUSTED_PROXIES may not trust every address in production (${trusted.split(',').at(-1)})\n`);
+      expect(ended.output).toBe(
+        `Boot failed: Invalid configuration: TRUSTED_PROXIES may not trust every address in production (${trusted.split(',').at(-1)})\n`,
+      );
     });
   });
 });

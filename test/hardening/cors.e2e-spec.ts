@@ -69,11 +69,8 @@ describe('CORS without configured origins (the default)', () => {
 });
 
 describe('CORS_ORIGINS', () => {
-  it.each(['*', 'https://*.shop.example', 'https://shop.example/', 'shop.example', 'https://shop.example/path'])(
-    'refuses %s: only exact origins',
-    (entry) => {
-      expect(() => loadConfig({ CORS_ORIGINS: entry })).toThrow(ConfigError);
-      expect(() => loadConfig({ CORS_ORIGINS: entry })).toThrow('CORS_ORIGINS');
-    },
-  );
+  it.each(['*', 'https://*.shop.example', 'https://shop.example/', 'shop.example', 'https://shop.example/path'])('refuses %s: only exact origins', (entry) => {
+    expect(() => loadConfig({ CORS_ORIGINS: entry })).toThrow(ConfigError);
+    expect(() => loadConfig({ CORS_ORIGINS: entry })).toThrow('CORS_ORIGINS');
+  });
 });

@@ -16,7 +16,9 @@ describe('HTTPS only, in production (docs/http-contract.md, Response headers)', 
   describe('behind a trusted proxy', () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await startTestApp({ env: { NODE_ENV: 'production', PUBLIC_URL: PRODUCTION_PUBLIC_URL, TRUSTED_PROXIES: '127.0.0.1/32', ...ownRateLimitCounters() } });
+      t = await startTestApp({
+        env: { NODE_ENV: 'production', PUBLIC_URL: PRODUCTION_PUBLIC_URL, TRUSTED_PROXIES: '127.0.0.1/32', ...ownRateLimitCounters() },
+      });
     });
     afterAll(() => t.close());
 
@@ -96,15 +98,34 @@ describe('Native TLS (TLS_KEY_FILE, TLS_CERT_FILE)', () => {
     dir = mkdtempSync(join(tmpdir(), 'orders-tls-'));
     keyFile = join(dir, 'key.pem');
     certFile = join(dir, 'cert.pem');
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile,
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+      ],
+      { stdio: 'ignore' },
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('serves HTTPS itself, which production accepts without any proxy', async () => {
-    const t = await startTestApp({ env: { NODE_ENV: 'production', PUBLIC_URL: PRODUCTION_PUBLIC_URL, TLS_KEY_FILE: keyFile, TLS_CERT_FILE: certFile, ...ownRateLimitCounters() } });
+    const t = await startTestApp({
+      env: { NODE_ENV: 'production', PUBLIC_URL: PRODUCTION_PUBLIC_URL, TLS_KEY_FILE: keyFile, TLS_CERT_FILE: certFile, ...ownRateLimitCounters() },
+    });
     try {
       await t.app.listen({ port: 0, host: '127.0.0.1' });
       const { port } = t.app.getHttpServer().address() as AddressInfo;

@@ -61,7 +61,13 @@ describe('Slow and malformed clients', () => {
     expect(answer.status).toBe(status);
     expect(answer.headers['content-type']).toBe('application/problem+json; charset=utf-8');
     expect(answer.headers.connection).toBe('close');
-    expect(answer.body).toEqual({ type: 'about:blank', title: expect.any(String), status, detail: expect.any(String), requestId: answer.headers['x-request-id'] });
+    expect(answer.body).toEqual({
+      type: 'about:blank',
+      title: expect.any(String),
+      status,
+      detail: expect.any(String),
+      requestId: answer.headers['x-request-id'],
+    });
   }
 
   it(`answers headers trickled a byte at a time with a 408 problem once HEADERS_TIMEOUT_SECONDS (${HEADERS_TIMEOUT_S} s) has passed`, async () => {

@@ -18,7 +18,8 @@ describe('The log of a failed SQL statement', () => {
   });
   afterAll(() => t.close());
 
-  const register = (email: string, password: string, name: string) => t.http.send({ method: 'POST', path: '/api/v1/auth/register', body: { email, password, name } });
+  const register = (email: string, password: string, name: string) =>
+    t.http.send({ method: 'POST', path: '/api/v1/auth/register', body: { email, password, name } });
 
   it('names the failure and holds none of the values: no email, name or password hash', async () => {
     expect((await register(uniqueEmail(), `pw-${randomUUID()}`, 'Before the fault')).status).toBe(201);
@@ -36,7 +37,11 @@ describe('The log of a failed SQL statement', () => {
     const failures = lines.map((line) => JSON.parse(line) as { msg?: string; err?: Record<string, unknown> }).filter((entry) => entry.msg === 'request failed');
     expect(failures).toHaveLength(1);
     // Still enough for the operator: what failed, and the statement (with placeholders, not values).
-    expect(failures[0].err).toMatchObject({ message: expect.stringContaining('no_new_users'), code: '23514', query: expect.stringContaining('INSERT INTO "users"') });
+    expect(failures[0].err).toMatchObject({
+      message: expect.stringContaining('no_new_users'),
+      code: '23514',
+      query: expect.stringContaining('INSERT INTO "users"'),
+    });
     const logged = lines.join('\n');
     for (const value of [email, name, '$argon2id$', password]) expect({ value, logged: logged.includes(value) }).toEqual({ value, logged: false });
   });

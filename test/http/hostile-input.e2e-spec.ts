@@ -54,12 +54,17 @@ describe('Hostile input over HTTP', () => {
     it('gets on every write route that reads a body the answer an ordinary unknown field gets', async () => {
       const ids = await fixtureIds();
       // RFC 6749 §3.2: the token endpoint ignores parameters it does not know, whatever their name.
-      const routes = listRoutes(t.app).filter((route) => ['POST', 'PATCH', 'PUT'].includes(route.method) && readsBody(route) && !route.path.endsWith('/oauth/token'));
+      const routes = listRoutes(t.app).filter(
+        (route) => ['POST', 'PATCH', 'PUT'].includes(route.method) && readsBody(route) && !route.path.endsWith('/oauth/token'),
+      );
       expect(routes.length).toBeGreaterThan(15);
       for (const route of routes) {
         const family = route.path.split('/')[3];
         // A new family of :id routes needs an object below, or it would only ever answer "malformed id".
-        expect({ route: route.path, id: route.path.includes(':id') ? typeof ids[family] : 'none' }).toEqual({ route: route.path, id: route.path.includes(':id') ? 'string' : 'none' });
+        expect({ route: route.path, id: route.path.includes(':id') ? typeof ids[family] : 'none' }).toEqual({
+          route: route.path,
+          id: route.path.includes(':id') ? 'string' : 'none',
+        });
         const path = route.path.replace(':id', ids[family]);
         const answer = async (key: string) =>
           asUnknownField(await t.http.send({ method: route.method, path, token: root.tokens.accessToken, body: { [key]: 'x' } }), key);
@@ -115,7 +120,12 @@ describe('Hostile input over HTTP', () => {
 
     it('refuses a Content-Encoding it does not decode with 415 and Accept-Encoding: identity (RFC 9110 §12.5.3)', async () => {
       const text = JSON.stringify(order());
-      for (const [coding, payload] of [['gzip', gzipSync(text)], ['gzip', text], ['br', text], ['identity, gzip', text]] as const) {
+      for (const [coding, payload] of [
+        ['gzip', gzipSync(text)],
+        ['gzip', text],
+        ['br', text],
+        ['identity, gzip', text],
+      ] as const) {
         const reply = await placeOrder(payload, { 'content-encoding': coding });
         expect({ coding, status: reply.status, accepts: reply.headers['accept-encoding'] }).toEqual({ coding, status: 415, accepts: 'identity' });
       }

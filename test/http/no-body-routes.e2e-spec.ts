@@ -27,7 +27,12 @@ describe('Routes that take no body', () => {
     const order = await app.inject({ method: 'POST', url: '/api/v1/orders', headers: alice.headers, payload: { items: [{ productId, quantity: 1 }] } });
     const routes = [
       { method: 'DELETE', url: `/api/v1/api-keys/${aliceKey.id}`, headers: alice.headers, done: 204 },
-      { method: 'DELETE', url: `/api/v1/users/${alice.id}/api-keys/${(await withApiKey(app, alice, { name: 'second' })).apiKey.id}`, headers: root.headers, done: 204 },
+      {
+        method: 'DELETE',
+        url: `/api/v1/users/${alice.id}/api-keys/${(await withApiKey(app, alice, { name: 'second' })).apiKey.id}`,
+        headers: root.headers,
+        done: 204,
+      },
       { method: 'DELETE', url: `/api/v1/service-clients/${client.id}`, headers: root.headers, done: 204 },
       { method: 'POST', url: `/api/v1/orders/${order.json().id}/cancel`, headers: alice.headers, done: 200 },
     ] as const;

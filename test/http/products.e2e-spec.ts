@@ -48,7 +48,13 @@ describe('Products (public reads)', () => {
     const response = await get(`/api/v1/products/${active.id}`);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
-      id: active.id, sku: 'A-1', name: 'Blue 100% cotton', description: '', priceCents: 1000, currency: 'EUR', inStock: true,
+      id: active.id,
+      sku: 'A-1',
+      name: 'Blue 100% cotton',
+      description: '',
+      priceCents: 1000,
+      currency: 'EUR',
+      inStock: true,
     });
   });
 

@@ -31,8 +31,11 @@ describe('X-Request-Id from a client', () => {
     t.http.send({ method: 'POST', path: '/api/v1/auth/register', body: { email: uniqueEmail(), password: `pw-${randomUUID()}`, name: 'Traced' }, headers });
   const idOf = (reply: HttpReply) => String(reply.headers['x-request-id']);
   const auditRequestIds = async (targetId: string): Promise<string[]> =>
-    (await t.app.get(DataSource).query<Array<{ request_id: string }>>('SELECT request_id FROM audit_events WHERE target_id = $1', [targetId])).map((row) => row.request_id);
-  const completed = (serverId: string) => lines.map((line) => JSON.parse(line) as LogEntry).filter((entry) => entry.msg === 'request completed' && entry.req?.id === serverId);
+    (await t.app.get(DataSource).query<Array<{ request_id: string }>>('SELECT request_id FROM audit_events WHERE target_id = $1', [targetId])).map(
+      (row) => row.request_id,
+    );
+  const completed = (serverId: string) =>
+    lines.map((line) => JSON.parse(line) as LogEntry).filter((entry) => entry.msg === 'request completed' && entry.req?.id === serverId);
 
   it('answers with an id of its own, and audits under it', async () => {
     const response = await register();

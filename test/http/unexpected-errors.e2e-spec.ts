@@ -23,7 +23,10 @@ describe('an unexpected error in a handler', () => {
     logLines.length = 0;
   });
 
-  const failed = () => logLines.map((line) => JSON.parse(line) as { msg?: string; requestId?: string; err?: { message?: string; stack?: string } }).filter((entry) => entry.msg === 'request failed');
+  const failed = () =>
+    logLines
+      .map((line) => JSON.parse(line) as { msg?: string; requestId?: string; err?: { message?: string; stack?: string } })
+      .filter((entry) => entry.msg === 'request failed');
 
   it('answers a 500 problem that shows nothing of it, and logs it whole with the request id', async () => {
     jest.spyOn(testApp.app.get(ProductsService), 'listActive').mockRejectedValue(new Error(INTERNAL_MESSAGE));
@@ -34,7 +37,9 @@ describe('an unexpected error in a handler', () => {
     expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
     const requestId = response.headers['x-request-id'];
     expect(response.json()).toEqual({ type: 'about:blank', title: 'Internal Server Error', status: 500, instance: PRODUCTS, requestId });
-    expect(failed()).toEqual([expect.objectContaining({ requestId, err: expect.objectContaining({ message: INTERNAL_MESSAGE, stack: expect.stringContaining('Error') }) })]);
+    expect(failed()).toEqual([
+      expect.objectContaining({ requestId, err: expect.objectContaining({ message: INTERNAL_MESSAGE, stack: expect.stringContaining('Error') }) }),
+    ]);
   });
 
   it('logs no failure for a 503 it gives on purpose', async () => {

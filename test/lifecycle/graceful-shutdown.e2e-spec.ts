@@ -16,7 +16,13 @@ describe('graceful shutdown', () => {
     // A request whose body is still arriving when SIGTERM lands: it must still get its answer.
     const inFlight = new Promise<number>((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/v1/products', headers: { 'content-type': 'application/json', 'content-length': body.length } },
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          method: 'POST',
+          path: '/api/v1/products',
+          headers: { 'content-type': 'application/json', 'content-length': body.length },
+        },
         (res) => {
           res.resume();
           res.on('end', () => resolve(res.statusCode ?? 0));
@@ -32,7 +38,10 @@ describe('graceful shutdown', () => {
 
     expect(await inFlight).toBe(401);
     expect(await server.exited).toBe(0);
-    const refused = await fetch(`http://127.0.0.1:${server.port}/health/live`).then(() => 'answered', () => 'refused');
+    const refused = await fetch(`http://127.0.0.1:${server.port}/health/live`).then(
+      () => 'answered',
+      () => 'refused',
+    );
     expect(refused).toBe('refused');
   });
 });

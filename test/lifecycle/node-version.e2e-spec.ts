@@ -4,14 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const MAIN = join(__dirname, '../../dist/main.js');
-const NEEDED = /^Node\.js 24\.9 or later is needed, and this is [\d.]+: use `npm start` \(or another npm script\), which runs the Node 24 that npm ci installs, or install Node\.js 24 from https:\/\/nodejs\.org\n$/;
+const NEEDED =
+  /^Node\.js 24\.9 or later is needed, and this is [\d.]+: use `npm start` \(or another npm script\), which runs the Node 24 that npm ci installs, or install Node\.js 24 from https:\/\/nodejs\.org\n$/;
 /** The machine's own Node, which on these machines is older than the one the project brings (README, Two commands). */
 const SYSTEM_NODE = '/usr/bin/node';
 
 function run(node: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
   const dataDir = mkdtempSync(join(tmpdir(), 'orders-node-version-'));
   try {
-    const result = spawnSync(node, [...args, MAIN], { env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' }, encoding: 'utf8', timeout: 20_000 });
+    const result = spawnSync(node, [...args, MAIN], {
+      env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -32,7 +37,10 @@ describe('Started on an older Node.js', () => {
     expect(result).toEqual({ status: 1, stdout: '', stderr: expect.stringMatching(NEEDED) });
   });
 
-  (olderSystemNode ? it : it.skip)(`says the same under the machine's own ${SYSTEM_NODE} (${systemNodeVersion || 'absent'}), where it used to die without a word`, () => {
-    expect(run(SYSTEM_NODE, [])).toEqual({ status: 1, stdout: '', stderr: expect.stringMatching(NEEDED) });
-  });
+  (olderSystemNode ? it : it.skip)(
+    `says the same under the machine's own ${SYSTEM_NODE} (${systemNodeVersion || 'absent'}), where it used to die without a word`,
+    () => {
+      expect(run(SYSTEM_NODE, [])).toEqual({ status: 1, stdout: '', stderr: expect.stringMatching(NEEDED) });
+    },
+  );
 });

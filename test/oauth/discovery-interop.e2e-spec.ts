@@ -51,7 +51,10 @@ describe('OAuth discovery with real client libraries (RFC 8414, RFC 9728, RFC 90
     // The same server reached under another name: RFC 8414 §3.3 says the client must reject it.
     const other = issuer.replace('127.0.0.1', 'localhost');
     await expect(
-      client.discovery(new URL(other), warehouse.clientId, undefined, client.ClientSecretBasic(warehouse.clientSecret), { algorithm: 'oauth2', execute: [client.allowInsecureRequests] }),
+      client.discovery(new URL(other), warehouse.clientId, undefined, client.ClientSecretBasic(warehouse.clientSecret), {
+        algorithm: 'oauth2',
+        execute: [client.allowInsecureRequests],
+      }),
     ).rejects.toThrow(/issuer/);
   });
 
@@ -87,9 +90,14 @@ describe('OAuth discovery with real client libraries (RFC 8414, RFC 9728, RFC 90
     });
 
     const validate = (token: string) =>
-      oauth.validateJwtAccessToken(authorizationServer, new Request(`${issuer}/api/v1/orders`, { headers: { authorization: `Bearer ${token}` } }), TOKEN_AUDIENCE, {
-        [oauth.allowInsecureRequests]: true,
-      });
+      oauth.validateJwtAccessToken(
+        authorizationServer,
+        new Request(`${issuer}/api/v1/orders`, { headers: { authorization: `Bearer ${token}` } }),
+        TOKEN_AUDIENCE,
+        {
+          [oauth.allowInsecureRequests]: true,
+        },
+      );
 
     it('accepts a customer’s token, issued to the first-party client', async () => {
       const alice = await customer(testApp.app);

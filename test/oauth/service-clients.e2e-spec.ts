@@ -48,7 +48,13 @@ describe('Service clients', () => {
     });
 
     it('refuses scopes a client cannot hold and malformed bodies (400)', async () => {
-      for (const body of [{ name: 'x', scopes: ['orders:write'] }, { name: 'x', scopes: [] }, { name: 'x' }, { scopes: ['orders:read'] }, { name: 'x', scopes: ['orders:read'], clientSecret: 'mine' }]) {
+      for (const body of [
+        { name: 'x', scopes: ['orders:write'] },
+        { name: 'x', scopes: [] },
+        { name: 'x' },
+        { scopes: ['orders:read'] },
+        { name: 'x', scopes: ['orders:read'], clientSecret: 'mine' },
+      ]) {
         expect((await post(app, '/service-clients', root.headers, body)).statusCode).toBe(400);
       }
     });
@@ -103,7 +109,14 @@ describe('Service clients', () => {
 
     it('reaches nothing else: no admin route, no /users/me, no user-only route (403)', async () => {
       const client = await serviceClient(app, root, ['orders:read', 'orders:fulfil', 'products:write']);
-      for (const [method, url] of [['GET', '/users'], ['GET', '/audit-events'], ['GET', '/service-clients'], ['GET', '/users/me'], ['GET', '/api-keys'], ['POST', '/api-keys']]) {
+      for (const [method, url] of [
+        ['GET', '/users'],
+        ['GET', '/audit-events'],
+        ['GET', '/service-clients'],
+        ['GET', '/users/me'],
+        ['GET', '/api-keys'],
+        ['POST', '/api-keys'],
+      ]) {
         expect((await call(method, url, client.headers, method === 'POST' ? { name: 'k' } : undefined)).statusCode).toBe(403);
       }
       // Placing and cancelling need orders:write, which no client can hold.
@@ -164,7 +177,10 @@ describe('Service clients', () => {
       const audited = await serviceClient(app, root, ['orders:read']);
       await post(app, `/service-clients/${audited.id}/rotate-secret`, root.headers, {});
       await call('DELETE', `/service-clients/${audited.id}`, root.headers);
-      const events = await app.get(DataSource).getRepository(AuditEvent).find({ where: { targetId: audited.id, actorId: root.id }, order: { at: 'ASC' } });
+      const events = await app
+        .get(DataSource)
+        .getRepository(AuditEvent)
+        .find({ where: { targetId: audited.id, actorId: root.id }, order: { at: 'ASC' } });
       expect(events.map(({ action, targetType, outcome }) => ({ action, targetType, outcome }))).toEqual([
         { action: 'service_client.create', targetType: 'service_client', outcome: 'success' },
         { action: 'service_client.rotate_secret', targetType: 'service_client', outcome: 'success' },

@@ -87,7 +87,12 @@ describe('POST /oauth/token', () => {
 
   describe('client authentication fails with 401 invalid_client, one answer for every reason', () => {
     it('challenges for Basic when Basic was used', async () => {
-      for (const headers of [basic('wrong-secret'), basicAuth('no-such-client', client.clientSecret), { authorization: 'Basic !!!' }, { authorization: `Basic ${Buffer.from(client.clientId).toString('base64')}` }]) {
+      for (const headers of [
+        basic('wrong-secret'),
+        basicAuth('no-such-client', client.clientSecret),
+        { authorization: 'Basic !!!' },
+        { authorization: `Basic ${Buffer.from(client.clientId).toString('base64')}` },
+      ]) {
         const response = await tokenRequest(app, GRANT, headers);
         expectOAuthError(response, 401, 'invalid_client');
         expect(response.headers['www-authenticate']).toBe('Basic realm="orders-api"');
@@ -137,15 +142,25 @@ describe('POST /oauth/token', () => {
     });
 
     it('keeps the shape for the errors of the shared pipeline (an unknown query parameter)', async () => {
-      const response = await app.inject({ method: 'POST', url: '/api/v1/oauth/token?debug=1', headers: { 'content-type': 'application/x-www-form-urlencoded', ...basic() }, payload: 'grant_type=client_credentials' });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/v1/oauth/token?debug=1',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...basic() },
+        payload: 'grant_type=client_credentials',
+      });
       expectOAuthError(response, 400, 'invalid_request');
     });
   });
 
   it('answers a body it cannot read in the RFC 6749 shape too, with the same status as any route', async () => {
-    const send = (headers: Record<string, string>, payload: string) => app.inject({ method: 'POST', url: '/api/v1/oauth/token', headers: { ...basic(), ...headers }, payload });
+    const send = (headers: Record<string, string>, payload: string) =>
+      app.inject({ method: 'POST', url: '/api/v1/oauth/token', headers: { ...basic(), ...headers }, payload });
     // Each is refused by Fastify before the route's handler runs.
-    expectOAuthError(await send({ 'content-type': 'application/x-www-form-urlencoded' }, `grant_type=client_credentials&pad=${'x'.repeat(101 * 1024)}`), 413, 'invalid_request');
+    expectOAuthError(
+      await send({ 'content-type': 'application/x-www-form-urlencoded' }, `grant_type=client_credentials&pad=${'x'.repeat(101 * 1024)}`),
+      413,
+      'invalid_request',
+    );
     expectOAuthError(await send({ 'content-type': 'text/plain' }, 'grant_type=client_credentials'), 415, 'invalid_request');
     expectOAuthError(await send({ 'content-type': 'application/json' }, '{"grant_type":'), 400, 'invalid_request');
     expectOAuthError(await send({ 'content-type': 'application/json' }, '{"__proto__":{"admin":true}}'), 400, 'invalid_request');
@@ -195,7 +210,10 @@ describe('POST /oauth/token', () => {
     const audited = await serviceClient(app, root, ['orders:read']);
     await tokenRequest(app, GRANT, basicAuth(audited.clientId, 'wrong'));
     await tokenRequest(app, { ...GRANT, scope: 'orders:fulfil' }, basicAuth(audited.clientId, audited.clientSecret));
-    const events = await app.get(DataSource).getRepository(AuditEvent).find({ where: { action: 'oauth.token', targetId: audited.id }, order: { at: 'ASC' } });
+    const events = await app
+      .get(DataSource)
+      .getRepository(AuditEvent)
+      .find({ where: { action: 'oauth.token', targetId: audited.id }, order: { at: 'ASC' } });
     expect(events.map(({ actorType, actorId, outcome }) => ({ actorType, actorId, outcome }))).toEqual([
       { actorType: 'client', actorId: audited.id, outcome: 'success' },
       { actorType: 'anonymous', actorId: null, outcome: 'failure' },

@@ -18,7 +18,9 @@ describe('Redis unreachable: the token endpoint and client deletion fail closed'
   afterAll(() => down.close());
 
   it('answers a token request 503 with the §5.2 catch-all code invalid_request, without checking the secret', async () => {
-    const { client, clientSecret } = await down.app.get(ServiceClientsService).create({ name: 'c', scopes: ['orders:read'] }, actorFor('00000000-0000-4000-8000-000000000000'));
+    const { client, clientSecret } = await down.app
+      .get(ServiceClientsService)
+      .create({ name: 'c', scopes: ['orders:read'] }, actorFor('00000000-0000-4000-8000-000000000000'));
     const response = await tokenRequest(down.app, { grant_type: 'client_credentials' }, basicAuth(client.clientId, clientSecret));
     expect(response.statusCode).toBe(503);
     expect(response.headers['retry-after']).toBe('5');

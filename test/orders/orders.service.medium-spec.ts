@@ -28,7 +28,10 @@ describe('OrdersService', () => {
   afterAll(() => services.close());
 
   async function expectProblem(promise: Promise<unknown>, status: number): Promise<void> {
-    const error = await promise.then(() => undefined, (caught: unknown) => caught);
+    const error = await promise.then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(ProblemException);
     expect((error as ProblemException).getStatus()).toBe(status);
   }
@@ -38,7 +41,16 @@ describe('OrdersService', () => {
   it('prices an order from the database, snapshots the lines and takes the stock', async () => {
     const mug = await insertProduct(dataSource, { priceCents: 1250, stock: 5 });
     const tee = await insertProduct(dataSource, { priceCents: 999, stock: 2 });
-    const { order, replayed } = await orders.place(alice.id, { items: [{ productId: mug.id, quantity: 2 }, { productId: tee.id, quantity: 1 }] }, actorFor(alice.id));
+    const { order, replayed } = await orders.place(
+      alice.id,
+      {
+        items: [
+          { productId: mug.id, quantity: 2 },
+          { productId: tee.id, quantity: 1 },
+        ],
+      },
+      actorFor(alice.id),
+    );
     expect(replayed).toBe(false);
     expect(order).toMatchObject({ userId: alice.id, status: 'pending', currency: 'EUR', totalCents: 2 * 1250 + 999 });
     expect(order.items.map((line) => [line.sku, line.unitPriceCents, line.quantity, line.lineTotalCents])).toEqual([
@@ -57,7 +69,19 @@ describe('OrdersService', () => {
     const retired = await insertProduct(dataSource, { active: false });
     const fine = await insertProduct(dataSource, { stock: 5 });
     const before = await orderCount();
-    await expectProblem(orders.place(alice.id, { items: [{ productId: fine.id, quantity: 1 }, { productId: retired.id, quantity: 1 }] }, actorFor(alice.id)), 422);
+    await expectProblem(
+      orders.place(
+        alice.id,
+        {
+          items: [
+            { productId: fine.id, quantity: 1 },
+            { productId: retired.id, quantity: 1 },
+          ],
+        },
+        actorFor(alice.id),
+      ),
+      422,
+    );
     await expectProblem(orders.place(alice.id, { items: [{ productId: '00000000-0000-4000-8000-000000000000', quantity: 1 }] }, actorFor(alice.id)), 422);
     expect(await orderCount()).toBe(before);
     expect(await stockOf(dataSource, fine.id)).toBe(5);
@@ -66,19 +90,55 @@ describe('OrdersService', () => {
   it('refuses mixed currencies with 422', async () => {
     const euro = await insertProduct(dataSource, { currency: 'EUR' });
     const dollar = await insertProduct(dataSource, { currency: 'USD' });
-    await expectProblem(orders.place(alice.id, { items: [{ productId: euro.id, quantity: 1 }, { productId: dollar.id, quantity: 1 }] }, actorFor(alice.id)), 422);
+    await expectProblem(
+      orders.place(
+        alice.id,
+        {
+          items: [
+            { productId: euro.id, quantity: 1 },
+            { productId: dollar.id, quantity: 1 },
+          ],
+        },
+        actorFor(alice.id),
+      ),
+      422,
+    );
   });
 
   it('refuses the same product twice with 400', async () => {
     const product = await insertProduct(dataSource);
-    await expectProblem(orders.place(alice.id, { items: [{ productId: product.id, quantity: 1 }, { productId: product.id.toUpperCase(), quantity: 1 }] }, actorFor(alice.id)), 400);
+    await expectProblem(
+      orders.place(
+        alice.id,
+        {
+          items: [
+            { productId: product.id, quantity: 1 },
+            { productId: product.id.toUpperCase(), quantity: 1 },
+          ],
+        },
+        actorFor(alice.id),
+      ),
+      400,
+    );
   });
 
   it('refuses an order it cannot fill with 409, all or nothing', async () => {
     const plenty = await insertProduct(dataSource, { stock: 50 });
     const scarce = await insertProduct(dataSource, { stock: 1 });
     const before = await orderCount();
-    await expectProblem(orders.place(alice.id, { items: [{ productId: plenty.id, quantity: 10 }, { productId: scarce.id, quantity: 2 }] }, actorFor(alice.id)), 409);
+    await expectProblem(
+      orders.place(
+        alice.id,
+        {
+          items: [
+            { productId: plenty.id, quantity: 10 },
+            { productId: scarce.id, quantity: 2 },
+          ],
+        },
+        actorFor(alice.id),
+      ),
+      409,
+    );
     expect(await orderCount()).toBe(before);
     expect(await stockOf(dataSource, plenty.id)).toBe(50);
     expect(await stockOf(dataSource, scarce.id)).toBe(1);
@@ -181,7 +241,11 @@ describe('OrdersService', () => {
       for (let i = 0; i < 5; i++) placed.push((await orders.place(carol.id, { items: [{ productId: product.id, quantity: 1 }] }, actorFor(carol.id))).order.id);
       await orders.place(dave.id, { items: [{ productId: product.id, quantity: 1 }] }, actorFor(dave.id));
 
-      const pages = [await orders.list(carol.id, { limit: 2, offset: 0 }), await orders.list(carol.id, { limit: 2, offset: 2 }), await orders.list(carol.id, { limit: 2, offset: 4 })];
+      const pages = [
+        await orders.list(carol.id, { limit: 2, offset: 0 }),
+        await orders.list(carol.id, { limit: 2, offset: 2 }),
+        await orders.list(carol.id, { limit: 2, offset: 4 }),
+      ];
       expect(pages.map((page) => page.total)).toEqual([5, 5, 5]);
       expect(pages.flatMap((page) => page.rows.map((order) => order.id))).toEqual([...placed].reverse());
       // Another owner's filter does not widen the scope: the owner is the scope.

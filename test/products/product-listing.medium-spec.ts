@@ -55,7 +55,13 @@ describe('Product listing', () => {
   it('takes %, _ and \\ in a search literally, not as LIKE patterns', async () => {
     const dataSource = services.app.get(DataSource);
     const literal = await Promise.all(['100% wool', 'snake_case socks', 'back\\slash'].map((name) => insertProduct(dataSource, { name })));
-    for (const [q, expected] of [['%', [literal[0]]], ['_', [literal[1]]], ['\\', [literal[2]]], ['0% w', [literal[0]]], ['e_c', [literal[1]]]] as const) {
+    for (const [q, expected] of [
+      ['%', [literal[0]]],
+      ['_', [literal[1]]],
+      ['\\', [literal[2]]],
+      ['0% w', [literal[0]]],
+      ['e_c', [literal[1]]],
+    ] as const) {
       const page = await products.listActive(query({ q }));
       expect({ q, skus: skus(page.rows) }).toEqual({ q, skus: skus([...expected]) });
     }

@@ -24,9 +24,12 @@ export async function snapshotOthers(dataSource: DataSource, ownerId: string): P
   const snapshot: DataSnapshot = new Map();
   for (const { table_name: table } of tables.filter(({ table_name }) => !IGNORED_TABLES.has(table_name))) {
     const columns = new Set(
-      (await dataSource.query<Array<{ column_name: string }>>(`SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`, [table])).map(
-        (column) => column.column_name,
-      ),
+      (
+        await dataSource.query<Array<{ column_name: string }>>(
+          `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`,
+          [table],
+        )
+      ).map((column) => column.column_name),
     );
     const mine = [
       ...(table === 'users' ? ['id = $1'] : []),

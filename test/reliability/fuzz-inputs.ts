@@ -6,7 +6,22 @@ import fc from 'fast-check';
 import { RouteEntry } from '../support/route-inventory';
 
 /** Keys that have no business in any body: prototype pollution and fields only the server sets. */
-const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'role', 'userId', 'id', 'status', 'priceCents', 'totalCents', 'stock', 'isAdmin', 'scopes', '$where', ''];
+const HOSTILE_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'role',
+  'userId',
+  'id',
+  'status',
+  'priceCents',
+  'totalCents',
+  'stock',
+  'isAdmin',
+  'scopes',
+  '$where',
+  '',
+];
 
 /** Strings that have broken parsers, databases and templates before. */
 const NASTY_STRINGS = [
@@ -46,7 +61,13 @@ function argumentType(route: RouteEntry, kind: RouteParamtypes): Function | unde
  */
 function fieldsOf(dto: Function | undefined): string[] {
   if (!dto) return [];
-  const own = [...new Set(getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).map((metadata) => metadata.propertyName))];
+  const own = [
+    ...new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(dto, '', true, false)
+        .map((metadata) => metadata.propertyName),
+    ),
+  ];
   const nested = own.flatMap((field) => fieldsOf(defaultMetadataStorage.findTypeMetadata(dto, field)?.typeFunction() as Function | undefined));
   return [...new Set([...own, ...nested])];
 }
@@ -117,7 +138,19 @@ export function anyBody(fields: string[], known: string[]): fc.Arbitrary<BodySpe
   return fc.oneof(
     { weight: 8, arbitrary: anyJson(fields, known).map((value) => JSON.stringify(value) ?? 'null') },
     { weight: 1, arbitrary: anyJson(fields, known).map((value) => (JSON.stringify(value) ?? 'null').slice(0, -1)) },
-    { weight: 1, arbitrary: fc.constantFrom('{"__proto__":{"isAdmin":true}}', '{"constructor":{"prototype":{"isAdmin":true}}}', '{"a":1,"a":2}', '', '{', 'null', '[]', '"\\u0000"') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '{"__proto__":{"isAdmin":true}}',
+        '{"constructor":{"prototype":{"isAdmin":true}}}',
+        '{"a":1,"a":2}',
+        '',
+        '{',
+        'null',
+        '[]',
+        '"\\u0000"',
+      ),
+    },
     { weight: 1, arbitrary: fc.integer({ min: 20, max: 60_000 }).map((nestedLevels) => ({ nestedLevels })) },
     { weight: 1, arbitrary: fc.integer({ min: 100 * 1024 - 64, max: 300_000 }).map((bytes) => ({ bytes })) },
   );

@@ -17,7 +17,8 @@ const FUZZ_SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(proce
 const STOCK = 1_000;
 const PROBLEM_FIELDS = ['type', 'title', 'status', 'detail', 'instance', 'requestId', 'errors'];
 /** What an error body must never show: a stack frame, a file path, SQL or driver words, a JS error class. */
-const INTERNALS = /\bat .+:\d+:\d+|node_modules|\/work\/|\.[jt]s:\d+|QueryFailedError|TypeORM|SQLSTATE|syntax error at|violates|duplicate key|relation "|TypeError|RangeError|ReferenceError|SyntaxError|Cannot read prop/;
+const INTERNALS =
+  /\bat .+:\d+:\d+|node_modules|\/work\/|\.[jt]s:\d+|QueryFailedError|TypeORM|SQLSTATE|syntax error at|violates|duplicate key|relation "|TypeError|RangeError|ReferenceError|SyntaxError|Cannot read prop/;
 
 interface FuzzCase {
   segments: string[];
@@ -52,8 +53,19 @@ describe('Fuzzing every route with hostile input', () => {
     const alice = await customer(t.app);
     mallory = await customer(t.app);
     administrator = await admin(t.app);
-    const orderOf = async (caller: Caller) => (await t.app.inject({ method: 'POST', url: '/api/v1/orders', headers: caller.headers, payload: { items: [{ productId: products[0].id, quantity: 1 }] } })).json<{ id: string }>().id;
-    known = [...products.map((product) => product.id), await orderOf(alice), await orderOf(mallory), alice.id, mallory.id, alice.email, mallory.tokens.refreshToken];
+    const orderOf = async (caller: Caller) =>
+      (
+        await t.app.inject({ method: 'POST', url: '/api/v1/orders', headers: caller.headers, payload: { items: [{ productId: products[0].id, quantity: 1 }] } })
+      ).json<{ id: string }>().id;
+    known = [
+      ...products.map((product) => product.id),
+      await orderOf(alice),
+      await orderOf(mallory),
+      alice.id,
+      mallory.id,
+      alice.email,
+      mallory.tokens.refreshToken,
+    ];
     runsPerRoute = Math.max(10, Math.ceil(FUZZ_RUNS / (2 * routes.length)));
   }, 60_000);
   afterAll(async () => {
@@ -111,10 +123,23 @@ describe('Fuzzing every route with hostile input', () => {
 
   it('the safety check itself fails on a 500 or a leaked stack trace (a check that cannot fail proves nothing)', () => {
     const route = routes[0];
-    const answer = (statusCode: number, body: object) => ({ statusCode, headers: { 'content-type': 'application/problem+json; charset=utf-8' }, body: JSON.stringify(body), json: () => body }) as unknown as LightMyRequestResponse;
+    const answer = (statusCode: number, body: object) =>
+      ({
+        statusCode,
+        headers: { 'content-type': 'application/problem+json; charset=utf-8' },
+        body: JSON.stringify(body),
+        json: () => body,
+      }) as unknown as LightMyRequestResponse;
     expect(() => expectSafeAnswer(route, answer(500, { type: 'about:blank', title: 'Internal Server Error', status: 500 }))).toThrow();
-    expect(() => expectSafeAnswer(route, answer(400, { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'TypeError: x is undefined\n    at f (/work/main/dist/a.js:1:2)' }))).toThrow();
-    expect(() => expectSafeAnswer(route, answer(400, { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'Request validation failed' }))).not.toThrow();
+    expect(() =>
+      expectSafeAnswer(
+        route,
+        answer(400, { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'TypeError: x is undefined\n    at f (/work/main/dist/a.js:1:2)' }),
+      ),
+    ).toThrow();
+    expect(() =>
+      expectSafeAnswer(route, answer(400, { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'Request validation failed' })),
+    ).not.toThrow();
   });
 
   describe('as a customer: nothing of anyone else changes', () => {
@@ -123,9 +148,13 @@ describe('Fuzzing every route with hostile input', () => {
       before = await snapshotOthers(dataSource, mallory.id);
     });
 
-    it.each(['GET', 'POST', 'PATCH', 'PUT', 'DELETE'])('fuzzes every %s route', async (method) => {
-      for (const route of routes.filter((candidate) => candidate.method === method)) await fuzz(route, mallory);
-    }, 120_000);
+    it.each(['GET', 'POST', 'PATCH', 'PUT', 'DELETE'])(
+      'fuzzes every %s route',
+      async (method) => {
+        for (const route of routes.filter((candidate) => candidate.method === method)) await fuzz(route, mallory);
+      },
+      120_000,
+    );
 
     it('left every row of anyone else as it was (only new registrations appear)', async () => {
       expect(changesBetween(before, await snapshotOthers(dataSource, mallory.id), ['users'])).toEqual([]);
@@ -138,9 +167,13 @@ describe('Fuzzing every route with hostile input', () => {
   });
 
   describe('as an admin, who passes the role checks and reaches every validator', () => {
-    it.each(['GET', 'POST', 'PATCH', 'PUT', 'DELETE'])('fuzzes every %s route', async (method) => {
-      for (const route of routes.filter((candidate) => candidate.method === method)) await fuzz(route, administrator);
-    }, 120_000);
+    it.each(['GET', 'POST', 'PATCH', 'PUT', 'DELETE'])(
+      'fuzzes every %s route',
+      async (method) => {
+        for (const route of routes.filter((candidate) => candidate.method === method)) await fuzz(route, administrator);
+      },
+      120_000,
+    );
   });
 });
 

@@ -102,7 +102,12 @@ describe('secrets from AWS Secrets Manager (real SDK against a local endpoint)',
       expect(secrets.redisUrl).toBe(goodSecret.redisUrl);
       expect(secrets.signingKeys.current.kid).toBe('kid-current');
       expect(secrets.signingKeys.previous).toBeUndefined();
-      expect(fake.requests.slice(-2).map((request) => request.VersionStage).sort()).toEqual(['AWSCURRENT', 'AWSPREVIOUS']);
+      expect(
+        fake.requests
+          .slice(-2)
+          .map((request) => request.VersionStage)
+          .sort(),
+      ).toEqual(['AWSCURRENT', 'AWSPREVIOUS']);
       expect(fake.requests.at(-1)?.SecretId).toBe('orders/test');
       expect(outcome.printed).toBe('');
     });
@@ -145,7 +150,11 @@ describe('secrets from AWS Secrets Manager (real SDK against a local endpoint)',
       ['redisUrl missing', JSON.stringify(withoutRedisUrl), 'secret field "redisUrl" is missing'],
       ['redisUrl not redis', JSON.stringify({ ...goodSecret, redisUrl: 'pg-secret-password' }), 'secret field "redisUrl" must be'],
       ['jwtPrivateKey missing', JSON.stringify(withoutPrivateKey), 'secret field "jwtPrivateKey" is missing'],
-      ['jwtPrivateKey garbage', JSON.stringify({ ...goodSecret, jwtPrivateKey: 'pg-secret-password' }), 'secret field "jwtPrivateKey" must be a PKCS#8 PEM private key'],
+      [
+        'jwtPrivateKey garbage',
+        JSON.stringify({ ...goodSecret, jwtPrivateKey: 'pg-secret-password' }),
+        'secret field "jwtPrivateKey" must be a PKCS#8 PEM private key',
+      ],
       ['jwtPrivateKey an EC key', JSON.stringify({ ...goodSecret, jwtPrivateKey: ecPem }), 'secret field "jwtPrivateKey" must be an RSA key'],
       ['jwtPrivateKey RSA 1024', JSON.stringify({ ...goodSecret, jwtPrivateKey: weakPem }), 'secret field "jwtPrivateKey" must be an RSA key of at least 2048'],
       ['jwtKeyId missing', JSON.stringify(withoutKeyId), 'secret field "jwtKeyId" is missing'],
@@ -249,7 +258,12 @@ describe('secrets from AWS Secrets Manager (real SDK against a local endpoint)',
       const updates: ServiceSecrets[] = [];
       const warnings: string[] = [];
       const env = productionEnv();
-      refresher = new SecretsRefresher(secretsProviderFor(loadConfig(env), env), (secrets) => updates.push(secrets), { warn: (message) => warnings.push(message) }, 50);
+      refresher = new SecretsRefresher(
+        secretsProviderFor(loadConfig(env), env),
+        (secrets) => updates.push(secrets),
+        { warn: (message) => warnings.push(message) },
+        50,
+      );
       refresher.start();
       return { updates, warnings };
     }

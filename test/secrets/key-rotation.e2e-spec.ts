@@ -52,8 +52,7 @@ describe('Signing-key rotation without a restart', () => {
   const newToken = async () => (await login(testApp.app, account)).accessToken;
   const kidOf = (token: string) => decodeSegment(token, 0).kid;
   /** The log entries whose message contains `text` (pino levels: 30 info, 40 warn). */
-  const logged = (text: string) =>
-    logLines.map((line) => JSON.parse(line) as { level: number; msg?: string }).filter((entry) => entry.msg?.includes(text));
+  const logged = (text: string) => logLines.map((line) => JSON.parse(line) as { level: number; msg?: string }).filter((entry) => entry.msg?.includes(text));
   const once = (level: number) => [expect.objectContaining({ level })];
 
   /** Puts a new version of the secret, as PutSecretValue does, and waits until the app serves its keys. */
@@ -81,7 +80,10 @@ describe('Signing-key rotation without a restart', () => {
 
   it('the JWKS publishes exactly the public members of each key, never a private one', async () => {
     const { keys } = await jwks();
-    for (const [jwk, secret] of [[keys[0], secretB], [keys[1], secretA]] as const) {
+    for (const [jwk, secret] of [
+      [keys[0], secretB],
+      [keys[1], secretA],
+    ] as const) {
       const { n, e } = createPublicKey(secret.jwtPrivateKey).export({ format: 'jwk' });
       expect(jwk).toEqual({ kty: 'RSA', kid: secret.jwtKeyId, use: 'sig', alg: 'RS256', n, e });
       for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(jwk).not.toHaveProperty(member);

@@ -27,7 +27,10 @@ describe('Production boot refusals (dist/main.js)', () => {
   });
 
   const bootInProduction = (extra: Record<string, string> = {}): Promise<EndedProcess> =>
-    runServerProcessToExit({ NODE_ENV: 'production', PUBLIC_URL: PRODUCTION_PUBLIC_URL, SECRETS_PROVIDER: 'aws', AWS_SECRET_ID: fake.secretName, ...fake.clientEnv, ...extra }, BOOT_FAILURE_BOUND_MS);
+    runServerProcessToExit(
+      { NODE_ENV: 'production', PUBLIC_URL: PRODUCTION_PUBLIC_URL, SECRETS_PROVIDER: 'aws', AWS_SECRET_ID: fake.secretName, ...fake.clientEnv, ...extra },
+      BOOT_FAILURE_BOUND_MS,
+    );
 
   /** Exit 1 with exactly one line, the boot failure, free of every secret value. */
   function expectRefusedBoot(ended: EndedProcess, message: string, moreSecrets: string[] = []): void {
@@ -46,11 +49,27 @@ describe('Production boot refusals (dist/main.js)', () => {
       ['redisUrl missing', without('redisUrl'), 'secret field "redisUrl" is missing'],
       ['jwtPrivateKey missing', without('jwtPrivateKey'), 'secret field "jwtPrivateKey" is missing'],
       ['jwtKeyId missing', without('jwtKeyId'), 'secret field "jwtKeyId" is missing'],
-      ['databaseUrl not Postgres', JSON.stringify({ ...secret, databaseUrl: 'mysql://db.internal/orders' }), 'secret field "databaseUrl" must be a postgres:// or postgresql:// URL'],
-      ['redisUrl not Redis', JSON.stringify({ ...secret, redisUrl: 'https://:redis-secret-password@cache.internal' }), 'secret field "redisUrl" must be a redis:// or rediss:// URL'],
+      [
+        'databaseUrl not Postgres',
+        JSON.stringify({ ...secret, databaseUrl: 'mysql://db.internal/orders' }),
+        'secret field "databaseUrl" must be a postgres:// or postgresql:// URL',
+      ],
+      [
+        'redisUrl not Redis',
+        JSON.stringify({ ...secret, redisUrl: 'https://:redis-secret-password@cache.internal' }),
+        'secret field "redisUrl" must be a redis:// or rediss:// URL',
+      ],
       ['jwtPrivateKey an EC key', JSON.stringify({ ...secret, jwtPrivateKey: ecPem }), 'secret field "jwtPrivateKey" must be an RSA key'],
-      ['jwtPrivateKey RSA 1024', JSON.stringify({ ...secret, jwtPrivateKey: weakPem }), 'secret field "jwtPrivateKey" must be an RSA key of at least 2048 bits'],
-      ['jwtKeyId malformed', JSON.stringify({ ...secret, jwtKeyId: 'kid with spaces' }), 'secret field "jwtKeyId" must be 1 to 128 characters of A-Z a-z 0-9 . _ -'],
+      [
+        'jwtPrivateKey RSA 1024',
+        JSON.stringify({ ...secret, jwtPrivateKey: weakPem }),
+        'secret field "jwtPrivateKey" must be an RSA key of at least 2048 bits',
+      ],
+      [
+        'jwtKeyId malformed',
+        JSON.stringify({ ...secret, jwtKeyId: 'kid with spaces' }),
+        'secret field "jwtKeyId" must be 1 to 128 characters of A-Z a-z 0-9 . _ -',
+      ],
       ['not JSON', `databaseUrl=${secret.databaseUrl}`, 'secret is not valid JSON'],
     ])('%s: exit 1, one line naming the problem, no value printed', async (_, secretString, message) => {
       fake.setSecret('AWSCURRENT', secretString);

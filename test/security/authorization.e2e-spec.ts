@@ -234,7 +234,7 @@ describe('authorization matrix', () => {
     const as = (caller: Headers, method: string, url: string, payload?: object) =>
       app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers: caller.headers, payload });
 
-    it('GET /orders/:id: the owner\'s key reads it; a client with orders:read reads it (admin view); another user\'s key gets 404', async () => {
+    it("GET /orders/:id: the owner's key reads it; a client with orders:read reads it (admin view); another user's key gets 404", async () => {
       const orderId = await placeOrder(alice);
       const viaKey = await as(aliceKey, 'GET', `/orders/${orderId}`);
       expect(viaKey.statusCode).toBe(200);
@@ -246,7 +246,7 @@ describe('authorization matrix', () => {
       expect((await as(bobKey, 'GET', `/orders/${orderId}`)).statusCode).toBe(404);
     });
 
-    it('POST /orders: a read-only key and service clients get 403; the owner\'s full key places an order', async () => {
+    it("POST /orders: a read-only key and service clients get 403; the owner's full key places an order", async () => {
       const body = { items: [{ productId, quantity: 1 }] };
       expect((await as(aliceReadOnlyKey, 'POST', '/orders', body)).statusCode).toBe(403);
       expect((await as(reader, 'POST', '/orders', body)).statusCode).toBe(403);
@@ -254,7 +254,7 @@ describe('authorization matrix', () => {
       expect((await as(aliceKey, 'POST', '/orders', body)).statusCode).toBe(201);
     });
 
-    it('cancel: a service client gets 403, another user\'s key 404', async () => {
+    it("cancel: a service client gets 403, another user's key 404", async () => {
       const orderId = await placeOrder(alice);
       expect((await as(fulfiller, 'POST', `/orders/${orderId}/cancel`)).statusCode).toBe(403);
       const bobKey = await withApiKey(app, bob);
@@ -279,7 +279,9 @@ describe('authorization matrix', () => {
       const fulfilOnly = await serviceClient(app, root, ['orders:fulfil']);
       const orderId = await placeOrder(alice);
       // With orders:read as well, the admin view and a 409 that names the current status.
-      expect((await as(fulfiller, 'PATCH', `/orders/${orderId}/status`, { status: 'delivered' })).json().detail).toBe('An order cannot move from pending to delivered');
+      expect((await as(fulfiller, 'PATCH', `/orders/${orderId}/status`, { status: 'delivered' })).json().detail).toBe(
+        'An order cannot move from pending to delivered',
+      );
       const moved = await as(fulfilOnly, 'PATCH', `/orders/${orderId}/status`, { status: 'paid' });
       expect(moved.statusCode).toBe(200);
       expect(Object.keys(moved.json()).sort()).toEqual(['id', 'status', 'updatedAt']);
@@ -293,7 +295,7 @@ describe('authorization matrix', () => {
       expectOnlyExposed(withRead.json(), AdminOrderResponse);
     });
 
-    it('GET /orders: a key lists its owner\'s orders only; a client lists all, with ?userId=', async () => {
+    it("GET /orders: a key lists its owner's orders only; a client lists all, with ?userId=", async () => {
       const bobsOrder = await placeOrder(bob);
       const mine = (await as(aliceKey, 'GET', '/orders?limit=100')).json();
       expectPageOfExposed(mine, OrderResponse);
@@ -312,10 +314,17 @@ describe('authorization matrix', () => {
       expect((await as(adminKey, 'POST', '/products', body)).statusCode).toBe(201);
     });
 
-    it('no key and no client ever reaches an admin route (BFLA), not even an admin\'s key', async () => {
+    it("no key and no client ever reaches an admin route (BFLA), not even an admin's key", async () => {
       const alicesKeyId = aliceKey.apiKey.id;
       for (const caller of [aliceKey, adminKey, reader, fulfiller, fulfillerKey]) {
-        for (const [method, url] of [['GET', '/users'], ['GET', `/users/${bob.id}`], ['POST', `/users/${bob.id}/suspend`], ['DELETE', `/users/${alice.id}/api-keys/${alicesKeyId}`], ['GET', '/audit-events'], ['GET', '/service-clients']]) {
+        for (const [method, url] of [
+          ['GET', '/users'],
+          ['GET', `/users/${bob.id}`],
+          ['POST', `/users/${bob.id}/suspend`],
+          ['DELETE', `/users/${alice.id}/api-keys/${alicesKeyId}`],
+          ['GET', '/audit-events'],
+          ['GET', '/service-clients'],
+        ]) {
           const response = await as(caller, method, url, method === 'POST' ? {} : undefined);
           expect({ route: `${method} ${url}`, status: response.statusCode }).toEqual({ route: `${method} ${url}`, status: 403 });
         }

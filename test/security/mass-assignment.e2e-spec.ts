@@ -29,7 +29,11 @@ describe('mass assignment', () => {
   it('register with role: "admin" (or any extra field) is 400 and creates nobody', async () => {
     for (const extra of [{ role: 'admin' }, { status: 'active' }, { id: '00000000-0000-4000-8000-000000000000' }, { passwordHash: 'x' }]) {
       const email = uniqueEmail();
-      const response = await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email, password: 'a-long-enough-password', name: 'Eve', ...extra } });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/register',
+        payload: { email, password: 'a-long-enough-password', name: 'Eve', ...extra },
+      });
       expect(response.statusCode).toBe(400);
       expect(response.json().errors.map((error: { field: string }) => error.field)).toEqual(Object.keys(extra));
       expect(await dataSource.getRepository(User).countBy({ email })).toBe(0);

@@ -40,7 +40,12 @@ describe('route inventory', () => {
     const unprotected: string[] = [];
     for (const route of routes.filter((candidate) => !isPublic(candidate))) {
       const url = route.path.replace(/:[a-zA-Z]+/g, '00000000-0000-4000-8000-000000000000');
-      const response = await testApp.app.inject({ method: route.method as 'GET', url, headers: { 'content-type': 'application/json' }, payload: route.method === 'GET' ? undefined : '{}' });
+      const response = await testApp.app.inject({
+        method: route.method as 'GET',
+        url,
+        headers: { 'content-type': 'application/json' },
+        payload: route.method === 'GET' ? undefined : '{}',
+      });
       if (response.statusCode !== 401) unprotected.push(`${name(route)} → ${response.statusCode}`);
     }
     expect(unprotected).toEqual([]);
@@ -62,12 +67,16 @@ describe('route inventory', () => {
     const undeclared = routes.filter((route) => {
       const responses = Reflect.getMetadata(SWAGGER_RESPONSES, route.handler) as Record<string, DeclaredResponse> | undefined;
       if (!responses) return true;
-      const classes = [route.handler, route.controller].flatMap((target) => (Reflect.getMetadata(SWAGGER_EXTRA_MODELS, target) ?? []) as Array<{ name: string }>).map((model) => `#/components/schemas/${model.name}`);
+      const classes = [route.handler, route.controller]
+        .flatMap((target) => (Reflect.getMetadata(SWAGGER_EXTRA_MODELS, target) ?? []) as Array<{ name: string }>)
+        .map((model) => `#/components/schemas/${model.name}`);
       const madeOfClasses = (schema: unknown) => {
         const refs = [...JSON.stringify(schema ?? {}).matchAll(/"\$ref":"([^"]+)"/g)].map((match) => match[1]).filter((ref) => ref !== PAGE_INFO);
         return refs.length > 0 && refs.every((ref) => classes.includes(ref));
       };
-      return !Object.entries(responses).some(([status, response]) => status === '204' || typeof response.type === 'function' || Array.isArray(response.type) || madeOfClasses(response.schema));
+      return !Object.entries(responses).some(
+        ([status, response]) => status === '204' || typeof response.type === 'function' || Array.isArray(response.type) || madeOfClasses(response.schema),
+      );
     });
     expect(undeclared.map(name)).toEqual([]);
   });

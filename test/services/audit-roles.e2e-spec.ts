@@ -50,12 +50,21 @@ describe('Database roles: the service cannot rewrite the audit trail', () => {
   it('migrates as the owner, and the service boots and writes its audit events as its own role', async () => {
     expect(migrated).toContain(`role ${service} granted`);
     const email = uniqueEmail();
-    const registered = await instance.http.send({ method: 'POST', path: '/api/v1/auth/register', body: { email, password: `pw-${randomUUID()}`, name: 'Audited' } });
+    const registered = await instance.http.send({
+      method: 'POST',
+      path: '/api/v1/auth/register',
+      body: { email, password: `pw-${randomUUID()}`, name: 'Audited' },
+    });
     expect(registered.status).toBe(201);
     const failed = await instance.http.send({ method: 'POST', path: '/api/v1/auth/login', body: { email, password: 'not-the-password-1' } });
     expect(failed.status).toBe(401);
-    const { rows } = await deployment.db.query(`SELECT action, outcome FROM audit_events WHERE target_id = $1 ORDER BY at`, [registered.json<{ id: string }>().id]);
-    expect(rows).toEqual([{ action: 'auth.register', outcome: 'success' }, { action: 'auth.login', outcome: 'failure' }]);
+    const { rows } = await deployment.db.query(`SELECT action, outcome FROM audit_events WHERE target_id = $1 ORDER BY at`, [
+      registered.json<{ id: string }>().id,
+    ]);
+    expect(rows).toEqual([
+      { action: 'auth.register', outcome: 'success' },
+      { action: 'auth.login', outcome: 'failure' },
+    ]);
     const { rows: owners } = await deployment.db.query(`SELECT tableowner FROM pg_tables WHERE tablename = 'audit_events'`);
     expect(owners).toEqual([{ tableowner: owner }]);
   });
@@ -75,7 +84,10 @@ describe('Database roles: the service cannot rewrite the audit trail', () => {
     const { rows } = await deployment.db.query(`SELECT count(*)::int AS forged FROM audit_events WHERE action = 'forged'`);
     expect(rows).toEqual([{ forged: 0 }]);
     const { rows: triggers } = await deployment.db.query(`SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'audit_events'::regclass ORDER BY tgname`);
-    expect(triggers).toEqual([{ tgname: 'audit_events_no_truncate', tgenabled: 'O' }, { tgname: 'audit_events_no_update_delete', tgenabled: 'O' }]);
+    expect(triggers).toEqual([
+      { tgname: 'audit_events_no_truncate', tgenabled: 'O' },
+      { tgname: 'audit_events_no_update_delete', tgenabled: 'O' },
+    ]);
   });
 
   it('where the owner could switch the trigger off (the check can fail: it is privileges that hold it)', async () => {

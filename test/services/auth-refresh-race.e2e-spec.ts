@@ -21,7 +21,10 @@ describe('Concurrent refresh with one token (Postgres)', () => {
     expect(winners).toHaveLength(1);
     expect(responses.filter((response) => response.statusCode === 401)).toHaveLength(9);
     // One new token was issued from the old one, no more.
-    const children = await testApp.app.get(DataSource).getRepository(RefreshToken).countBy({ userId: id, parentId: Not(IsNull()) });
+    const children = await testApp.app
+      .get(DataSource)
+      .getRepository(RefreshToken)
+      .countBy({ userId: id, parentId: Not(IsNull()) });
     expect(children).toBe(1);
 
     // A retired token presented again is reuse (RFC 9700 §4.14.2), even by a racing client: the whole

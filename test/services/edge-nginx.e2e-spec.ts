@@ -136,7 +136,7 @@ describe('The nginx edge in front of two production replicas (deploy/nginx, /usr
     expect(remaining(await viaEdge(PRODUCTS, { headers: { 'x-forwarded-for': '198.51.100.3' } }))).toBe(own - 2);
   });
 
-  it('passes a body up to the app\'s limit to the app, and refuses a larger one itself, as problem details', async () => {
+  it("passes a body up to the app's limit to the app, and refuses a larger one itself, as problem details", async () => {
     const body = (size: number) => {
       const json = JSON.stringify({ email: 'someone@example.test', padding: '' });
       return json.replace('"padding":""', `"padding":"${'a'.repeat(size - json.length)}"`);
@@ -208,15 +208,12 @@ function send(url: string, { method = 'GET', headers = {}, body }: Send = {}, ca
   const { protocol, port, pathname, search } = new URL(url);
   const request = protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, method, path: pathname + search, headers, agent: false, ca },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }));
-      },
-    );
+    const req = request({ host: '127.0.0.1', port, method, path: pathname + search, headers, agent: false, ca }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }));
+    });
     req.on('error', reject);
     req.end(body);
   });

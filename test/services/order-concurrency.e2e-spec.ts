@@ -45,11 +45,22 @@ describe('concurrent orders on Postgres', () => {
     const b = await insertProduct(dataSource, { stock: 1000 });
     const results = await Promise.allSettled(
       Array.from({ length: 40 }, (_, index) =>
-        orders.place(user.id, {
-          items: index % 2 === 0
-            ? [{ productId: a.id, quantity: 1 }, { productId: b.id, quantity: 2 }]
-            : [{ productId: b.id, quantity: 2 }, { productId: a.id, quantity: 1 }],
-        }, actorFor(user.id)),
+        orders.place(
+          user.id,
+          {
+            items:
+              index % 2 === 0
+                ? [
+                    { productId: a.id, quantity: 1 },
+                    { productId: b.id, quantity: 2 },
+                  ]
+                : [
+                    { productId: b.id, quantity: 2 },
+                    { productId: a.id, quantity: 1 },
+                  ],
+          },
+          actorFor(user.id),
+        ),
       ),
     );
     const { placed, unexpected } = outcomes(results);

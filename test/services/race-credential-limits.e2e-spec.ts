@@ -17,7 +17,12 @@ describe('Credential limits under concurrency (two instances, Postgres and Redis
 
   beforeAll(async () => {
     deployment = await ServiceDeployment.create();
-    const env = { RATE_LIMIT_ANONYMOUS: '100000/60s', RATE_LIMIT_LOGIN_IP: '100000/900s', RATE_LIMIT_LOGIN_EMAIL: `${EMAIL_QUOTA}/900s`, RATE_LIMIT_TOKEN: '3/60s' };
+    const env = {
+      RATE_LIMIT_ANONYMOUS: '100000/60s',
+      RATE_LIMIT_LOGIN_IP: '100000/900s',
+      RATE_LIMIT_LOGIN_EMAIL: `${EMAIL_QUOTA}/900s`,
+      RATE_LIMIT_TOKEN: '3/60s',
+    };
     instances = [await deployment.start({ env }), await deployment.start({ env })];
     // Enough sockets that every attempt of a round is in flight at once.
     clients = instances.map((instance) => new HttpClient(instance.server.port, { connections: 32 }));
@@ -34,7 +39,9 @@ describe('Credential limits under concurrency (two instances, Postgres and Redis
     for (let round = 0; round < ROUNDS; round++) {
       const account = await registerOverHttp(clients[0]);
       const replies = await Promise.all(
-        Array.from({ length: 14 }, (_, n) => clients[n % 2].send({ method: 'POST', path: '/api/v1/auth/login', body: { email: account.email, password: `wrong-${n}` } })),
+        Array.from({ length: 14 }, (_, n) =>
+          clients[n % 2].send({ method: 'POST', path: '/api/v1/auth/login', body: { email: account.email, password: `wrong-${n}` } }),
+        ),
       );
       verdicts.push(count(replies, 401));
       expect(count(replies, 401)).toBe(EMAIL_QUOTA);
@@ -47,11 +54,21 @@ describe('Credential limits under concurrency (two instances, Postgres and Redis
     let client: { clientId: string; clientSecret: string };
     // The token endpoint also takes JSON bodies (client_secret_post).
     const tokenRequest = (secret: string, from?: string) =>
-      clients[0].send({ method: 'POST', path: '/api/v1/oauth/token', from, body: { grant_type: 'client_credentials', client_id: client.clientId, client_secret: secret } });
+      clients[0].send({
+        method: 'POST',
+        path: '/api/v1/oauth/token',
+        from,
+        body: { grant_type: 'client_credentials', client_id: client.clientId, client_secret: secret },
+      });
 
     beforeAll(async () => {
       const admin = await adminOverHttp(clients[0], deployment.db);
-      const created = await clients[1].send({ method: 'POST', path: '/api/v1/service-clients', token: admin.tokens.accessToken, body: { name: 'warehouse', scopes: ['orders:read'] } });
+      const created = await clients[1].send({
+        method: 'POST',
+        path: '/api/v1/service-clients',
+        token: admin.tokens.accessToken,
+        body: { name: 'warehouse', scopes: ['orders:read'] },
+      });
       expect(created.status).toBe(201);
       client = created.json<{ clientId: string; clientSecret: string }>();
     });
@@ -70,7 +87,9 @@ describe('Credential limits under concurrency (two instances, Postgres and Redis
       expect(replies.map((reply) => reply.status)).toEqual([401, 401, 401, 429]);
       const refused = replies[3];
       expect(refused.headers['retry-after']).toMatch(/^\d+$/);
-      expect(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']).toContain(refused.json().error);
+      expect(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']).toContain(
+        refused.json().error,
+      );
       // Another address, the client's own, is not held back by it.
       expect((await tokenRequest(client.clientSecret, '127.0.0.1')).status).toBe(200);
     });

@@ -18,14 +18,20 @@ describe('Logins racing revocations (two instances, Postgres and Redis)', () => 
 
   beforeAll(async () => {
     deployment = await ServiceDeployment.create();
-    const env = { RATE_LIMIT_AUTHENTICATED: '100000/60s', RATE_LIMIT_ANONYMOUS: '100000/60s', RATE_LIMIT_LOGIN_IP: '100000/900s', RATE_LIMIT_LOGIN_EMAIL: '1000/900s' };
+    const env = {
+      RATE_LIMIT_AUTHENTICATED: '100000/60s',
+      RATE_LIMIT_ANONYMOUS: '100000/60s',
+      RATE_LIMIT_LOGIN_IP: '100000/900s',
+      RATE_LIMIT_LOGIN_EMAIL: '1000/900s',
+    };
     instances = [await deployment.start({ env }), await deployment.start({ env })];
     adminToken = (await adminOverHttp(instances[0].http, deployment.db)).tokens.accessToken;
   }, 60_000);
   afterAll(() => deployment?.close());
 
   const [a, b] = [() => instances[0].http, () => instances[1].http];
-  const loginReply = (http: HttpClient, email: string, password: string) => http.send({ method: 'POST', path: '/api/v1/auth/login', body: { email, password } });
+  const loginReply = (http: HttpClient, email: string, password: string) =>
+    http.send({ method: 'POST', path: '/api/v1/auth/login', body: { email, password } });
   const suspend = (userId: string) => a().send({ method: 'POST', path: `/api/v1/users/${userId}/suspend`, token: adminToken, body: {} });
   const changePassword = (http: HttpClient, token: string, currentPassword: string, newPassword: string) =>
     http.send({ method: 'POST', path: '/api/v1/auth/password', token, body: { currentPassword, newPassword } });

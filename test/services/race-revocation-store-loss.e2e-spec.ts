@@ -35,7 +35,8 @@ describe('Revocations when Redis loses its data (two instances, Postgres and Red
 
   const [a, b] = [() => instances[0].http, () => instances[1].http];
   const logout = (tokens: TokenPair) => a().send({ method: 'POST', path: '/api/v1/auth/logout', token: tokens.accessToken, body: {} });
-  const statusOnBoth = async (tokens: TokenPair) => Promise.all([meOverHttp(a(), tokens.accessToken), meOverHttp(b(), tokens.accessToken)]).then((replies) => replies.map((reply) => reply.status));
+  const statusOnBoth = async (tokens: TokenPair) =>
+    Promise.all([meOverHttp(a(), tokens.accessToken), meOverHttp(b(), tokens.accessToken)]).then((replies) => replies.map((reply) => reply.status));
 
   /** A user with two sessions, one logged out; both checked on both instances. */
   async function loggedOutAndKept(): Promise<{ loggedOut: TokenPair; kept: TokenPair }> {
@@ -59,7 +60,12 @@ describe('Revocations when Redis loses its data (two instances, Postgres and Red
   it('a password change survives FLUSHDB: the old tokens stay refused, the new login works', async () => {
     const account = await registerOverHttp(a());
     const before = await loginOverHttp(b(), account);
-    const changed = await a().send({ method: 'POST', path: '/api/v1/auth/password', token: before.accessToken, body: { currentPassword: account.password, newPassword: `${account.password}-2` } });
+    const changed = await a().send({
+      method: 'POST',
+      path: '/api/v1/auth/password',
+      token: before.accessToken,
+      body: { currentPassword: account.password, newPassword: `${account.password}-2` },
+    });
     expect(changed.status).toBe(204);
     const after = await loginOverHttp(a(), { email: account.email, password: `${account.password}-2` });
     await redis.flushdb();
@@ -74,7 +80,7 @@ describe('Revocations when Redis loses its data (two instances, Postgres and Red
       await redisServer.start();
       // Each instance reconnects on its own; until then it answers 503 (fail closed), and never 200
       // for the logged-out token.
-      for (const started = Date.now(); ; ) {
+      for (const started = Date.now(); ;) {
         const [refused, allowed] = [await statusOnBoth(loggedOut), await statusOnBoth(kept)];
         expect(refused.filter((status) => status !== 503)).toEqual(refused.filter((status) => status === 401));
         if (![...refused, ...allowed].includes(503)) break;

@@ -33,7 +33,12 @@ describe('Stock while the product is edited (two instances, Postgres)', () => {
   let clients: HttpClient[];
   const through = (n: number) => clients[n % 2];
   const order = (n: number, productId: string) =>
-    through(n).send({ method: 'POST', path: '/api/v1/orders', token: customerTokens[n % customerTokens.length], body: { items: [{ productId, quantity: 1 }] } });
+    through(n).send({
+      method: 'POST',
+      path: '/api/v1/orders',
+      token: customerTokens[n % customerTokens.length],
+      body: { items: [{ productId, quantity: 1 }] },
+    });
   const edit = (n: number, productId: string) =>
     through(n + 1).send({ method: 'PATCH', path: `/api/v1/products/${productId}`, token: adminToken, body: { description: `edit ${n}` } });
   const stockOf = async (productId: string) =>

@@ -59,9 +59,7 @@ describe('RedisHitCounter', () => {
     expect(ttl).toBeLessThanOrEqual(200);
     await sleep(250);
     expect(await redis.exists(key)).toBe(0);
-    expect(await counter.hit('orphan', { windowMs: 200, limit: 3 })).toEqual(
-      expect.objectContaining({ hits: 1, blocked: false }),
-    );
+    expect(await counter.hit('orphan', { windowMs: 200, limit: 3 })).toEqual(expect.objectContaining({ hits: 1, blocked: false }));
   });
 
   it('does not report a key left without a TTL as a block when peeking', async () => {
@@ -76,9 +74,7 @@ describe('RedisHitCounter', () => {
     try {
       const counters = [counter, new RedisHitCounter(other, { keyPrefix })];
       const limit = 20;
-      const results = await Promise.all(
-        Array.from({ length: limit + 1 }, (_, i) => counters[i % 2].hit('two-clients', { windowMs: 5_000, limit })),
-      );
+      const results = await Promise.all(Array.from({ length: limit + 1 }, (_, i) => counters[i % 2].hit('two-clients', { windowMs: 5_000, limit })));
       expect(results.filter((result) => !result.blocked)).toHaveLength(limit);
     } finally {
       await closeRedisClient(other);

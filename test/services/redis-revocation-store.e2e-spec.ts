@@ -60,7 +60,9 @@ describe('RedisRevocationStore', () => {
       const token = { subject: randomUUID(), tokenId: randomUUID(), generation: 0, expiresAt: Math.floor(Date.now() / 1000) + 60 };
       await expect(down.check(token)).rejects.toBeInstanceOf(RevocationStoreUnavailableError);
       await expect(down.revokeTokens([token])).rejects.toBeInstanceOf(RevocationStoreUnavailableError);
-      await expect(down.revokeGenerations({ subject: token.subject, generation: 1, revokedAt: Math.floor(Date.now() / 1000) })).rejects.toBeInstanceOf(RevocationStoreUnavailableError);
+      await expect(down.revokeGenerations({ subject: token.subject, generation: 1, revokedAt: Math.floor(Date.now() / 1000) })).rejects.toBeInstanceOf(
+        RevocationStoreUnavailableError,
+      );
       await expect(down.load({ tokens: [], generations: [] })).rejects.toBeInstanceOf(RevocationStoreUnavailableError);
       expect(Date.now() - started).toBeLessThan(500);
     } finally {

@@ -32,7 +32,14 @@ describe('Idempotency-Key under client timeouts and retries (HTTP, real Postgres
     const { id: userId, tokens } = await sessionOverHttp(app.http);
     const key = randomUUID();
     const order = (timeoutMs = 10_000) =>
-      app.http.send({ method: 'POST', path: '/api/v1/orders', token: tokens.accessToken, headers: { 'idempotency-key': key }, body: { items: [{ productId, quantity: 3 }] }, timeoutMs });
+      app.http.send({
+        method: 'POST',
+        path: '/api/v1/orders',
+        token: tokens.accessToken,
+        headers: { 'idempotency-key': key },
+        body: { items: [{ productId, quantity: 3 }] },
+        timeoutMs,
+      });
     return { productId, userId, order };
   }
 

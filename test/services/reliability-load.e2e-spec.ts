@@ -56,23 +56,29 @@ describe(`Load: ${CONNECTIONS} connections of mixed traffic for ${LOAD_SECONDS} 
   }, 120_000);
   afterAll(() => deployment?.close());
 
-  it('answers every request with its normal status: no 5xx, no socket error', async () => {
-    const productIds = [...opening.keys()];
-    const run = new LoadRun({
-      port: app.server.port,
-      users: CONNECTIONS,
-      durationMs: LOAD_SECONDS * 1000,
-      // Generous: this is about every request being answered right, not fast (that is `npm run bench`).
-      requestTimeoutMs: 30_000,
-      behaviour: (user) => customer(user, accounts[user.index % ACCOUNTS], sessions[user.index], productIds, { placed, cancelled }),
-    });
-    const report = await run.finished();
-    console.log(`Load: ${report.requests} requests in ${report.elapsedMs} ms (${Math.round(report.requests / (report.elapsedMs / 1000))}/s), max latency ${report.maxLatencyMs} ms; ${JSON.stringify(report.outcomes)}`);
-    expect(unexpectedOutcomes(report, 'steady', EXPECTED)).toEqual([]);
-    expect(report.serverErrors).toBe(0);
-    expect(report.socketErrors).toBe(0);
-    expect(placed.length).toBeGreaterThan(0);
-  }, (LOAD_SECONDS + 60) * 1000);
+  it(
+    'answers every request with its normal status: no 5xx, no socket error',
+    async () => {
+      const productIds = [...opening.keys()];
+      const run = new LoadRun({
+        port: app.server.port,
+        users: CONNECTIONS,
+        durationMs: LOAD_SECONDS * 1000,
+        // Generous: this is about every request being answered right, not fast (that is `npm run bench`).
+        requestTimeoutMs: 30_000,
+        behaviour: (user) => customer(user, accounts[user.index % ACCOUNTS], sessions[user.index], productIds, { placed, cancelled }),
+      });
+      const report = await run.finished();
+      console.log(
+        `Load: ${report.requests} requests in ${report.elapsedMs} ms (${Math.round(report.requests / (report.elapsedMs / 1000))}/s), max latency ${report.maxLatencyMs} ms; ${JSON.stringify(report.outcomes)}`,
+      );
+      expect(unexpectedOutcomes(report, 'steady', EXPECTED)).toEqual([]);
+      expect(report.serverErrors).toBe(0);
+      expect(report.socketErrors).toBe(0);
+      expect(placed.length).toBeGreaterThan(0);
+    },
+    (LOAD_SECONDS + 60) * 1000,
+  );
 
   it('the books balance: stock taken once per live order, none oversold, every order whole', async () => {
     expect(await unbalancedBooks(deployment.db, opening)).toEqual([]);
@@ -90,7 +96,13 @@ describe(`Load: ${CONNECTIONS} connections of mixed traffic for ${LOAD_SECONDS} 
  * look at orders, cancel, refresh, log in again) until the run ends. Every order it was told about
  * goes into `placed`, every cancel answered 200 into `cancelled`.
  */
-async function customer(user: VirtualUser, account: Account, session: TokenPair, productIds: string[], books: { placed: string[]; cancelled: string[] }): Promise<void> {
+async function customer(
+  user: VirtualUser,
+  account: Account,
+  session: TokenPair,
+  productIds: string[],
+  books: { placed: string[]; cancelled: string[] },
+): Promise<void> {
   let tokens: TokenPair | undefined = session;
   const pending: string[] = [];
   while (user.running && tokens) {
@@ -101,7 +113,10 @@ async function customer(user: VirtualUser, account: Account, session: TokenPair,
     } else if (roll < 0.45) {
       await user.send('GET /products/:id', { path: `/api/v1/products/${product}` });
     } else if (roll < 0.67) {
-      const items = pickDistinct(productIds, 1 + Math.floor(Math.random() * 3)).map((productId) => ({ productId, quantity: 1 + Math.floor(Math.random() * 3) }));
+      const items = pickDistinct(productIds, 1 + Math.floor(Math.random() * 3)).map((productId) => ({
+        productId,
+        quantity: 1 + Math.floor(Math.random() * 3),
+      }));
       const reply = await user.send('POST /orders', { method: 'POST', path: '/api/v1/orders', token: tokens.accessToken, body: { items } });
       if (reply?.status === 201) {
         books.placed.push(reply.json<{ id: string }>().id);
@@ -109,11 +124,19 @@ async function customer(user: VirtualUser, account: Account, session: TokenPair,
       }
     } else if (roll < 0.77) {
       const mine = pending.length > 0 && Math.random() < 0.5;
-      await user.send(mine ? 'GET /orders/:id' : 'GET /orders', { path: mine ? `/api/v1/orders/${pending[0]}` : '/api/v1/orders?limit=10', token: tokens.accessToken });
+      await user.send(mine ? 'GET /orders/:id' : 'GET /orders', {
+        path: mine ? `/api/v1/orders/${pending[0]}` : '/api/v1/orders?limit=10',
+        token: tokens.accessToken,
+      });
     } else if (roll < 0.87) {
       const orderId = pending.shift();
       if (orderId === undefined) continue;
-      const reply = await user.send('POST /orders/:id/cancel', { method: 'POST', path: `/api/v1/orders/${orderId}/cancel`, token: tokens.accessToken, body: {} });
+      const reply = await user.send('POST /orders/:id/cancel', {
+        method: 'POST',
+        path: `/api/v1/orders/${orderId}/cancel`,
+        token: tokens.accessToken,
+        body: {},
+      });
       if (reply?.status === 200) books.cancelled.push(orderId);
     } else if (roll < 0.995) {
       const reply = await user.send('POST /auth/refresh', { method: 'POST', path: '/api/v1/auth/refresh', body: { refreshToken: tokens.refreshToken } });

@@ -34,7 +34,13 @@ describe('Postgres goes away and comes back (cut at a TCP proxy the test control
     opening = await insertProducts(deployment.db, [100_000, 100_000, 100_000]);
     const sessions = await Promise.all(Array.from({ length: USERS + 1 }, async () => (await sessionOverHttp(app.http)).tokens));
     mine = sessions.pop()!;
-    run = new LoadRun({ port: app.server.port, users: USERS, durationMs: 60_000, phase: 'before', behaviour: (user) => shop(user, sessions[user.index], [...opening.keys()]) });
+    run = new LoadRun({
+      port: app.server.port,
+      users: USERS,
+      durationMs: 60_000,
+      phase: 'before',
+      behaviour: (user) => shop(user, sessions[user.index], [...opening.keys()]),
+    });
   }, 60_000);
   afterAll(async () => {
     run?.stop();
@@ -50,8 +56,12 @@ describe('Postgres goes away and comes back (cut at a TCP proxy the test control
     run.phase = 'cut';
 
     expectUnavailable(await app.http.send({ path: PRODUCTS }));
-    expectUnavailable(await app.http.send({ method: 'POST', path: ORDERS, token: mine.accessToken, body: { items: [{ productId: [...opening.keys()][0], quantity: 1 }] } }));
-    expectUnavailable(await app.http.send({ method: 'POST', path: '/api/v1/auth/login', body: { email: 'nobody@example.test', password: 'a password long enough' } }));
+    expectUnavailable(
+      await app.http.send({ method: 'POST', path: ORDERS, token: mine.accessToken, body: { items: [{ productId: [...opening.keys()][0], quantity: 1 }] } }),
+    );
+    expectUnavailable(
+      await app.http.send({ method: 'POST', path: '/api/v1/auth/login', body: { email: 'nobody@example.test', password: 'a password long enough' } }),
+    );
     expect((await app.http.send({ path: '/health/live' })).status).toBe(200);
     expect((await app.http.send({ path: '/health/ready' })).status).toBe(503);
     await sleep(1_500);
@@ -89,13 +99,23 @@ describe('Postgres goes away and comes back (cut at a TCP proxy the test control
   });
 
   it('logs the outage as a line per 10 s, not one per request answered 503', () => {
-    const answered503 = Object.entries(report.outcomes).filter(([outcome]) => outcome.endsWith(' 503')).reduce((sum, [, count]) => sum + count, 0);
-    const lines = app.server.output().split('\n').filter((line) => line.includes('Database unavailable: answering 503'));
+    const answered503 = Object.entries(report.outcomes)
+      .filter(([outcome]) => outcome.endsWith(' 503'))
+      .reduce((sum, [, count]) => sum + count, 0);
+    const lines = app.server
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('Database unavailable: answering 503'));
     expect(answered503).toBeGreaterThan(50);
     // The cut lasts a few seconds: one line when it starts, at most one more per 10 s.
     expect(lines.length).toBeGreaterThanOrEqual(1);
     expect(lines.length).toBeLessThanOrEqual(2);
-    expect(app.server.output().split('\n').filter((line) => line.includes('"msg":"request failed"'))).toEqual([]);
+    expect(
+      app.server
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"msg":"request failed"')),
+    ).toEqual([]);
   });
 
   it('no half-placed order: every order has all its lines, and its stock was taken exactly once', async () => {
@@ -181,7 +201,13 @@ async function shop(user: VirtualUser, session: TokenPair, productIds: string[])
     const items = productIds.slice(0, 1 + (round % 3)).map((productId, line) => ({ productId, quantity: 1 + line }));
     const placed = await user.send('POST /orders', { method: 'POST', path: ORDERS, token: session.accessToken, body: { items }, timeoutMs: ANSWER_BOUND_MS });
     if (placed?.status === 201 && round % 2 === 0) {
-      await user.send('POST /orders/:id/cancel', { method: 'POST', path: `${ORDERS}/${placed.json().id}/cancel`, token: session.accessToken, body: {}, timeoutMs: ANSWER_BOUND_MS });
+      await user.send('POST /orders/:id/cancel', {
+        method: 'POST',
+        path: `${ORDERS}/${placed.json().id}/cancel`,
+        token: session.accessToken,
+        body: {},
+        timeoutMs: ANSWER_BOUND_MS,
+      });
     }
   }
 }

@@ -70,7 +70,9 @@ describe("Redis goes away and comes back empty (a redis-server of the test's own
     expectFailedClosed(await meOverHttp(app.http, mine.accessToken));
     // Whether this token was revoked cannot be checked now: refused, never let through.
     expectFailedClosed(await meOverHttp(app.http, loggedOut.accessToken));
-    expectFailedClosed(await app.http.send({ method: 'POST', path: '/api/v1/auth/login', body: { email: 'nobody@example.test', password: 'a password long enough' } }));
+    expectFailedClosed(
+      await app.http.send({ method: 'POST', path: '/api/v1/auth/login', body: { email: 'nobody@example.test', password: 'a password long enough' } }),
+    );
     expect((await app.http.send({ path: '/health/ready' })).status).toBe(503);
     expect((await app.http.send({ path: '/health/live' })).status).toBe(200);
     await sleep(1_000);

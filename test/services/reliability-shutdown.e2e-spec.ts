@@ -57,7 +57,12 @@ describe('Shutdown: SIGTERM during load', () => {
     async () => {
       const app = await deployment.start({ env: limits });
       const [plentiful, held] = [...opening.keys()];
-      run = new LoadRun({ port: app.server.port, users: USERS, durationMs: 30_000, behaviour: (user) => shop(user, sessions[user.index % SESSIONS], plentiful, placed) });
+      run = new LoadRun({
+        port: app.server.port,
+        users: USERS,
+        durationMs: 30_000,
+        behaviour: (user) => shop(user, sessions[user.index % SESSIONS], plentiful, placed),
+      });
       await sleep(1_500);
 
       const heldLock = await lockProductRow(deployment.db, held);
@@ -146,7 +151,12 @@ function outcomeOf(reply: PromiseSettledResult<HttpReply>): string {
 async function shop(user: VirtualUser, session: TokenPair, productId: string, placed: string[]): Promise<void> {
   while (user.running) {
     await user.send('GET /products', { path: '/api/v1/products' });
-    const reply = await user.send('POST /orders', { method: 'POST', path: '/api/v1/orders', token: session.accessToken, body: { items: [{ productId, quantity: 1 }] } });
+    const reply = await user.send('POST /orders', {
+      method: 'POST',
+      path: '/api/v1/orders',
+      token: session.accessToken,
+      body: { items: [{ productId, quantity: 1 }] },
+    });
     if (reply?.status === 201) placed.push(reply.json<{ id: string }>().id);
   }
 }

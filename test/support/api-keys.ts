@@ -68,7 +68,11 @@ export async function serviceClient(app: NestFastifyApplication, admin: Caller, 
 }
 
 /** A `svc_` key acting as `client`, made by `admin`, and the headers to call with it. */
-export async function clientApiKey(app: NestFastifyApplication, admin: Caller, client: Pick<ClientCaller, 'id'>): Promise<{ apiKey: NewApiKey; headers: Record<string, string> }> {
+export async function clientApiKey(
+  app: NestFastifyApplication,
+  admin: Caller,
+  client: Pick<ClientCaller, 'id'>,
+): Promise<{ apiKey: NewApiKey; headers: Record<string, string> }> {
   const apiKey = await created<NewApiKey>(await post(app, `/service-clients/${client.id}/api-keys`, admin.headers, { name: 'client key' }));
   return { apiKey, headers: apiKeyHeader(apiKey.key) };
 }

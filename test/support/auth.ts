@@ -26,7 +26,12 @@ export async function register(app: NestFastifyApplication, overrides: Partial<{
   return { id: response.json<{ id: string }>().id, email: body.email.toLowerCase(), password: body.password };
 }
 
-export function loginRequest(app: NestFastifyApplication, email: string, password: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+export function loginRequest(
+  app: NestFastifyApplication,
+  email: string,
+  password: string,
+  headers: Record<string, string> = {},
+): Promise<LightMyRequestResponse> {
   return app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, headers });
 }
 

@@ -5,7 +5,8 @@ import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
  * Words that name internal fields or secrets: none may appear as a key in any response body.
  * (OWASP API3: excessive data exposure.)
  */
-const FORBIDDEN_KEYS = /^(password|passwordHash|password_hash|hash|tokenHash|keyHash|secretHash|failedLoginCount|tokensValidAfter|internalNotes|fraudScore|clientSecretHash)$/i;
+const FORBIDDEN_KEYS =
+  /^(password|passwordHash|password_hash|hash|tokenHash|keyHash|secretHash|failedLoginCount|tokensValidAfter|internalNotes|fraudScore|clientSecretHash)$/i;
 
 /** The fields a response class lets out, read from its own @Expose() metadata. */
 function exposedFields(responseClass: Function): string[] {

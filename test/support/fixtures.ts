@@ -15,7 +15,15 @@ export function insertUser(dataSource: DataSource, overrides: Partial<User> = {}
 export function insertProduct(dataSource: DataSource, overrides: Partial<Product> = {}): Promise<Product> {
   const products = dataSource.getRepository(Product);
   return products.save(
-    products.create({ sku: `SKU-${randomUUID().slice(0, 8)}`, name: 'Test product', priceCents: 1000, currency: 'EUR', stock: 10, costCents: 300, ...overrides }),
+    products.create({
+      sku: `SKU-${randomUUID().slice(0, 8)}`,
+      name: 'Test product',
+      priceCents: 1000,
+      currency: 'EUR',
+      stock: 10,
+      costCents: 300,
+      ...overrides,
+    }),
   );
 }
 

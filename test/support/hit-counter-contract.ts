@@ -47,13 +47,9 @@ export function describeHitCounterContract(makeFixture: () => HitCounterFixture)
 
   it('lets exactly N of N+1 concurrent hits through', async () => {
     const limit = 20;
-    const results = await Promise.all(
-      Array.from({ length: limit + 1 }, () => counter.hit('concurrent', { windowMs: 5_000, limit })),
-    );
+    const results = await Promise.all(Array.from({ length: limit + 1 }, () => counter.hit('concurrent', { windowMs: 5_000, limit })));
     expect(results.filter((result) => !result.blocked)).toHaveLength(limit);
-    expect(results.map((result) => result.hits).sort((a, b) => a - b)).toEqual(
-      Array.from({ length: limit + 1 }, (_, i) => i + 1),
-    );
+    expect(results.map((result) => result.hits).sort((a, b) => a - b)).toEqual(Array.from({ length: limit + 1 }, (_, i) => i + 1));
   });
 
   it('does not move the end of the window on later hits', async () => {
@@ -117,7 +113,7 @@ export function describeHitCounterContract(makeFixture: () => HitCounterFixture)
     expect((await hitTimes('independent-b', 1))[0]).toEqual(expect.objectContaining({ hits: 1, blocked: false }));
   });
 
-  describe('as the RateLimiter\'s store', () => {
+  describe("as the RateLimiter's store", () => {
     let limiter: RateLimiter;
     beforeEach(() => (limiter = new RateLimiter(counter, loadConfig({ RATE_LIMIT_ANONYMOUS: '10/60s', RATE_LIMIT_AUTHENTICATED: '1/60s' }))));
 

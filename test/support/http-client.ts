@@ -45,7 +45,16 @@ export class HttpClient {
     this.agent = new Agent({ keepAlive: true, maxSockets: connections });
   }
 
-  send({ method = 'GET', path, token, body, payload = body === undefined ? undefined : JSON.stringify(body), headers = {}, timeoutMs = 10_000, from }: HttpRequest): Promise<HttpReply> {
+  send({
+    method = 'GET',
+    path,
+    token,
+    body,
+    payload = body === undefined ? undefined : JSON.stringify(body),
+    headers = {},
+    timeoutMs = 10_000,
+    from,
+  }: HttpRequest): Promise<HttpReply> {
     const allHeaders: Record<string, string | string[]> = {
       ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }),
       ...(token ? { authorization: `Bearer ${token}` } : {}),

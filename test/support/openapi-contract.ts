@@ -116,7 +116,9 @@ function expectBody(where: string, response: Answer, content: ResponseObject['co
     if (response.body !== '') fail(`${where} with a body, where the document says there is none`);
     return;
   }
-  const mediaType = String(response.headers['content-type'] ?? '').split(';')[0].trim();
+  const mediaType = String(response.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim();
   const documented = content[mediaType];
   if (!documented) fail(`${where} with Content-Type "${mediaType}"; the document says ${Object.keys(content).join(' or ')}`);
   let body: unknown;

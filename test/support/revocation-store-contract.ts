@@ -9,7 +9,12 @@ import { CLOCK_TOLERANCE_SECONDS } from '../../src/auth/token.constants';
 export function describeRevocationStoreContract(makeStore: () => RevocationStore): void {
   let store: RevocationStore;
   const now = () => Math.floor(Date.now() / 1000);
-  const token = (subject: string = randomUUID(), generation = 0): CheckedToken & RevokedToken => ({ subject, tokenId: randomUUID(), generation, expiresAt: now() + 900 });
+  const token = (subject: string = randomUUID(), generation = 0): CheckedToken & RevokedToken => ({
+    subject,
+    tokenId: randomUUID(),
+    generation,
+    expiresAt: now() + 900,
+  });
 
   beforeEach(async () => {
     store = makeStore();

@@ -27,7 +27,10 @@ export function listRoutes(app: NestFastifyApplication): RouteEntry[] {
       const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
       const own = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
       if (method === undefined || own === undefined) continue;
-      const joined = `/${[base, own].map((part) => part.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`;
+      const joined = `/${[base, own]
+        .map((part) => part.replace(/^\/|\/$/g, ''))
+        .filter(Boolean)
+        .join('/')}`;
       // The app's own exclusion list, so a new route next to /health/live still gets the prefix here as it does there.
       const outside = OUTSIDE_API_PREFIX.some((route) => `/${route.path}` === joined && route.method === method);
       const prefixed = outside ? joined : `/${API_PREFIX}${joined}`;

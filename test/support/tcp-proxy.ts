@@ -58,7 +58,10 @@ export class TcpProxy {
   private forward(client: Socket): void {
     if (this.holding) return this.hold(client);
     const upstream = createConnection(this.target);
-    for (const [socket, peer] of [[client, upstream], [upstream, client]] as const) {
+    for (const [socket, peer] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
       this.sockets.add(socket);
       socket.pipe(peer);
       // One side failing or closing takes the other down with it, as a broken network path would.

@@ -96,8 +96,7 @@ describe('General rate limits (docs/http-contract.md, Rate limits)', () => {
   describe('behind a trusted proxy', () => {
     const PROXY = '10.0.0.2';
     let proxied: TestApp;
-    const viaProxy = (forwardedFor: string) =>
-      proxied.app.inject({ url: PRODUCTS, remoteAddress: PROXY, headers: { 'x-forwarded-for': forwardedFor } });
+    const viaProxy = (forwardedFor: string) => proxied.app.inject({ url: PRODUCTS, remoteAddress: PROXY, headers: { 'x-forwarded-for': forwardedFor } });
 
     beforeAll(async () => {
       proxied = await startTestApp({ env: { RATE_LIMIT_ANONYMOUS: `${LIMIT}/60s`, TRUSTED_PROXIES: `${PROXY}/32`, ...ownRateLimitCounters() } });
@@ -164,7 +163,7 @@ describe('General rate limits (docs/http-contract.md, Rate limits)', () => {
     const madeUpKey = () => ({ 'x-api-key': generateApiKey('user', 'test').key });
     afterEach(() => jest.restoreAllMocks());
 
-    it('count against the client IP\'s anonymous quota; past it, no credential from there is even checked', async () => {
+    it("count against the client IP's anonymous quota; past it, no credential from there is even checked", async () => {
       const { tokens } = await customer(t.app);
       const attacker = newClientIp();
       const lookups = jest.spyOn(t.app.get(ApiKeyLookup), 'principalFor');
@@ -191,7 +190,7 @@ describe('General rate limits (docs/http-contract.md, Rate limits)', () => {
       expect((await get(neighbour, { url: ME, headers: madeUpKey() })).statusCode).toBe(401);
     });
 
-    it('leave an address\'s authenticated callers alone while they are accepted', async () => {
+    it("leave an address's authenticated callers alone while they are accepted", async () => {
       const { tokens } = await customer(t.app);
       const ip = newClientIp();
       for (let i = 0; i < LIMIT * 2; i++) {

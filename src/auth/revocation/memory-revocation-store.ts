@@ -1,7 +1,19 @@
 import { OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { ExpiringMap } from '../../common/expiring-map';
-import { CheckedToken, generationExpiry, generationKey, retentionMs, RevocationRecord, RevocationStore, RevocationVerdict, RevokedGenerations, RevokedToken, tokenKey, verdictOn } from './revocation-store';
+import {
+  CheckedToken,
+  generationExpiry,
+  generationKey,
+  retentionMs,
+  RevocationRecord,
+  RevocationStore,
+  RevocationVerdict,
+  RevokedGenerations,
+  RevokedToken,
+  tokenKey,
+  verdictOn,
+} from './revocation-store';
 
 /**
  * RevocationStore for the embedded single-instance mode. Every entry expires with the last token it
@@ -39,7 +51,11 @@ export class MemoryRevocationStore implements RevocationStore, OnModuleDestroy {
   }
 
   async check(token: CheckedToken): Promise<RevocationVerdict> {
-    return verdictOn(token, { whole: this.whole, tokenRevoked: this.entries.get(tokenKey(token)) !== undefined, generation: this.entries.get(generationKey(token.subject)) });
+    return verdictOn(token, {
+      whole: this.whole,
+      tokenRevoked: this.entries.get(tokenKey(token)) !== undefined,
+      generation: this.entries.get(generationKey(token.subject)),
+    });
   }
 
   async load({ tokens, generations }: RevocationRecord): Promise<void> {

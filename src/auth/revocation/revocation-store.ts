@@ -76,7 +76,10 @@ export function generationExpiry(revokedAt: number): number {
 }
 
 /** The verdict on one token, from what a store read about it in its one round trip. */
-export function verdictOn(token: CheckedToken, { whole, tokenRevoked, generation }: { whole: boolean; tokenRevoked: boolean; generation: number | undefined }): RevocationVerdict {
+export function verdictOn(
+  token: CheckedToken,
+  { whole, tokenRevoked, generation }: { whole: boolean; tokenRevoked: boolean; generation: number | undefined },
+): RevocationVerdict {
   if (!whole) return 'unknown';
   return tokenRevoked || (generation !== undefined && token.generation < generation) ? 'revoked' : 'valid';
 }

@@ -24,8 +24,12 @@ describe('parseJsonBody', () => {
     const array = (items: number) => JSON.stringify({ items: Array.from({ length: items }, () => ({})) });
     expect(() => parseJsonBody(object(MAX_OBJECT_KEYS))).not.toThrow();
     expect(() => parseJsonBody(array(MAX_ARRAY_ITEMS))).not.toThrow();
-    expect(() => parseJsonBody(object(MAX_OBJECT_KEYS + 1))).toThrow(new ProblemException(400, `An object in the request body has more than ${MAX_OBJECT_KEYS} keys`));
-    expect(() => parseJsonBody(array(MAX_ARRAY_ITEMS + 1))).toThrow(new ProblemException(400, `An array in the request body has more than ${MAX_ARRAY_ITEMS} items`));
+    expect(() => parseJsonBody(object(MAX_OBJECT_KEYS + 1))).toThrow(
+      new ProblemException(400, `An object in the request body has more than ${MAX_OBJECT_KEYS} keys`),
+    );
+    expect(() => parseJsonBody(array(MAX_ARRAY_ITEMS + 1))).toThrow(
+      new ProblemException(400, `An array in the request body has more than ${MAX_ARRAY_ITEMS} items`),
+    );
   });
 
   it('tells a duplicate key from the same name in another object', () => {

@@ -31,11 +31,15 @@ export function registerJsonBodyParser(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request: FastifyRequest, body: string | Buffer, done: ParserDone) => {
     done(null, parseJsonBody(bodyText(request, body as Buffer)));
   });
-  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (request: FastifyRequest, body: string | Buffer, done: ParserDone) => {
-    // Routing has already happened, so the route's own config says whether it takes a form.
-    if (request.routeOptions.config.acceptsFormBody !== true) return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE());
-    done(null, parseFormBody(bodyText(request, body as Buffer)));
-  });
+  fastify.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'buffer' },
+    (request: FastifyRequest, body: string | Buffer, done: ParserDone) => {
+      // Routing has already happened, so the route's own config says whether it takes a form.
+      if (request.routeOptions.config.acceptsFormBody !== true) return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE());
+      done(null, parseFormBody(bodyText(request, body as Buffer)));
+    },
+  );
 }
 
 /**

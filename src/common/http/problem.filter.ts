@@ -57,7 +57,14 @@ export class ProblemFilter implements ExceptionFilter {
       void reply.headers(headers).send(body);
       return;
     }
-    const body: ProblemBody = { type: 'about:blank', title: problemTitle(status), status, detail, instance: request.url.split('?')[0], requestId: String(request.id) };
+    const body: ProblemBody = {
+      type: 'about:blank',
+      title: problemTitle(status),
+      status,
+      detail,
+      instance: request.url.split('?')[0],
+      requestId: String(request.id),
+    };
     if (problem instanceof ProblemException && problem.errors) body.errors = problem.errors;
     void reply.header('content-type', PROBLEM_CONTENT_TYPE).send(body);
   }

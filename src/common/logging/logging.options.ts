@@ -12,7 +12,20 @@ export const REDACTED_PATHS = [
   'req.headers["x-api-key"]',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
-  ...anywhere(['password', 'currentPassword', 'newPassword', 'token', 'accessToken', 'refreshToken', 'access_token', 'secret', 'clientSecret', 'client_secret', 'key', 'apiKey']),
+  ...anywhere([
+    'password',
+    'currentPassword',
+    'newPassword',
+    'token',
+    'accessToken',
+    'refreshToken',
+    'access_token',
+    'secret',
+    'clientSecret',
+    'client_secret',
+    'key',
+    'apiKey',
+  ]),
   // The values a failed SQL statement carried, in a logged error and in its driverError: TypeORM's
   // `parameters`, PGlite's `params`, and Postgres's `detail`, which for a broken constraint is
   // "Failing row contains (…)", every column of the row: an email, a password hash. The message,

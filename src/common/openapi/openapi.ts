@@ -73,7 +73,13 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     const authenticated = !route?.isPublic;
     declareSecurity(operation, authenticated);
     declarePathIds(path, operation);
-    declareErrorResponses(operation, { method, authenticated, problems: route?.problems ?? [], oauthErrors: route?.oauthErrors ?? false, probe: route?.probe ?? false });
+    declareErrorResponses(operation, {
+      method,
+      authenticated,
+      problems: route?.problems ?? [],
+      oauthErrors: route?.oauthErrors ?? false,
+      probe: route?.probe ?? false,
+    });
     for (const schema of inlineSchemas(operation)) boundSchema(schema);
   }
   boundSchemas(document);

@@ -5,4 +5,10 @@ import { RetentionIndexes1764892800000 } from './1764892800000-retention-indexes
 import { TokenGenerations1764979200000 } from './1764979200000-token-generations';
 
 /** Every migration, in order. Listed explicitly so the build needs no file globbing. */
-export const MIGRATIONS = [InitialSchema1764547200000, RefreshTokens1764633600000, ApiKeysAndClients1764806400000, RetentionIndexes1764892800000, TokenGenerations1764979200000];
+export const MIGRATIONS = [
+  InitialSchema1764547200000,
+  RefreshTokens1764633600000,
+  ApiKeysAndClients1764806400000,
+  RetentionIndexes1764892800000,
+  TokenGenerations1764979200000,
+];

@@ -51,5 +51,4 @@ export const NameField = (): PropertyDecorator =>
   );
 
 /** A password being checked: only the upper bound, which caps the hashing work a request can ask for. */
-export const PasswordField = (): PropertyDecorator =>
-  applyDecorators(IsString(), IsNotEmpty(), MaxLength(PASSWORD_MAX_LENGTH));
+export const PasswordField = (): PropertyDecorator => applyDecorators(IsString(), IsNotEmpty(), MaxLength(PASSWORD_MAX_LENGTH));

@@ -1,6 +1,6 @@
-// The test tiers (README, Testing), one jest project each. `npm test` runs the three embedded ones,
-// `npm run test:unit` the first alone. `npm run test:services` (DATABASE_URL and REDIS_URL set) adds
-// test/services, and runs the medium and HTTP tiers on that Postgres and Redis as well.
+// The test tiers (README, Tests), one jest project each. `npm test` runs the three embedded ones;
+// `npm run test:unit` and `npm run test:medium` one each. `npm run test:services` (DATABASE_URL and
+// REDIS_URL set) adds test/services, and runs the medium and HTTP tiers on that Postgres and Redis too.
 const services = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
 
 /** Every tier runs TypeScript from the sources, transpiled only: type errors are tsc's to report (`nest build`). */

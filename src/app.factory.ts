@@ -2,7 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { IncomingMessage } from 'node:http';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppOptions } from './app.options';
 import { API_PREFIX } from './common/http/api-prefix';
@@ -14,6 +14,7 @@ import { registerJsonBodyParser } from './common/http/json-body.parser';
 import { methodNotAllowedRoutes } from './common/http/method-not-allowed';
 import { ProblemException } from './common/http/problem.exception';
 import { newRequestId } from './common/http/request-id';
+import { registerAccessLog } from './common/logging/access-log';
 import { setUpOpenApi } from './common/openapi/openapi';
 import { registerHardening } from './security/hardening/hardening';
 import { tlsOptions } from './security/hardening/tls-options';
@@ -81,20 +82,23 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   });
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
+  registerAccessLog(fastify, PinoLogger.root);
   registerJsonBodyParser(fastify);
   const addMethodNotAllowedRoutes = methodNotAllowedRoutes(fastify);
   await registerHardening(fastify, options.config);
-  fastify.addHook('onRequest', async (request) => {
+  // Hooks take a callback rather than being async: no promise per hook per request.
+  fastify.addHook('onRequest', (request, _reply, done) => {
     // A percent-encoded NUL in a path or query is refused before routing (docs/http-contract.md, General rules).
-    if (request.url.includes('%00')) throw new ProblemException(400, 'The URL may not contain U+0000');
+    done(request.url.includes('%00') ? new ProblemException(400, 'The URL may not contain U+0000') : undefined);
   });
   // Shutting down (see drainAndClose): every answer carries `Connection: close`, so a kept-alive
   // socket ends with its answer and its client sends nothing more on it.
   const drain = app.get(Drain);
   fastify.addHook('preClose', async () => drain.begin());
-  fastify.addHook('onSend', async (request, reply) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
     if (drain.draining) void reply.header('connection', 'close');
+    done(null, payload);
   });
   // Services report the state of the limits they count (login, token) to the RateLimit fields this way.
   reportRateLimitsOnResponses(fastify);

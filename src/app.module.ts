@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyStrategy } from './api-keys/api-key.strategy';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AppOptions } from './app.options';
@@ -13,6 +12,7 @@ import { AppConfig } from './config/app-config';
 import { Drain } from './common/http/drain';
 import { OUTAGE_CLASSIFIERS } from './common/http/outage';
 import { ProblemFilter } from './common/http/problem.filter';
+import { LoggingModule } from './common/logging/logging.module';
 import { loggingOptions } from './common/logging/logging.options';
 import { NoUnknownQueryInterceptor } from './common/validation/no-unknown-query.interceptor';
 import { createValidationPipe } from './common/validation/validation.pipe';
@@ -44,7 +44,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        LoggerModule.forRoot(loggingOptions(options.config.LOG_LEVEL, options.logStream)),
+        LoggingModule.forRoot(loggingOptions(options.config.LOG_LEVEL, options.logStream)),
         TypeOrmModule.forRootAsync({
           useFactory: async () => ({
             ...(await dataSourceOptions(options.database, ENTITIES)),

@@ -8,12 +8,9 @@ const WELL_FORMED_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * Fastify's `genReqId`: always a new UUID of the server's own, whatever the client sent. This id
  * ties the response (X-Request-Id, a problem's `requestId`), the log lines and the audit events of
  * one request together, so a client must not choose it: it could name another user's request.
- * Also set on the raw request, where pino-http looks for it, so every log line carries it.
  */
-export function newRequestId(request: IncomingMessage & { id?: unknown }): string {
-  const id = randomUUID();
-  request.id = id;
-  return id;
+export function newRequestId(): string {
+  return randomUUID();
 }
 
 /**

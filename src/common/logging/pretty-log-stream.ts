@@ -44,7 +44,7 @@ export function prettyLogStream(destination: number | DestinationStream = 1): De
   });
 }
 
-/** pino-http's line at the end of a request has `res`; a line logged during the request only has `req`. */
+/** The access log's line at the end of a request has `req` and `res` (access-log.ts). */
 function prettyLine({ context, req, res, responseTime }: LogLine, message: string): string {
   if (req && res) {
     const outcome = message === 'request completed' ? '' : ` (${message})`;

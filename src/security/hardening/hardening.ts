@@ -10,7 +10,7 @@ import { registerSecurityHeaders } from './security-headers';
  * the order of the onRequest hooks: headers first, so that every refusal below carries them.
  */
 export async function registerHardening(fastify: FastifyInstance, config: AppConfig): Promise<void> {
-  await registerSecurityHeaders(fastify, config);
+  registerSecurityHeaders(fastify, config);
   registerHttpsOnly(fastify, config);
   await registerCors(fastify, config);
   registerQueryParameterLimit(fastify);

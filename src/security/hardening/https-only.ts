@@ -11,9 +11,7 @@ import { AppConfig } from '../../config/app-config';
  */
 export function registerHttpsOnly(fastify: FastifyInstance, config: AppConfig): void {
   if (!config.isProduction) return;
-  fastify.addHook('onRequest', async (request) => {
-    if (request.protocol !== 'https' && !request.url.startsWith('/health/')) {
-      throw new ProblemException(403, 'HTTPS is required');
-    }
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    done(request.protocol !== 'https' && !request.url.startsWith('/health/') ? new ProblemException(403, 'HTTPS is required') : undefined);
   });
 }

@@ -10,10 +10,9 @@ export const MAX_QUERY_PARAMETERS = 20;
  * Node refuses a request line and headers over 16 KiB.
  */
 export function registerQueryParameterLimit(fastify: FastifyInstance): void {
-  fastify.addHook('onRequest', async (request) => {
-    if (countParameters(request.query as Record<string, unknown>) > MAX_QUERY_PARAMETERS) {
-      throw new ProblemException(400, `At most ${MAX_QUERY_PARAMETERS} query parameters are allowed`);
-    }
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const tooMany = countParameters(request.query as Record<string, unknown>) > MAX_QUERY_PARAMETERS;
+    done(tooMany ? new ProblemException(400, `At most ${MAX_QUERY_PARAMETERS} query parameters are allowed`) : undefined);
   });
 }
 

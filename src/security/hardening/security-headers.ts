@@ -1,5 +1,6 @@
-import helmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppConfig } from '../../config/app-config';
 import { credentialCount } from '../credentials';
 
@@ -32,21 +33,42 @@ const PERMISSIONS_POLICY = 'geolocation=(), camera=(), microphone=()';
 /** HSTS for one year, subdomains included (RFC 6797); sent in production only, where TLS is certain. */
 const HSTS = { maxAge: 31_536_000, includeSubDomains: true };
 
+/**
+ * The headers helmet sets for these options, read once at boot by running its middleware against a
+ * stand-in response. They depend on the options alone (no CSP nonces here), so running helmet's
+ * dozen middlewares again on every response, as its Fastify plugin does, would only redo this.
+ */
+function helmetHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: unknown) => void (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+  };
+  helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, () => undefined);
+  return headers;
+}
+
 /** The security headers of docs/http-contract.md (Response headers). */
-export async function registerSecurityHeaders(fastify: FastifyInstance, config: AppConfig): Promise<void> {
-  await fastify.register(helmet, {
-    contentSecurityPolicy: false, // set below, per route
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-    strictTransportSecurity: config.isProduction ? HSTS : false,
-    // helmet's other defaults stay (nosniff, no X-Powered-By, CORP same-origin, ...): cheap and harmless.
+export function registerSecurityHeaders(fastify: FastifyInstance, config: AppConfig): void {
+  const apiHeaders = {
+    ...helmetHeaders({
+      contentSecurityPolicy: false, // set below, per route
+      frameguard: { action: 'deny' },
+      referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+      strictTransportSecurity: config.isProduction ? HSTS : false,
+      // helmet's other defaults stay (nosniff, CORP same-origin, ...): cheap and harmless.
+    }),
+    'content-security-policy': API_CSP,
+    'permissions-policy': PERMISSIONS_POLICY,
+  };
+  const docsHeaders = { ...apiHeaders, 'content-security-policy': DOCS_CSP };
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.headers(isDocsRoute(request) ? docsHeaders : apiHeaders);
+    done();
   });
-  fastify.addHook('onRequest', async (request, reply) => {
-    void reply.header('content-security-policy', isDocsRoute(request) ? DOCS_CSP : API_CSP);
-    void reply.header('permissions-policy', PERMISSIONS_POLICY);
-  });
-  fastify.addHook('onSend', async (request, reply) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     if (mayHoldPrivateData(request, reply.statusCode)) void reply.header('cache-control', 'no-store');
+    done(null, payload);
   });
 }
 

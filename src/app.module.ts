@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeyStrategy } from './api-keys/api-key.strategy';
 import { ApiKeysModule } from './api-keys/api-keys.module';
@@ -14,7 +14,7 @@ import { OUTAGE_CLASSIFIERS } from './common/http/outage';
 import { ProblemFilter } from './common/http/problem.filter';
 import { LoggingModule } from './common/logging/logging.module';
 import { loggingOptions } from './common/logging/logging.options';
-import { NoUnknownQueryInterceptor } from './common/validation/no-unknown-query.interceptor';
+import { NoUnknownQueryGuard } from './common/validation/no-unknown-query.guard';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { dataSourceOptions } from './database/data-source.options';
 import { DataRetention } from './database/data-retention';
@@ -82,8 +82,9 @@ export class AppModule {
         // Then function-level (role and scopes: 403) and object-level (policy: 404) authorization.
         { provide: APP_GUARD, useClass: AuthorizationGuard },
         { provide: APP_GUARD, useClass: PolicyGuard },
+        // Last: who may call the route is answered before whether its query is well-formed.
+        { provide: APP_GUARD, useClass: NoUnknownQueryGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },
-        { provide: APP_INTERCEPTOR, useClass: NoUnknownQueryInterceptor },
         { provide: APP_FILTER, useClass: ProblemFilter },
         // The credential types, each a passport strategy its feature provides, tried in this order; the
         // first that accepts the credential wins. A key in `Authorization: Bearer` fails the JWT strategy

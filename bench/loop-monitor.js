@@ -10,8 +10,9 @@
  * - Without IPC: with LOOP_MONITOR_FILE set, the snapshot is written there every 500 ms, and
  *   SIGUSR2 starts a new window.
  * - With BENCH_COUNT_CALLS=1 (the bench sets it unless run with BENCH_COUNT_CALLS=0), Postgres
- *   queries and Redis commands are counted: it patches pg and ioredis in this process, one increment
- *   per call.
+ *   queries, Redis commands and Redis round trips are counted: it patches pg and ioredis in this
+ *   process, one increment per query or command, and one per write on a Redis connection's socket (a
+ *   pipeline, or a script with all its keys, is one write for several commands: one round trip).
  * - When the bench goes away (its IPC channel closes), the service is stopped (SIGTERM, graceful).
  */
 const { monitorEventLoopDelay } = require('node:perf_hooks');
@@ -24,7 +25,7 @@ histogram.enable();
 let peakRss = process.memoryUsage.rss();
 let windowStart = Date.now();
 let cpuAtStart = process.cpuUsage();
-const counts = { pgQueries: 0, redisCommands: 0 };
+const counts = { pgQueries: 0, redisCommands: 0, redisRoundTrips: 0 };
 
 // RSS is sampled ten times a second; memoryUsage.rss() is a cheap call, memoryUsage() is not.
 setInterval(() => {
@@ -63,6 +64,7 @@ function reset() {
   cpuAtStart = process.cpuUsage();
   counts.pgQueries = 0;
   counts.redisCommands = 0;
+  counts.redisRoundTrips = 0;
 }
 
 if (process.send) {
@@ -91,8 +93,19 @@ if (process.env.BENCH_COUNT_CALLS === '1') {
   };
   const { Redis } = fromApp('ioredis');
   const sendCommand = Redis.prototype.sendCommand;
+  const countedStreams = new WeakSet();
   Redis.prototype.sendCommand = function countedCommand(...args) {
     counts.redisCommands += 1;
+    // ioredis writes a command, or a whole pipeline at once, with stream.write: count those writes.
+    const stream = this.stream;
+    if (stream && !countedStreams.has(stream)) {
+      countedStreams.add(stream);
+      const write = stream.write;
+      stream.write = function countedWrite(...writeArgs) {
+        counts.redisRoundTrips += 1;
+        return write.apply(this, writeArgs);
+      };
+    }
     return sendCommand.apply(this, args);
   };
 }

@@ -19,6 +19,7 @@ export interface ScenarioSummary {
   eventLoopDelayP99Ms: number;
   pgQueriesPerRequest?: number;
   redisCommandsPerRequest?: number;
+  redisRoundTripsPerRequest?: number;
   /** Scenario 7's second load (the logins), medians too. */
   parallel?: { label: string; requestsPerSecond: number; latencyMs: { p50: number; p99: number }; unexpected: number };
 }
@@ -84,6 +85,7 @@ function summarizeScenario(results: ScenarioResult[]): ScenarioSummary {
     eventLoopDelayP99Ms: round3(median(servers.map((server) => server.eventLoopDelayMs.p99))),
     pgQueriesPerRequest: callMedian((server) => server.pgQueriesPerRequest),
     redisCommandsPerRequest: callMedian((server) => server.redisCommandsPerRequest),
+    redisRoundTripsPerRequest: callMedian((server) => server.redisRoundTripsPerRequest),
     ...(parallels.length > 0 && {
       parallel: {
         label: parallels[0].label,

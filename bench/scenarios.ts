@@ -59,6 +59,7 @@ export interface ScenarioResult {
     /** Unless BENCH_COUNT_CALLS=0: per measured request (both loads for scenario 7). */
     pgQueriesPerRequest?: number;
     redisCommandsPerRequest?: number;
+    redisRoundTripsPerRequest?: number;
   };
 }
 
@@ -200,7 +201,11 @@ export function serverSide(start: MonitorSnapshot, snapshot: MonitorSnapshot, re
     rssMB: mb(snapshot.rssBytes),
     cpuMsPerRequest: Math.round(((snapshot.cpuUs.user + snapshot.cpuUs.system) / 1000 / Math.max(1, requests)) * 1000) / 1000,
     eventLoopDelayMs: snapshot.eventLoopDelayMs,
-    ...(countCalls && { pgQueriesPerRequest: perRequest(snapshot.counts.pgQueries), redisCommandsPerRequest: perRequest(snapshot.counts.redisCommands) }),
+    ...(countCalls && {
+      pgQueriesPerRequest: perRequest(snapshot.counts.pgQueries),
+      redisCommandsPerRequest: perRequest(snapshot.counts.redisCommands),
+      redisRoundTripsPerRequest: perRequest(snapshot.counts.redisRoundTrips),
+    }),
   };
 }
 

@@ -59,6 +59,10 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     https: tls && { ...tls, ...timeouts },
     http: timeouts,
     bodyLimit: BODY_LIMIT_BYTES,
+    // No Nest middleware here (every per-request step is a Fastify hook, a guard or a pipe), so
+    // @fastify/middie, the Express-style middleware engine Nest would otherwise mount and run on
+    // every request, is left out.
+    skipMiddie: true,
     genReqId: newRequestId,
     requestIdHeader: false,
     // Bounded waits (OWASP API4): a slow client cannot hold a connection or a request forever.

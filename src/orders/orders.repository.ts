@@ -27,7 +27,7 @@ export class OrdersRepository {
    * (bench, scenario 3). `$2` is null for a caller who may see every order.
    */
   async find(orderId: string, owner: OwnerScope, manager: EntityManager = this.dataSource.manager): Promise<Order | null> {
-    const rows = (await manager.query(FIND_ORDER, [orderId, owner ?? null])) as OrderRow[];
+    const rows = await manager.query<OrderRow[]>(FIND_ORDER, [orderId, owner ?? null]);
     return rows.length === 0 ? null : orderFromRows(rows);
   }
 

@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AuditEvent, AuditOutcome } from './audit-event.entity';
 import { AuditEventsRepository } from './audit-events.repository';
 import { ListAuditEventsQuery } from './list-audit-events.query';
+import { SqlParameters } from '../database/sql-parameters';
 
 export type AuditActorType = 'user' | 'client' | 'anonymous' | 'system';
 
@@ -32,6 +33,11 @@ export class AuditService {
   /** Pass the caller's transaction `manager` so the event commits (or rolls back) with what it records. */
   record(event: AuditRecord, manager?: EntityManager): Promise<void> {
     return this.events.insert(event, manager);
+  }
+
+  /** The same record as part of the statement that makes the change it records (see AlongsideWrites). */
+  insertion(event: AuditRecord, params: SqlParameters): string {
+    return this.events.insertion(event, params);
   }
 
   /** The trail as admins read it (GET /audit-events). */

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { IdempotencyKey } from './idempotency-key.entity';
+import { SqlParameters } from '../database/sql-parameters';
 
 /**
  * The one owner of the `idempotency_keys` table; every method runs in the caller's transaction.
- * TypeORM's API with entity property names, except the two statements that decide by themselves
- * (a DELETE by age, an INSERT … ON CONFLICT), which are raw SQL naming columns.
+ * TypeORM's API with entity property names, except the statements that decide by themselves (a
+ * DELETE by age, an INSERT … ON CONFLICT) and the one that runs inside the order's INSERT, which are
+ * raw SQL naming columns.
  */
 @Injectable()
 export class IdempotencyKeysRepository {
@@ -30,7 +32,8 @@ export class IdempotencyKeysRepository {
     return manager.findOneByOrFail(IdempotencyKey, { userId, key });
   }
 
-  async attachOrder(userId: string, key: string, orderId: string, manager: EntityManager): Promise<void> {
-    await manager.update(IdempotencyKey, { userId, key }, { orderId });
+  /** Ties the key to the order it placed, inside the statement that inserts the order (see AlongsideWrites). */
+  orderAttachment(userId: string, key: string, orderId: string, params: SqlParameters): string {
+    return `UPDATE idempotency_keys SET order_id = ${params.add(orderId)} WHERE user_id = ${params.add(userId)} AND key = ${params.add(key)}`;
   }
 }

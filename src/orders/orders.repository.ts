@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AlongsideWrites } from '../database/sql-parameters';
 import { PricedLine } from './order-pricing';
 import { OrderStatus } from './order-status';
 import { Order } from './order.entity';
+import { OrderLine } from './order-line.entity';
 import { FIND_ORDER, orderFromRows, OrderRow } from './order-rows';
+
+/** What a new order is made of; the database adds its times. */
+export type NewOrder = Pick<Order, 'id' | 'userId' | 'status' | 'currency' | 'totalCents'>;
 
 /** Narrows a lookup to one owner's orders; `undefined` means the caller may see every order. */
 export type OwnerScope = string | undefined;
@@ -46,9 +51,42 @@ export class OrdersRepository {
     });
   }
 
-  /** A new order and its lines; returns its id. */
-  async insert(order: Pick<Order, 'userId' | 'status' | 'currency' | 'totalCents'>, lines: PricedLine[], manager: EntityManager): Promise<string> {
-    return (await manager.save(manager.create(Order, { ...order, items: lines }))).id;
+  /**
+   * A new order and its lines, in one statement (a data-modifying CTE) together with `alongside`,
+   * the writes that must commit with it (its stock, its audit event): one round trip instead of one
+   * per table. Every part of a WITH runs whether or not the final SELECT reads it, on the same
+   * snapshot, and the lines' foreign key to the order is checked at the end of the statement.
+   * Returns the order as inserted, with the times and ids the database gave it.
+   */
+  async insert(order: NewOrder, lines: PricedLine[], alongside: AlongsideWrites, manager: EntityManager): Promise<Order> {
+    const { params } = alongside;
+    const id = params.add(order.id);
+    const placed = `INSERT INTO orders (id, user_id, status, currency, total_cents)
+        VALUES (${id}, ${params.add(order.userId)}, ${params.add(order.status)}, ${params.add(order.currency)}, ${params.add(order.totalCents)})
+        RETURNING created_at, updated_at`;
+    const column = <K extends keyof PricedLine>(key: K, type: string) => `${params.add(lines.map((line) => line[key]))}::${type}[]`;
+    const placedLines = `INSERT INTO order_lines (order_id, line_no, product_id, sku, name, unit_price_cents, quantity, line_total_cents)
+        SELECT ${id}::uuid, * FROM unnest(${column('lineNo', 'int')}, ${column('productId', 'uuid')}, ${column('sku', 'varchar')},
+          ${column('name', 'varchar')}, ${column('unitPriceCents', 'int')}, ${column('quantity', 'int')}, ${column('lineTotalCents', 'bigint')})
+        RETURNING id, line_no`;
+    const parts = [
+      ...alongside.statements.map((statement, index) => `alongside_${index} AS (${statement})`),
+      `placed AS (${placed})`,
+      `placed_lines AS (${placedLines})`,
+    ];
+    const [row] = await manager.query<Array<{ created_at: Date | string; updated_at: Date | string; line_ids: string[] }>>(
+      `WITH ${parts.join(',\n')}
+       SELECT created_at, updated_at, (SELECT array_agg(id ORDER BY line_no) FROM placed_lines) AS line_ids FROM placed`,
+      params.values,
+    );
+    return Object.assign(new Order(), {
+      ...order,
+      fraudScore: null,
+      internalNotes: null,
+      createdAt: new Date(row.created_at),
+      updatedAt: new Date(row.updated_at),
+      items: lines.map((line, index) => Object.assign(new OrderLine(), { ...line, id: row.line_ids[index] })),
+    });
   }
 
   /**

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor } from '../audit/audit-actor.decorator';
 import { AuditService } from '../audit/audit.service';
 import { ProblemException } from '../common/http/problem.exception';
 import { sha256Hex } from '../common/sha256';
+import { SqlParameters } from '../database/sql-parameters';
 import { ProductsRepository } from '../products/products.repository';
 import { PlaceOrderDto } from './dto/place-order.dto';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
@@ -29,7 +31,10 @@ export class OrdersService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Places an order all-or-nothing: stock, order and lines commit together or not at all. */
+  /**
+   * Places an order all-or-nothing: stock, order and lines commit together or not at all. Four round
+   * trips to Postgres without an Idempotency-Key: BEGIN, the lock, one write, COMMIT.
+   */
   async place(userId: string, input: PlaceOrderDto, actor: AuditActor, idempotencyKey?: string): Promise<PlacedOrder> {
     assertDistinctProducts(input.items);
     return this.dataSource.transaction(async (manager) => {
@@ -37,16 +42,27 @@ export class OrdersService {
         const earlier = await this.claimIdempotencyKey(manager, userId, idempotencyKey, requestHash(input));
         if (earlier) return { order: await this.findWith(manager, earlier, userId), replayed: true };
       }
+      // Round trip 2: the products' rows, locked until COMMIT, so the stock read is the stock taken.
       const products = await this.products.lockForOrder(
         input.items.map((item) => item.productId),
         manager,
       );
       const priced = priceOrder(input.items, products);
-      await this.products.adjustStock(priced.lines, -1, manager);
-      const orderId = await this.orders.insert({ userId, status: 'pending', currency: priced.currency, totalCents: priced.totalCents }, priced.lines, manager);
-      if (idempotencyKey !== undefined) await this.idempotencyKeys.attachOrder(userId, idempotencyKey, orderId, manager);
-      await this.audit.record({ ...actor, action: 'order.place', targetType: 'order', targetId: orderId, outcome: 'success' }, manager);
-      return { order: await this.findWith(manager, orderId, userId), replayed: false };
+      // Round trip 3: the order, its lines, its stock, its audit event (and its idempotency key), in one statement.
+      const orderId = randomUUID();
+      const params = new SqlParameters();
+      const statements = [
+        this.products.stockChange(priced.lines, -1, params),
+        this.audit.insertion({ ...actor, action: 'order.place', targetType: 'order', targetId: orderId, outcome: 'success' }, params),
+        ...(idempotencyKey === undefined ? [] : [this.idempotencyKeys.orderAttachment(userId, idempotencyKey, orderId, params)]),
+      ];
+      const order = await this.orders.insert(
+        { id: orderId, userId, status: 'pending', currency: priced.currency, totalCents: priced.totalCents },
+        priced.lines,
+        { params, statements },
+        manager,
+      );
+      return { order, replayed: false };
     });
   }
 

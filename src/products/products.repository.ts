@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Product } from './product.entity';
+import { SqlParameters } from '../database/sql-parameters';
 
 /** The product columns an order needs, read under a row lock (column names: a raw SQL row). */
 export interface LockedProduct {
@@ -25,6 +26,12 @@ export type NewProduct = Omit<ProductFields, 'costCents' | 'active'> & Partial<P
  * builder with entity property names (`p.name`), except the two stock statements an order runs,
  * which are raw SQL naming columns: the row locks taken in id order, and one UPDATE for every line.
  */
+/** A product and how many units of it an order takes or gives back. */
+export interface StockLine {
+  productId: string;
+  quantity: number;
+}
+
 @Injectable()
 export class ProductsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -92,13 +99,18 @@ export class ProductsRepository {
   }
 
   /** Adds `delta` (negative to take, positive to give back) to each product's stock, in one statement. */
-  async adjustStock(lines: { productId: string; quantity: number }[], sign: 1 | -1, manager: EntityManager): Promise<void> {
-    await manager.query(
-      `UPDATE products AS p SET stock = p.stock + v.delta, updated_at = now()
-         FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::int[]) AS delta) AS v
-        WHERE p.id = v.id`,
-      [lines.map((line) => line.productId), lines.map((line) => sign * line.quantity)],
-    );
+  async adjustStock(lines: StockLine[], sign: 1 | -1, manager: EntityManager): Promise<void> {
+    const params = new SqlParameters();
+    await manager.query(this.stockChange(lines, sign, params), params.values);
+  }
+
+  /** The UPDATE of adjustStock, to run on its own or inside another statement (see AlongsideWrites). */
+  stockChange(lines: StockLine[], sign: 1 | -1, params: SqlParameters): string {
+    const ids = params.add(lines.map((line) => line.productId));
+    const deltas = params.add(lines.map((line) => sign * line.quantity));
+    return `UPDATE products AS p SET stock = p.stock + v.delta, updated_at = now()
+         FROM (SELECT unnest(${ids}::uuid[]) AS id, unnest(${deltas}::int[]) AS delta) AS v
+        WHERE p.id = v.id`;
   }
 }
 

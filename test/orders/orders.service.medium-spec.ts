@@ -65,6 +65,36 @@ describe('OrdersService', () => {
     expect((await orderRows.find(order.id, alice.id))!.totalCents).toBe(3499);
   });
 
+  it('answers with the order exactly as it was stored, without reading it back', async () => {
+    const mug = await insertProduct(dataSource, { stock: 5 });
+    const tee = await insertProduct(dataSource, { stock: 5 });
+    const items = [
+      { productId: tee.id, quantity: 1 },
+      { productId: mug.id, quantity: 3 },
+    ];
+    const { order } = await orders.place(alice.id, { items }, actorFor(alice.id));
+    expect(order).toEqual(await orderRows.find(order.id, alice.id));
+  });
+
+  it('places an order in four round trips to the database: BEGIN, the lock, one write, COMMIT', async () => {
+    const mug = await insertProduct(dataSource, { stock: 5 });
+    const tee = await insertProduct(dataSource, { stock: 5 });
+    // Every statement, BEGIN and COMMIT included, goes through a query runner's query().
+    const runner = dataSource.createQueryRunner();
+    const query = jest.spyOn(Object.getPrototypeOf(runner) as { query: (sql: string) => Promise<unknown> }, 'query');
+    await runner.release();
+    try {
+      const items = [
+        { productId: mug.id, quantity: 1 },
+        { productId: tee.id, quantity: 1 },
+      ];
+      await orders.place(alice.id, { items }, actorFor(alice.id));
+      expect(query.mock.calls.map(([sql]) => sql.trim().split(/\s/)[0].toUpperCase())).toEqual(['START', 'SELECT', 'WITH', 'COMMIT']);
+    } finally {
+      query.mockRestore();
+    }
+  });
+
   it('refuses an unknown or inactive product with 422 and keeps nothing', async () => {
     const retired = await insertProduct(dataSource, { active: false });
     const fine = await insertProduct(dataSource, { stock: 5 });

@@ -25,7 +25,16 @@ histogram.enable();
 let peakRss = process.memoryUsage.rss();
 let windowStart = Date.now();
 let cpuAtStart = process.cpuUsage();
-const counts = { pgQueries: 0, redisCommands: 0, redisRoundTrips: 0 };
+const counts = { responses: 0, pgQueries: 0, redisCommands: 0, redisRoundTrips: 0 };
+
+// Responses the server finished in the window (the bench lets in-flight requests settle before a
+// window opens and before it closes, so every query and CPU microsecond counted belongs to one).
+const { ServerResponse } = require('node:http');
+const end = ServerResponse.prototype.end;
+ServerResponse.prototype.end = function countedEnd(...args) {
+  if (!this.writableEnded) counts.responses += 1;
+  return end.apply(this, args);
+};
 
 // RSS is sampled ten times a second; memoryUsage.rss() is a cheap call, memoryUsage() is not.
 setInterval(() => {
@@ -62,6 +71,7 @@ function reset() {
   peakRss = process.memoryUsage.rss();
   windowStart = Date.now();
   cpuAtStart = process.cpuUsage();
+  counts.responses = 0;
   counts.pgQueries = 0;
   counts.redisCommands = 0;
   counts.redisRoundTrips = 0;

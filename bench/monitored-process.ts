@@ -13,7 +13,7 @@ export interface MonitorSnapshot {
   heapUsedBytes: number;
   cpuUs: { user: number; system: number };
   eventLoopDelayMs: { p50: number; p99: number; max: number; mean: number };
-  counts: { pgQueries: number; redisCommands: number; redisRoundTrips: number };
+  counts: { responses: number; pgQueries: number; redisCommands: number; redisRoundTrips: number };
 }
 
 export interface SpawnOptions {

@@ -156,17 +156,28 @@ function placeOrders({ customers, productIds }: SeedData): Load {
   };
 }
 
-/** Warm-up (discarded), then a new monitor window, then the measured run. */
+/**
+ * autocannon stops at its deadline without waiting for the requests still in flight; the server
+ * goes on answering them. Waiting for the slowest answer it saw (at most 5 s) lets them finish, so
+ * a window neither starts with the warm-up's leftovers nor ends with half-served requests.
+ */
+function settle(results: AutocannonResult[]): Promise<void> {
+  const slowestMs = Math.max(...results.map((result) => result.latency.max));
+  return new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 + slowestMs)));
+}
+
+/** Warm-up (discarded), then a new monitor window, then the measured run; per-request figures divide by the server's own count of responses. */
 export async function runScenario(service: MonitoredProcess, scenario: Scenario, settings: RunSettings, round: number): Promise<ScenarioResult> {
   const base = { id: scenario.id, round, name: scenario.name, request: scenario.request, connections: settings.connections, durationSeconds: settings.seconds };
   if (scenario.skipped) return { ...base, skipped: scenario.skipped };
   const loads = scenario.parallel ? [scenario.load, scenario.parallel] : [scenario.load];
-  if (settings.warmupSeconds > 0) await Promise.all(loads.map((load) => fire(service, load, settings.connections, settings.warmupSeconds)));
+  if (settings.warmupSeconds > 0) await settle(await Promise.all(loads.map((load) => fire(service, load, settings.connections, settings.warmupSeconds))));
   const start = await service.reset();
   const [main, parallel] = await Promise.all(loads.map((load) => fire(service, load, settings.connections, settings.seconds)));
+  await settle([main, parallel].filter(Boolean));
   const snapshot = await service.report();
   const results = [main, parallel].filter(Boolean).map((result, index) => summarize(loads[index], result));
-  return { ...base, load: results[0], parallel: results[1], server: serverSide(start, snapshot, results, settings.countCalls) };
+  return { ...base, load: results[0], parallel: results[1], server: serverSide(start, snapshot, settings.countCalls) };
 }
 
 export function fire(service: MonitoredProcess, load: Load, connections: number, seconds: number): Promise<AutocannonResult> {
@@ -192,8 +203,8 @@ export function summarize(load: Load, result: AutocannonResult): LoadResult {
   };
 }
 
-export function serverSide(start: MonitorSnapshot, snapshot: MonitorSnapshot, results: LoadResult[], countCalls: boolean): ScenarioResult['server'] {
-  const requests = results.reduce((sum, result) => sum + result.requests, 0);
+export function serverSide(start: MonitorSnapshot, snapshot: MonitorSnapshot, countCalls: boolean): ScenarioResult['server'] {
+  const requests = snapshot.counts.responses;
   const perRequest = (count: number) => Math.round((count / Math.max(1, requests)) * 100) / 100;
   return {
     windowUs: [start.monotonicUs, snapshot.monotonicUs],

@@ -3,7 +3,6 @@ import { AppConfig } from '../config/app-config';
 import { failClosed } from '../security/security-problems';
 import { HitCount, HitCounter, HitCounterUnavailableError, HitPolicy } from './hit-counter';
 import { HIT_COUNTER } from './hit-counter.module';
-import { reportToCurrentResponse } from './rate-limit-report';
 import { CredentialLimit, GeneralLimit, isGeneralLimit, RateLimitId, RateLimitPolicy, rateLimitPolicies } from './rate-limit-policies';
 
 /** Where a key stands against one policy, as the RateLimit fields report it (rate-limit-fields.ts). */
@@ -68,14 +67,6 @@ export class RateLimiter {
   /** The state of a key nothing is counted for: its whole quota, no window. */
   untouched(id: RateLimitId): RateLimitState {
     return stateOf(this.policies[id], { hits: 0, resetMs: 0 });
-  }
-
-  /**
-   * Adds states to the RateLimit fields of the response being prepared, for code that has no reply
-   * at hand (services): they stay free of HTTP, and the fields are still written in one place.
-   */
-  report(states: RateLimitState[]): void {
-    reportToCurrentResponse(states);
   }
 
   /**

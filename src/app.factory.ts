@@ -18,7 +18,6 @@ import { registerAccessLog } from './common/logging/access-log';
 import { setUpOpenApi } from './common/openapi/openapi';
 import { registerHardening } from './security/hardening/hardening';
 import { tlsOptions } from './security/hardening/tls-options';
-import { reportRateLimitsOnResponses } from './throttling/rate-limit-report';
 
 export { API_PREFIX };
 /** Routes at fixed, well-known paths rather than under API_PREFIX: probes and RFC 8615's /.well-known. */
@@ -104,8 +103,6 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     if (drain.draining) void reply.header('connection', 'close');
     done(null, payload);
   });
-  // Services report the state of the limits they count (login, token) to the RateLimit fields this way.
-  reportRateLimitsOnResponses(fastify);
   app.setGlobalPrefix(API_PREFIX, { exclude: [...OUTSIDE_API_PREFIX] });
   if (!options.config.isProduction) setUpOpenApi(app);
   await app.init();

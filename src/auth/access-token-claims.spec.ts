@@ -1,5 +1,5 @@
 import { SCOPES_BY_ROLE } from '../security/scopes';
-import { buildAccessTokenClaims, buildClientTokenClaims, clientRevocationSubject, readAccessToken } from './access-token-claims';
+import { buildAccessTokenClaims, buildClientTokenClaims, clientRevocationSubject, readAccessToken, withinLifetime } from './access-token-claims';
 import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_TOLERANCE_SECONDS, FIRST_PARTY_CLIENT_ID, TOKEN_AUDIENCE } from './token.constants';
 
 const ISSUER = 'https://orders.example';
@@ -54,6 +54,7 @@ describe('readAccessToken', () => {
         tokenGeneration: 3,
       },
       revocationRef: { subject: USER_ID, tokenId: JTI, generation: 3 },
+      lifetime: { iat: NOW, exp: NOW + ACCESS_TOKEN_TTL_SECONDS },
     });
   });
 
@@ -65,6 +66,9 @@ describe('readAccessToken', () => {
     ['no exp', { exp: undefined }],
     ['no iat', { iat: undefined }],
     ['an iat in the future', { iat: NOW + CLOCK_TOLERANCE_SECONDS + 1 }],
+    ['an exp past, beyond the clock tolerance', { iat: NOW - ACCESS_TOKEN_TTL_SECONDS, exp: NOW - CLOCK_TOLERANCE_SECONDS }],
+    ['an nbf ahead, beyond the clock tolerance', { nbf: NOW + CLOCK_TOLERANCE_SECONDS + 1 }],
+    ['an nbf that is not a number', { nbf: String(NOW) }],
     ['a sub that is not user:<uuid>', { sub: USER_ID }],
     ['a client sub on a user token (a role, no client_id)', { sub: `client:${USER_ID}` }],
     ['a service client’s client_id on a user token', { client_id: 'abc' }],
@@ -84,9 +88,32 @@ describe('readAccessToken', () => {
     expect(readAccessToken({ ...claims, ...change }, NOW)).toBeUndefined();
   });
 
+  it('keeps an nbf, within the clock tolerance, in the lifetime', () => {
+    expect(readAccessToken({ ...claims, nbf: NOW + CLOCK_TOLERANCE_SECONDS }, NOW)?.lifetime).toEqual({
+      iat: NOW,
+      nbf: NOW + CLOCK_TOLERANCE_SECONDS,
+      exp: NOW + ACCESS_TOKEN_TTL_SECONDS,
+    });
+  });
+
   it('refuses a payload that is not an object', () => {
     expect(readAccessToken('claims', NOW)).toBeUndefined();
     expect(readAccessToken(null, NOW)).toBeUndefined();
+  });
+});
+
+describe('withinLifetime (the rules of jsonwebtoken, on every use of a token)', () => {
+  const lifetime = { iat: NOW, nbf: NOW, exp: NOW + ACCESS_TOKEN_TTL_SECONDS };
+
+  it('holds from the clock tolerance before nbf and iat until the clock tolerance after exp, exclusive', () => {
+    expect(withinLifetime(lifetime, NOW - CLOCK_TOLERANCE_SECONDS)).toBe(true);
+    expect(withinLifetime(lifetime, NOW - CLOCK_TOLERANCE_SECONDS - 1)).toBe(false);
+    expect(withinLifetime(lifetime, lifetime.exp + CLOCK_TOLERANCE_SECONDS - 1)).toBe(true);
+    expect(withinLifetime(lifetime, lifetime.exp + CLOCK_TOLERANCE_SECONDS)).toBe(false);
+  });
+
+  it('holds an iat in the future to the tolerance even without an nbf', () => {
+    expect(withinLifetime({ iat: NOW + CLOCK_TOLERANCE_SECONDS + 1, exp: NOW + ACCESS_TOKEN_TTL_SECONDS }, NOW)).toBe(false);
   });
 });
 
@@ -120,6 +147,7 @@ describe('service client tokens', () => {
         tokenGeneration: 0,
       },
       revocationRef: { subject: clientRevocationSubject(CLIENT_ID), tokenId: JTI, generation: 0 },
+      lifetime: { iat: NOW, exp: NOW + ACCESS_TOKEN_TTL_SECONDS },
     });
     expect(clientRevocationSubject(CLIENT_ID)).not.toBe(CLIENT_ID);
   });

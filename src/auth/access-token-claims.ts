@@ -46,10 +46,28 @@ export interface TokenClient {
   tokenGeneration: number;
 }
 
-/** A verified access token: who it speaks for, and what the revocation check looks up. */
+/** A verified access token: who it speaks for, what the revocation check looks up, and when it may be used. */
 export interface VerifiedAccessToken {
   principal: Principal;
   revocationRef: CheckedToken;
+  lifetime: TokenLifetime;
+}
+
+/** The time claims of an access token (JWT NumericDates, seconds). */
+export interface TokenLifetime {
+  iat: number;
+  nbf?: number;
+  exp: number;
+}
+
+/**
+ * Whether a token may be used at `nowSeconds`, allowing for the clock skew between instances: not expired
+ * (RFC 7519 §4.1.4), not before its `nbf` (§4.1.5), not issued in the future. The same rules as jsonwebtoken's,
+ * so a verified token that is used again later (AccessTokenVerifier keeps it) is held to them on every use.
+ */
+export function withinLifetime({ iat, nbf, exp }: TokenLifetime, nowSeconds: number): boolean {
+  const latest = nowSeconds + CLOCK_TOLERANCE_SECONDS;
+  return nowSeconds < exp + CLOCK_TOLERANCE_SECONDS && (nbf === undefined || nbf <= latest) && iat <= latest;
 }
 
 // Lower case only (UUID): we issue ids as Postgres prints them, so anything else did not come from us.
@@ -80,14 +98,16 @@ export function clientRevocationSubject(clientId: string): string {
 /**
  * Turns the payload of a token whose signature, `iss`, `aud`, `exp` and `nbf` were already verified
  * into the principal it speaks for, or refuses it. jsonwebtoken accepts a token without `exp` and
- * never checks that `iat` is in the past: both are checked here, as is every claim the principal is
- * built from, and a lifetime no longer than the one we issue.
+ * never checks that `iat` is in the past: both are checked here (with `exp` and `nbf` again, by the rules
+ * every later use of the token is held to), as is every claim the principal is built from, and a lifetime
+ * no longer than the one we issue.
  */
 export function readAccessToken(payload: unknown, nowSeconds: number): VerifiedAccessToken | undefined {
   if (typeof payload !== 'object' || payload === null) return undefined;
-  const claims = payload as Partial<Record<keyof UserTokenClaims | keyof ClientTokenClaims, unknown>>;
-  if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') return undefined;
-  if (claims.iat > nowSeconds + CLOCK_TOLERANCE_SECONDS) return undefined;
+  const claims = payload as Partial<Record<keyof UserTokenClaims | keyof ClientTokenClaims | 'nbf', unknown>>;
+  if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number' || (claims.nbf !== undefined && typeof claims.nbf !== 'number')) return undefined;
+  const lifetime: TokenLifetime = { iat: claims.iat, exp: claims.exp, ...(claims.nbf !== undefined && { nbf: claims.nbf }) };
+  if (!withinLifetime(lifetime, nowSeconds)) return undefined;
   // Defence in depth if a signing key leaks: a token minted to live longer than we ever issue is refused.
   if (claims.exp - claims.iat > ACCESS_TOKEN_TTL_SECONDS) return undefined;
   if (typeof claims.gen !== 'number' || !Number.isSafeInteger(claims.gen) || claims.gen < 0) return undefined;
@@ -101,6 +121,7 @@ export function readAccessToken(payload: unknown, nowSeconds: number): VerifiedA
   return {
     principal: { kind, id, ...(grant.role && { role: grant.role }), scopes, tokenId: claims.jti, tokenExpiresAt: claims.exp, tokenGeneration: claims.gen },
     revocationRef: { subject: kind === 'user' ? id : clientRevocationSubject(id), tokenId: claims.jti, generation: claims.gen },
+    lifetime,
   };
 }
 

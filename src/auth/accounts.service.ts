@@ -6,6 +6,7 @@ import { HttpOrigin } from '../audit/request-origin.decorator';
 import { ProblemException } from '../common/http/problem.exception';
 import { invalidCredentials } from '../security/security-problems';
 import type { UserToken } from '../security/require-user';
+import type { RateLimitReport } from '../throttling/rate-limit-report';
 import { PasswordHasher } from '../users/password-hasher';
 import { User } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
@@ -46,10 +47,10 @@ export class AccountsService {
    * Needs the current password, checked under the login limits (a stolen access token must not
    * become a way to guess it), and ends every session of the user, on every instance.
    */
-  async changePassword(token: UserToken, input: ChangePasswordDto, origin: HttpOrigin): Promise<void> {
+  async changePassword(token: UserToken, input: ChangePasswordDto, origin: HttpOrigin, report: RateLimitReport): Promise<void> {
     const user = await this.users.get(token.userId);
     const event = { ...origin, actorType: 'user', actorId: user.id, action: 'auth.password_change', targetType: 'user', targetId: user.id } as const;
-    await this.throttle.limit(origin.ip, user.email, async (attempt) => {
+    await this.throttle.limit(origin.ip, user.email, report, async (attempt) => {
       if (!(await this.hasher.verify(user.passwordHash, input.currentPassword))) {
         await this.audit.record({ ...event, outcome: 'failure' });
         throw new ProblemException(403, 'The current password is not correct');

@@ -8,6 +8,7 @@ import { CurrentPrincipal } from '../security/current-principal.decorator';
 import { Principal } from '../security/principal';
 import { Public } from '../security/public.decorator';
 import { requireUserToken } from '../security/require-user';
+import { RateLimitReport, ReportRateLimits } from '../throttling/rate-limit-report';
 import { UserResponse } from '../users/user.response';
 import { AccountsService } from './accounts.service';
 import { ChangePasswordDto } from './dto/change-password.dto';
@@ -45,8 +46,8 @@ export class AuthController {
   @ApiOperation({ summary: 'Log in: an access token and a refresh token' })
   @ApiOkResponse({ type: TokensResponse })
   @ApiProblem(401, 'Wrong email or password, or a suspended account (one answer for all)')
-  async login(@Body() body: LoginDto, @Origin() origin: HttpOrigin): Promise<TokensResponse> {
-    return toResponse(TokensResponse, await this.logins.login(body, origin));
+  async login(@Body() body: LoginDto, @Origin() origin: HttpOrigin, @ReportRateLimits() report: RateLimitReport): Promise<TokensResponse> {
+    return toResponse(TokensResponse, await this.logins.login(body, origin, report));
   }
 
   @Public()
@@ -74,7 +75,12 @@ export class AuthController {
   @ApiOperation({ summary: 'Change your password (ends every session and key session of yours)' })
   @ApiNoContentResponse({ description: 'Changed' })
   @ApiProblem(403, 'Needs a user access token, or the current password is not correct')
-  async changePassword(@CurrentPrincipal() principal: Principal, @Body() body: ChangePasswordDto, @Origin() origin: HttpOrigin): Promise<void> {
-    await this.accounts.changePassword(requireUserToken(principal), body, origin);
+  async changePassword(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: ChangePasswordDto,
+    @Origin() origin: HttpOrigin,
+    @ReportRateLimits() report: RateLimitReport,
+  ): Promise<void> {
+    await this.accounts.changePassword(requireUserToken(principal), body, origin, report);
   }
 }

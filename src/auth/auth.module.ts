@@ -1,12 +1,14 @@
 import { Logger, Module } from '@nestjs/common';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { AuditModule } from '../audit/audit.module';
+import { AppConfig } from '../config/app-config';
 import { redisOrMemory } from '../redis/redis-or-memory';
 import { RedisModule } from '../redis/redis.module';
 import { SERVICE_SECRETS, ServiceSecrets } from '../secrets/service-secrets';
 import { RateLimitModule } from '../throttling/rate-limit.module';
 import { UsersModule } from '../users/users.module';
 import { AccessTokenIssuer } from './access-token.issuer';
+import { AccessTokenVerifier } from './access-token-verifier';
 import { AccountsService } from './accounts.service';
 import { AuthController } from './auth.controller';
 import { JwksController } from './jwks.controller';
@@ -43,6 +45,11 @@ const logger = new Logger('Revocations');
     RevocationLedger,
     Revocations,
     AccessTokenIssuer,
+    {
+      provide: AccessTokenVerifier,
+      inject: [KeyRing, AppConfig],
+      useFactory: (keys: KeyRing, config: AppConfig) => new AccessTokenVerifier(keys, config.publicUrl),
+    },
     JwtStrategy,
     LoginThrottle,
     LoginService,

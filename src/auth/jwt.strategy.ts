@@ -1,52 +1,47 @@
 import { Injectable } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
-import { Strategy } from 'passport-jwt';
-import { AppConfig } from '../config/app-config';
-import { Principal } from '../security/principal';
+import type { FastifyRequest } from 'fastify';
+import { Strategy } from 'passport';
 import { bearerToken } from '../security/credentials';
-import { readAccessToken } from './access-token-claims';
-import { KeyRing } from './key-ring';
+import { Principal } from '../security/principal';
+import { PrincipalQuota } from '../throttling/principal-quota';
+import { AccessTokenVerifier } from './access-token-verifier';
 import { Revocations } from './revocation/revocations';
-import { ACCESS_TOKEN_ALGORITHM, CLOCK_TOLERANCE_SECONDS, TOKEN_AUDIENCE } from './token.constants';
-
-type KeyCallback = (error: Error | null, key?: string | Buffer) => void;
 
 /**
- * Verifies user access tokens, in this order: the header (before any crypto), the RS256 signature
- * with the key its `kid` names in our key ring, `iss`, `aud`, `exp`, `nbf`, then the claims and
- * finally revocation (the only step that leaves the process, so only well-formed tokens reach it).
+ * The passport strategy for access tokens (`Authorization: Bearer`), tried first by the global AuthenticationGuard
+ * (AppModule, credentialStrategies). The token is verified in memory first (AccessTokenVerifier: header,
+ * signature, claims), then checked for revocation on every request: the only step that leaves the process, so
+ * only well-formed tokens reach it. That round trip to the revocation store also counts the request against its
+ * principal's rate limit (PrincipalQuota), so an authenticated request goes to Redis once.
  */
 @Injectable()
-export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+export class JwtStrategy extends Strategy {
+  override readonly name = 'jwt';
+
   constructor(
-    keys: KeyRing,
-    config: AppConfig,
+    private readonly tokens: AccessTokenVerifier,
     private readonly revocations: Revocations,
+    private readonly quota: PrincipalQuota,
   ) {
-    super({
-      jwtFromRequest: bearerToken,
-      // Pinned: jsonwebtoken refuses `none`, HS256 and every other algorithm (RFC 8725 §3.1).
-      algorithms: [ACCESS_TOKEN_ALGORITHM],
-      issuer: config.publicUrl,
-      audience: TOKEN_AUDIENCE,
-      jsonWebTokenOptions: { clockTolerance: CLOCK_TOLERANCE_SECONDS },
-      secretOrKeyProvider: (_request: unknown, token: string, done: KeyCallback) => {
-        keys.verificationKeyFor(token).then((key) => {
-          // passport-jwt's types say string | Buffer, but it hands the key to jsonwebtoken, which takes
-          // the KeyObject parsed at boot (no key parsing per request).
-          if (key) done(null, key as unknown as Buffer);
-          else done(new Error('Token header is not one we issue'));
-        }, done);
-      },
-    });
+    super();
   }
 
-  /** Returning false refuses the token: passport then tries the next strategy, or the guard answers 401. */
-  async validate(payload: unknown): Promise<Principal | false> {
-    // The system clock, not the injected Clock: jsonwebtoken has just checked exp and nbf against it
-    // (passport-jwt fixes its options at construction), and one verification must not mix two clocks.
-    const token = readAccessToken(payload, Math.floor(Date.now() / 1000));
-    if (!token || (await this.revocations.isRevoked(token.revocationRef))) return false;
-    return token.principal;
+  /** `request` is the Fastify request the guard hands to passport. A refusal lets passport try the next strategy. */
+  override authenticate(request: unknown): void {
+    this.principalFor(request as FastifyRequest).then(
+      (principal) => (principal ? this.success(principal) : this.fail(401)),
+      (error: unknown) => this.error(error as Error),
+    );
+  }
+
+  private async principalFor(request: FastifyRequest): Promise<Principal | undefined> {
+    const token = bearerToken(request);
+    const verified = token === null ? undefined : await this.tokens.verify(token);
+    if (!verified) return undefined;
+    const charge = this.quota.alongside(request, verified.principal);
+    const { verdict, counted } = await this.revocations.check(verified.revocationRef, charge?.hit);
+    if (verdict === 'revoked') return undefined;
+    if (charge && counted) charge.counted(counted);
+    return verified.principal;
   }
 }

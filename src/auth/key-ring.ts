@@ -20,6 +20,8 @@ interface KeySet {
   signingKey: SigningKey;
   jwks: { keys: PublicJwk[] };
   verificationKeys: ReadonlyMap<string, KeyObject>;
+  /** The same keys, to ask whether one still verifies. */
+  verifyingKeys: ReadonlySet<KeyObject>;
 }
 
 /**
@@ -71,6 +73,11 @@ export class KeyRing {
     return this.keys.verificationKeys.get(kid);
   }
 
+  /** Whether `key` still verifies tokens: false once a rotation has retired it (or a reload re-read it). */
+  stillVerifies(key: KeyObject): boolean {
+    return this.keys.verifyingKeys.has(key);
+  }
+
   /**
    * Anyone can send a token with a made-up kid, so a kid we do not know triggers at most one re-read
    * per RELOAD_MIN_INTERVAL_MS; requests arriving meanwhile wait for the read in flight (OWASP API4).
@@ -93,6 +100,7 @@ function keySetOf({ current, previous }: SigningKeys): KeySet {
     signingKey: current,
     jwks: { keys: keys.map(publicJwk) },
     verificationKeys: new Map(keys.map((key) => [key.kid, key.publicKey])),
+    verifyingKeys: new Set(keys.map((key) => key.publicKey)),
   };
 }
 

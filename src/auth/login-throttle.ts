@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sha256Hex } from '../common/sha256';
 import { addressBucket } from '../throttling/address-bucket';
 import { tooManyRequests } from '../throttling/rate-limit-fields';
+import type { RateLimitReport } from '../throttling/rate-limit-report';
 import { RateLimiter, RateLimitState } from '../throttling/rate-limiter';
 
 /**
@@ -20,9 +21,9 @@ export class LoginThrottle {
   /**
    * Runs one password check of `email` from `ip` under both limits: `429` with Retry-After once
    * either is spent, else `check`, which says on the attempt when the password was right. The
-   * limits' state goes to the response's RateLimit fields whatever happens.
+   * limits' state goes to `report` (the response's RateLimit fields) whatever happens.
    */
-  async limit<T>(ip: string, email: string, check: (attempt: LoginAttempt) => Promise<T>): Promise<T> {
+  async limit<T>(ip: string, email: string, report: RateLimitReport, check: (attempt: LoginAttempt) => Promise<T>): Promise<T> {
     // `email` arrives normalised (NFKC, lower case): by the DTO for a login, as stored for a password change.
     // The email is hashed into the key, so Redis never holds the address itself.
     const attempt = new LoginAttempt(this.limiter, sha256Hex(email));
@@ -38,7 +39,7 @@ export class LoginThrottle {
       if (attempt.perEmail.blocked) throw tooManyRequests(attempt.perEmail);
       return await check(attempt);
     } finally {
-      this.limiter.report([perAddress, attempt.perEmail]);
+      report([perAddress, attempt.perEmail]);
     }
   }
 }

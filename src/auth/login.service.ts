@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { HttpOrigin } from '../audit/request-origin.decorator';
 import { unauthorized } from '../security/security-problems';
+import type { RateLimitReport } from '../throttling/rate-limit-report';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersRepository } from '../users/users.repository';
 import { LoginDto } from './dto/login.dto';
@@ -25,8 +26,8 @@ export class LoginService {
    * A password changed or an account suspended while this one was being verified fails the same way
    * (SessionsService.open).
    */
-  async login(input: LoginDto, origin: HttpOrigin): Promise<Tokens> {
-    return this.throttle.limit(origin.ip, input.email, async (attempt) => {
+  async login(input: LoginDto, origin: HttpOrigin, report: RateLimitReport): Promise<Tokens> {
+    return this.throttle.limit(origin.ip, input.email, report, async (attempt) => {
       const user = await this.users.findByEmail(input.email);
       const passwordMatches = await this.hasher.verify(user?.passwordHash, input.password);
       const tokens = user && passwordMatches && user.status === 'active' ? await this.sessions.open(user, origin) : undefined;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { addressBucket } from '../throttling/address-bucket';
 import { tooManyRequests } from '../throttling/rate-limit-fields';
+import type { RateLimitReport } from '../throttling/rate-limit-report';
 import { RateLimiter } from '../throttling/rate-limiter';
 
 /**
@@ -15,10 +16,11 @@ import { RateLimiter } from '../throttling/rate-limiter';
 export class TokenThrottle {
   constructor(private readonly limiter: RateLimiter) {}
 
-  async limit(clientId: string, ip: string): Promise<void> {
+  /** Counts one token request; where the limit stands goes to `report` (the response's RateLimit fields). */
+  async limit(clientId: string, ip: string, report: RateLimitReport): Promise<void> {
     // Per IPv6 /64, as for the other per-address limits.
     const state = await this.limiter.consume('token', `${clientId}:${addressBucket(ip)}`);
-    this.limiter.report([state]);
+    report([state]);
     if (state.blocked) throw tooManyRequests(state);
   }
 }

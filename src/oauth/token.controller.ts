@@ -6,6 +6,7 @@ import { ApiOAuthErrors, ApiProblem } from '../common/openapi/api-problems.decor
 import { CLIENT_BASIC } from '../common/openapi/openapi';
 import { toResponse } from '../common/http/response';
 import { Public } from '../security/public.decorator';
+import { RateLimitReport, ReportRateLimits } from '../throttling/rate-limit-report';
 import { writeOAuthError } from './oauth-error';
 import { readTokenRequest } from './token-request';
 import { tokenRequestSchema } from './token-request.body';
@@ -43,8 +44,13 @@ export class TokenController {
   @ApiOAuthErrors()
   @ApiProblem(400, 'invalid_request, unsupported_grant_type or invalid_scope')
   @ApiProblem(401, 'invalid_client: unknown client, wrong secret, or no client authentication')
-  async token(@Body() body: unknown, @Headers('authorization') authorization: string | undefined, @Origin() origin: HttpOrigin): Promise<TokenResponse> {
+  async token(
+    @Body() body: unknown,
+    @Headers('authorization') authorization: string | undefined,
+    @Origin() origin: HttpOrigin,
+    @ReportRateLimits() report: RateLimitReport,
+  ): Promise<TokenResponse> {
     const request = readTokenRequest(body, authorization);
-    return toResponse(TokenResponse, await this.tokens.issue(request, origin));
+    return toResponse(TokenResponse, await this.tokens.issue(request, origin, report));
   }
 }

@@ -5,6 +5,7 @@ import { HttpOrigin } from '../audit/request-origin.decorator';
 import { AccessTokenIssuer } from '../auth/access-token.issuer';
 import { ACCESS_TOKEN_TTL_SECONDS } from '../auth/token.constants';
 import { Clock } from '../common/clock';
+import type { RateLimitReport } from '../throttling/rate-limit-report';
 import type { Scope } from '../security/scopes';
 import { acceptsSecret } from '../service-clients/client-credentials';
 import { ServiceClient } from '../service-clients/service-client.entity';
@@ -28,8 +29,8 @@ export class TokenService {
     private readonly clock: Clock,
   ) {}
 
-  async issue(request: TokenRequest, origin: HttpOrigin): Promise<TokenResponse> {
-    const client = await this.authenticate(request, origin);
+  async issue(request: TokenRequest, origin: HttpOrigin, report: RateLimitReport): Promise<TokenResponse> {
+    const client = await this.authenticate(request, origin, report);
     if (request.grantType !== CLIENT_CREDENTIALS_GRANT) {
       await this.record(origin, 'failure', client.id, client.id);
       throw new OAuthError('unsupported_grant_type', 'Only the client_credentials grant is supported');
@@ -49,11 +50,11 @@ export class TokenService {
    * An unknown client_id is answered without a secret comparison; that it is unknown is no secret
    * (client ids are public), and every request naming it was still counted by the limit.
    */
-  private async authenticate({ credentials }: TokenRequest, origin: HttpOrigin): Promise<ServiceClient> {
+  private async authenticate({ credentials }: TokenRequest, origin: HttpOrigin, report: RateLimitReport): Promise<ServiceClient> {
     if (!credentials) throw new OAuthError('invalid_client', 'Client authentication is required');
     const fail = new OAuthError('invalid_client', 'Client authentication failed', credentials.method === 'basic');
     if (credentials.clientId.length > MAX_CLIENT_ID_LENGTH) throw fail;
-    await this.throttle.limit(credentials.clientId, origin.ip);
+    await this.throttle.limit(credentials.clientId, origin.ip, report);
     const client = await this.clients.findActiveByClientId(credentials.clientId);
     if (!client || !acceptsSecret(client, credentials.clientSecret, this.clock.now())) {
       await this.record(origin, 'failure', null, client?.id ?? null);

@@ -8,6 +8,7 @@ import { CREDENTIAL_STRATEGIES, CredentialStrategy } from './credential-strategi
 import { credentialCount } from './credentials';
 import { Principal } from './principal';
 import { REFUSED_CREDENTIAL_LIMIT, RefusedCredentialLimit } from './refused-credential-limit';
+import { PerRoute } from './route-metadata';
 import { invalidCredentials, isStoreUnavailable } from './security-problems';
 
 /**
@@ -22,6 +23,7 @@ export class AuthenticationGuard implements CanActivate {
   private readonly passport = new Authenticator();
   /** The names of the strategies, in the order AppModule lists them (see CREDENTIAL_STRATEGIES). */
   private readonly strategies: string[];
+  private readonly isPublic = new PerRoute((targets) => this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets) === true);
 
   constructor(
     private readonly reflector: Reflector,
@@ -33,8 +35,7 @@ export class AuthenticationGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    if (isPublic) return true;
+    if (this.isPublic.of(context)) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();

@@ -5,6 +5,7 @@ import { ProblemException } from '../common/http/problem.exception';
 import { REQUIRED_ROLE, REQUIRED_SCOPES } from './access.decorators';
 import type { Principal } from './principal';
 import type { UserRole } from './roles';
+import { PerRoute } from './route-metadata';
 import type { Scope } from './scopes';
 
 /**
@@ -13,12 +14,15 @@ import type { Scope } from './scopes';
  */
 @Injectable()
 export class AuthorizationGuard implements CanActivate {
+  private readonly required = new PerRoute((targets) => ({
+    role: this.reflector.getAllAndOverride<UserRole | undefined>(REQUIRED_ROLE, targets),
+    scopes: this.reflector.getAllAndOverride<Scope[] | undefined>(REQUIRED_SCOPES, targets) ?? [],
+  }));
+
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const targets = [context.getHandler(), context.getClass()];
-    const role = this.reflector.getAllAndOverride<UserRole | undefined>(REQUIRED_ROLE, targets);
-    const scopes = this.reflector.getAllAndOverride<Scope[] | undefined>(REQUIRED_SCOPES, targets) ?? [];
+    const { role, scopes } = this.required.of(context);
     if (!role && scopes.length === 0) return true;
     const principal = context.switchToHttp().getRequest<FastifyRequest>().principal;
     if (!principal || (role && !hasRole(principal, role)) || !scopes.every((scope) => principal.scopes.has(scope))) {

@@ -4,12 +4,15 @@ import type { FastifyRequest } from 'fastify';
 import { ProblemException } from '../common/http/problem.exception';
 import { UUID } from '../common/uuid';
 import { PolicyClass, PolicyRule, RESOURCE_POLICY, RoutePolicy } from './policy';
+import { PerRoute } from './route-metadata';
 
 /** The last guard: runs the route's policy rule and hands the loaded object on. */
 @Injectable()
 export class PolicyGuard implements CanActivate {
   /** Each policy class's instance, looked up once: Nest made it, with its repository, in its feature's module. */
   private readonly instances = new Map<PolicyClass, Record<string, PolicyRule>>();
+  /** Read from the handler only: `@Policy()` decorates a route's method. */
+  private readonly policies = new PerRoute(([handler]) => this.reflector.get<RoutePolicy | undefined>(RESOURCE_POLICY, handler));
 
   constructor(
     private readonly reflector: Reflector,
@@ -17,7 +20,7 @@ export class PolicyGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const route = this.reflector.get<RoutePolicy | undefined>(RESOURCE_POLICY, context.getHandler());
+    const route = this.policies.of(context);
     if (!route) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     // Lower-cased first: ids are stored as Postgres prints them, and an upper-case UUID names the same one.

@@ -18,6 +18,11 @@ export interface HitCounter {
   peek(key: string): Promise<HitCount>;
   /** Forgets the key, e.g. the failed logins of an email after a successful login. */
   reset(key: string): Promise<void>;
+  /**
+   * The hit `hit(key, policy)` would count, for another store's Redis script to count in a round trip that
+   * store makes anyway (an access token's revocation check): only a counter on Redis has one.
+   */
+  scripted?(key: string, policy: HitPolicy): ScriptedHit;
 }
 
 export interface HitPolicy {
@@ -36,6 +41,17 @@ export interface HitCount {
 export interface HitResult extends HitCount {
   blocked: boolean;
 }
+
+/** A hit for another store's script to count: its Redis key and the arguments of HIT_FUNCTION (redis-hit-counter.ts). */
+export interface ScriptedHit {
+  key: string;
+  windowMs: number;
+  limit: number;
+  blockMs: number;
+}
+
+/** What such a script counted: the count, or `unavailable` when Redis refused the write (full, or a read-only replica). */
+export type ScriptedHitResult = HitCount | 'unavailable';
 
 /** The counter's store could not answer (e.g. Redis down): the caller chooses to fail open or closed. */
 export class HitCounterUnavailableError extends StoreUnavailableError {

@@ -15,6 +15,14 @@ export function writeRateLimitFields(reply: FastifyReply, states: RateLimitState
   }
 }
 
+/** The state of the one general limit a request is held to, on its RateLimit fields; `429` once over the quota. */
+export function enforceRateLimit(reply: FastifyReply, state: RateLimitState | undefined): void {
+  // Nothing counted (the store is down and the limit fails open): nothing to report or refuse.
+  if (!state) return;
+  writeRateLimitFields(reply, [state]);
+  if (state.blocked) throw tooManyRequests(state);
+}
+
 /**
  * The one 429 (RFC 6585 §4), with Retry-After (RFC 9110 §10.2.3) in whole seconds, rounded up and at
  * least 1, so a client that waits that long is not refused again for the same window.

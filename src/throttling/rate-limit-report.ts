@@ -1,22 +1,16 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { writeRateLimitFields } from './rate-limit-fields';
 import type { RateLimitState } from './rate-limiter';
 
-/** The reply of the request whose handler is running, wherever in its call chain we are. */
-const responseBeingPrepared = new AsyncLocalStorage<FastifyReply>();
-
 /**
- * Lets RateLimiter.report find the reply of the request it is called for, so a service that
- * counts a limit (login, token) reports it without taking a reply or a callback. A preHandler hook:
- * it runs after the body is read (an earlier hook would lose the context to the body's stream
- * events) and before the guards, interceptors and handler, which all run inside it.
+ * How a service that counts a limit (login, token) reports where the limit stands, whatever the outcome (a
+ * success, a 401, a 429): it stays free of HTTP, and the RateLimit fields are still written in one place.
  */
-export function reportRateLimitsOnResponses(fastify: FastifyInstance): void {
-  fastify.addHook('preHandler', (_request, reply, done) => responseBeingPrepared.run(reply, done));
-}
+export type RateLimitReport = (states: RateLimitState[]) => void;
 
-export function reportToCurrentResponse(states: RateLimitState[]): void {
-  const reply = responseBeingPrepared.getStore();
-  if (reply) writeRateLimitFields(reply, states);
-}
+/** `@ReportRateLimits() report: RateLimitReport`: reports to the RateLimit fields of this request's response. */
+export const ReportRateLimits = createParamDecorator((_data: unknown, context: ExecutionContext): RateLimitReport => {
+  const reply = context.switchToHttp().getResponse<FastifyReply>();
+  return (states) => writeRateLimitFields(reply, states);
+});

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { clientAddress } from '../common/http/client-address';
+import type { Principal } from '../security/principal';
 import { addressBucket } from './address-bucket';
 
 /**
@@ -9,9 +10,12 @@ import { addressBucket } from './address-bucket';
  * only a well-formed IP (client-address.ts), so a client cannot pick its own bucket by sending that header.
  */
 export function rateLimitTracker(request: FastifyRequest): string {
-  const principal = request.principal;
-  if (principal?.keyId) return `key:${principal.keyId}`;
-  if (principal) return `${principal.kind}:${principal.id}`;
+  if (request.principal) return principalTracker(request.principal);
   // An IPv6 client usually holds a whole /64: counting per address would let it rotate through them.
   return `ip:${addressBucket(clientAddress(request))}`;
+}
+
+/** The quota of a principal: its API key's, else its own. */
+export function principalTracker(principal: Principal): string {
+  return principal.keyId ? `key:${principal.keyId}` : `${principal.kind}:${principal.id}`;
 }

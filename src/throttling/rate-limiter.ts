@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { failClosed } from '../security/security-problems';
-import { HitCount, HitCounter, HitCounterUnavailableError, HitPolicy } from './hit-counter';
+import { HitCount, HitCounter, HitCounterUnavailableError, HitPolicy, ScriptedHit, ScriptedHitResult } from './hit-counter';
 import { HIT_COUNTER } from './hit-counter.module';
-import { reportToCurrentResponse } from './rate-limit-report';
 import { CredentialLimit, GeneralLimit, isGeneralLimit, RateLimitId, RateLimitPolicy, rateLimitPolicies } from './rate-limit-policies';
 
 /** Where a key stands against one policy, as the RateLimit fields report it (rate-limit-fields.ts). */
@@ -15,6 +14,13 @@ export interface RateLimitState {
   resetMs: number;
   /** The request just counted went past the quota: it is refused with 429. */
   blocked: boolean;
+}
+
+/** The hit consume() would count, for another store's script to count (RateLimiter.consumeAlongside). */
+export interface ScriptedConsume {
+  hit: ScriptedHit;
+  /** Where the counted hit left the quota; undefined when Redis could not count it (a general limit fails open). */
+  stateOf(result: ScriptedHitResult): RateLimitState | undefined;
 }
 
 /**
@@ -52,6 +58,25 @@ export class RateLimiter {
     return count && stateOf(policy, count);
   }
 
+  /**
+   * consume(id, key), for a store that counts the hit in a round trip to Redis it makes anyway (an access token's
+   * revocation check), so the request makes one trip, not two. Undefined when the counter is not on Redis:
+   * there is no round trip to share, and consume() counts.
+   */
+  consumeAlongside(id: GeneralLimit, key: string): ScriptedConsume | undefined {
+    const policy = this.policies[id];
+    const hit = this.counter.scripted?.(counterKey(policy, key), hitPolicy(policy));
+    if (!hit) return undefined;
+    return {
+      hit,
+      stateOf: (result) => {
+        if (result === 'unavailable') return this.storeFailed();
+        this.storeAnswered();
+        return stateOf(policy, result);
+      },
+    };
+  }
+
   /** Where `key` stands, without counting a request. */
   async peek(id: CredentialLimit, key: string): Promise<RateLimitState> {
     const policy = this.policies[id];
@@ -71,14 +96,6 @@ export class RateLimiter {
   }
 
   /**
-   * Adds states to the RateLimit fields of the response being prepared, for code that has no reply
-   * at hand (services): they stay free of HTTP, and the fields are still written in one place.
-   */
-  report(states: RateLimitState[]): void {
-    reportToCurrentResponse(states);
-  }
-
-  /**
    * General limits fail open, on purpose, so a Redis outage does not take the whole API down with
    * it. Meanwhile responses carry no RateLimit fields: there is no count to report. One error line
    * per outage, not per request.
@@ -86,16 +103,24 @@ export class RateLimiter {
   private async failOpen<T>(call: () => Promise<T>): Promise<T | undefined> {
     try {
       const result = await call();
-      if (this.storeDown) this.log.log('Rate limit store is back: general limits enforced again');
-      this.storeDown = false;
+      this.storeAnswered();
       return result;
     } catch (error) {
       if (!(error instanceof HitCounterUnavailableError)) throw error;
-      // The cause is left out: the Redis module logs its error code, and a driver message may quote the URL.
-      if (!this.storeDown) this.log.error('Rate limit store unavailable: general limits fail open until it is back');
-      this.storeDown = true;
-      return undefined;
+      return this.storeFailed();
     }
+  }
+
+  private storeAnswered(): void {
+    if (this.storeDown) this.log.log('Rate limit store is back: general limits enforced again');
+    this.storeDown = false;
+  }
+
+  private storeFailed(): undefined {
+    // The cause is left out: the Redis module logs its error code, and a driver message may quote the URL.
+    if (!this.storeDown) this.log.error('Rate limit store unavailable: general limits fail open until it is back');
+    this.storeDown = true;
+    return undefined;
   }
 }
 

@@ -1,24 +1,33 @@
 import type { Cluster, Redis } from 'ioredis';
-import { HitCount, HitCounter, HitCounterUnavailableError, HitPolicy, HitResult } from './hit-counter';
+import { HitCount, HitCounter, HitCounterUnavailableError, HitPolicy, HitResult, ScriptedHit } from './hit-counter';
 
-// One script per hit, so INCR and the TTL decision are atomic: no INCR-then-EXPIRE race, and no
-// separate EXPIRE that would restart the window on every hit. Returns { hits, ms until expiry }.
-const HIT_SCRIPT = `
-local hits = redis.call('INCR', KEYS[1])
-local ttl = redis.call('PTTL', KEYS[1])
--- No TTL means a new key, or one some other writer left without a TTL: open a window either way,
--- so no key can block forever.
-if ttl < 0 then
-  ttl = tonumber(ARGV[1])
-  redis.call('PEXPIRE', KEYS[1], ttl)
+/**
+ * One hit, as a Lua function that HIT_SCRIPT calls and that another store's script may call too, to count a hit
+ * in a round trip it makes anyway (RedisRevocationStore). INCR and the TTL decision run in one script, so they are
+ * atomic: no INCR-then-EXPIRE race, and no separate EXPIRE that would restart the window on every hit.
+ * Returns { hits, ms until expiry }.
+ */
+export const HIT_FUNCTION = `
+local function hit(key, windowMs, limit, blockMs)
+  local hits = redis.call('INCR', key)
+  local ttl = redis.call('PTTL', key)
+  -- No TTL means a new key, or one some other writer left without a TTL: open a window either way,
+  -- so no key can block forever.
+  if ttl < 0 then
+    ttl = windowMs
+    redis.call('PEXPIRE', key, ttl)
+  end
+  -- Only the hit that first crosses the limit starts a block, so hammering cannot extend it.
+  if hits == limit + 1 and blockMs > ttl then
+    ttl = blockMs
+    redis.call('PEXPIRE', key, ttl)
+  end
+  return { hits, ttl }
 end
--- Only the hit that first crosses the limit starts a block, so hammering cannot extend it.
-local blockMs = tonumber(ARGV[3])
-if hits == tonumber(ARGV[2]) + 1 and blockMs > ttl then
-  ttl = blockMs
-  redis.call('PEXPIRE', KEYS[1], ttl)
-end
-return { hits, ttl }
+`;
+
+const HIT_SCRIPT = `${HIT_FUNCTION}
+return hit(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))
 `;
 
 // Reads without counting. A key without a TTL was not written by HIT_SCRIPT (which always sets one)
@@ -69,6 +78,10 @@ export class RedisHitCounter implements HitCounter {
 
   async reset(key: string): Promise<void> {
     await this.call(() => this.redis.del(this.redisKey(key)));
+  }
+
+  scripted(key: string, { windowMs, limit, blockMs = 0 }: HitPolicy): ScriptedHit {
+    return { key: this.redisKey(key), windowMs, limit, blockMs };
   }
 
   // The key is wrapped in a Redis Cluster hash tag, so everything derived from one key maps to one slot.

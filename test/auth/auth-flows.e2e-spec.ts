@@ -209,6 +209,8 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
   describe('logout', () => {
     it('revokes the access token used and its refresh family at once', async () => {
       const { tokens } = await customer(app());
+      // Used once already: its verified signature is kept (AccessTokenVerifier), its revocation is checked every time.
+      expect((await me(app(), tokens.accessToken)).statusCode).toBe(200);
       const loggedOut = await post('/api/v1/auth/logout', {}, bearer(tokens.accessToken));
       expect(loggedOut.statusCode).toBe(204);
       expect(loggedOut.body).toBe('');

@@ -26,9 +26,9 @@ describe('MemoryRevocationStore', () => {
     it('keeps a revoked token until it would expire (plus the clock tolerance), then forgets it', async () => {
       await store.revokeTokens([token]);
       nowMs = (token.expiresAt + CLOCK_TOLERANCE_SECONDS) * 1000 - 1;
-      expect(await store.check(token)).toBe('revoked');
+      expect((await store.check(token)).verdict).toBe('revoked');
       nowMs += 1;
-      expect(await store.check(token)).toBe('valid');
+      expect((await store.check(token)).verdict).toBe('valid');
     });
 
     it('keeps a generation as long as a token of an earlier one can live', async () => {
@@ -36,7 +36,7 @@ describe('MemoryRevocationStore', () => {
       await store.revokeGenerations({ subject: 'u2', generation: 1, revokedAt: START });
       const last = { subject: 'u2', tokenId: 't2', generation: 0 };
       nowMs = (START + ACCESS_TOKEN_TTL_SECONDS + CLOCK_TOLERANCE_SECONDS) * 1000 - 1;
-      expect(await store.check(last)).toBe('revoked');
+      expect((await store.check(last)).verdict).toBe('revoked');
     });
 
     it('sweeps expired entries out', async () => {

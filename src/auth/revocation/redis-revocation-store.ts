@@ -1,10 +1,13 @@
 import type { Redis } from 'ioredis';
 import { Clock } from '../../common/clock';
+import type { ScriptedHit } from '../../throttling/hit-counter';
+import { HIT_FUNCTION } from '../../throttling/redis-hit-counter';
 import {
   CheckedToken,
   generationExpiry,
   generationKey,
   retentionMs,
+  RevocationCheck,
   RevocationRecord,
   RevocationStore,
   RevocationStoreUnavailableError,
@@ -12,7 +15,6 @@ import {
   RevokedGenerations,
   RevokedToken,
   tokenKey,
-  verdictOn,
 } from './revocation-store';
 
 // Raises a subject's generation, never lowers it: of two revocations racing, the later one stands.
@@ -24,8 +26,31 @@ end
 return 1
 `;
 
+/**
+ * The check of every authenticated request, in one round trip. KEYS: the marker, the token's entry, its subject's
+ * generation, and optionally a rate-limit counter; ARGV: the token's generation, then the hit's window, limit and
+ * block (HIT_FUNCTION). Its verdicts are MemoryRevocationStore's (the contract tests hold both to them). The
+ * counter is hit only when the token is valid: a revoked token is the client IP's to pay for, never its subject's
+ * (docs/decisions/0007), and an unknown one is checked again once the store is reloaded.
+ * Returns { verdict[, hits, ms until the counter expires] }.
+ */
+const CHECK_SCRIPT = `${HIT_FUNCTION}
+local entries = redis.call('MGET', KEYS[1], KEYS[2], KEYS[3])
+if not entries[1] then return { 'unknown' } end
+if entries[2] or (entries[3] and tonumber(ARGV[1]) < tonumber(entries[3])) then return { 'revoked' } end
+if not KEYS[4] then return { 'valid' } end
+-- A Redis that refuses writes (full, or a read-only replica) still answers the check; only the hit fails, and the
+-- limit fails open, as it would on its own.
+local counted, count = pcall(hit, KEYS[4], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))
+if not counted then return { 'valid', 'unavailable' } end
+return { 'valid', count[1], count[2] }
+`;
+
+type CheckReply = [RevocationVerdict] | ['valid', 'unavailable'] | ['valid', number, number];
+
 interface RevocationScripts<Result = Promise<number>> {
   raiseGeneration(key: string, generation: number, ttlMs: number): Result;
+  checkToken(...keysThenArguments: (string | number)[]): Promise<CheckReply>;
 }
 
 /**
@@ -35,7 +60,7 @@ interface RevocationScripts<Result = Promise<number>> {
  *
  * A Redis can lose its data while the connection stays up (FLUSHDB, a failover to an empty replica)
  * or come back empty after a restart. So the dataset carries a marker, written after Postgres's
- * record was loaded into it, and read in the same MGET as the token's entries: a dataset without it
+ * record was loaded into it, and read in the same script as the token's entries: a dataset without it
  * answers `unknown`, and Revocations reloads it from Postgres before answering. Keys must never be
  * evicted (a missing entry would read as "not revoked"): the app refuses to boot on a Redis whose
  * maxmemory-policy is not `noeviction` (see assertNoEviction).
@@ -52,6 +77,8 @@ export class RedisRevocationStore implements RevocationStore {
   ) {
     // defineCommand sends EVALSHA and loads the script only when Redis lacks it.
     redis.defineCommand('raiseGeneration', { numberOfKeys: 1, lua: RAISE_GENERATION });
+    // With or without a counter to hit: the number of keys comes first in each call.
+    redis.defineCommand('checkToken', { lua: CHECK_SCRIPT });
     this.redis = redis as Redis & RevocationScripts;
   }
 
@@ -66,12 +93,17 @@ export class RedisRevocationStore implements RevocationStore {
     if (ttl > 0) await this.call(() => this.redis.raiseGeneration(this.key(generationKey(entry.subject)), entry.generation, ttl));
   }
 
-  async check(token: CheckedToken): Promise<RevocationVerdict> {
-    // One round trip on every authenticated request: the marker and both entries of the token.
-    const [whole, revoked, generation] = await this.call(() =>
-      this.redis.mget(this.wholeKey, this.key(tokenKey(token)), this.key(generationKey(token.subject))),
+  async check(token: CheckedToken, hit?: ScriptedHit): Promise<RevocationCheck> {
+    // One round trip on every authenticated request: the marker, both entries of the token, and the hit.
+    // Keys of two stores in one script, in different Cluster slots: this store needs one Redis, not a Cluster.
+    const keys = [this.wholeKey, this.key(tokenKey(token)), this.key(generationKey(token.subject))];
+    const reply = await this.call(() =>
+      hit
+        ? this.redis.checkToken(4, ...keys, hit.key, token.generation, hit.windowMs, hit.limit, hit.blockMs)
+        : this.redis.checkToken(3, ...keys, token.generation),
     );
-    return verdictOn(token, { whole: whole !== null, tokenRevoked: revoked !== null, generation: generation === null ? undefined : Number(generation) });
+    if (reply.length === 1) return { verdict: reply[0] };
+    return { verdict: 'valid', counted: reply[1] === 'unavailable' ? 'unavailable' : { hits: reply[1], resetMs: reply[2] } };
   }
 
   async load({ tokens, generations }: RevocationRecord): Promise<void> {

@@ -1,4 +1,5 @@
 import { StoreUnavailableError } from '../../security/security-problems';
+import type { ScriptedHit, ScriptedHitResult } from '../../throttling/hit-counter';
 import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_TOLERANCE_SECONDS } from '../token.constants';
 
 /**
@@ -40,6 +41,16 @@ export interface RevocationRecord {
  */
 export type RevocationVerdict = 'revoked' | 'valid' | 'unknown';
 
+/** A store's answer on one token. */
+export interface RevocationCheck {
+  verdict: RevocationVerdict;
+  /**
+   * What the store counted of the hit it was given, in the same round trip: only when the token is `valid`, and
+   * only on Redis (a store in memory has no round trip to share, and counters in memory make no ScriptedHit).
+   */
+  counted?: ScriptedHitResult;
+}
+
 /**
  * The fast copy of the revocations Postgres records, checked on every authenticated request: shared
  * by every instance (Redis), or held in memory in the embedded single-instance mode. Entries live
@@ -49,8 +60,12 @@ export interface RevocationStore {
   revokeTokens(tokens: RevokedToken[]): Promise<void>;
   /** Never lowers a subject's generation: of two revocations racing, the later one stands. */
   revokeGenerations(entry: RevokedGenerations): Promise<void>;
-  /** One round trip: is this token revoked, singly or by its generation, and is the store whole? */
-  check(token: CheckedToken): Promise<RevocationVerdict>;
+  /**
+   * One round trip: is this token revoked, singly or by its generation, and is the store whole? With `hit` (the
+   * principal's rate-limit hit), a store on Redis also counts it in that round trip if the token is valid, so an
+   * authenticated request goes to Redis once.
+   */
+  check(token: CheckedToken, hit?: ScriptedHit): Promise<RevocationCheck>;
   /** Writes the record and marks the store whole again. */
   load(record: RevocationRecord): Promise<void>;
 }
@@ -73,15 +88,6 @@ export function retentionMs(expiresAtSeconds: number, nowMs: number): number {
 /** The latest moment a token of a generation revoked at `revokedAt` can still be accepted. */
 export function generationExpiry(revokedAt: number): number {
   return revokedAt + ACCESS_TOKEN_TTL_SECONDS;
-}
-
-/** The verdict on one token, from what a store read about it in its one round trip. */
-export function verdictOn(
-  token: CheckedToken,
-  { whole, tokenRevoked, generation }: { whole: boolean; tokenRevoked: boolean; generation: number | undefined },
-): RevocationVerdict {
-  if (!whole) return 'unknown';
-  return tokenRevoked || (generation !== undefined && token.generation < generation) ? 'revoked' : 'valid';
 }
 
 /** The names of a store's entries (the Redis store prefixes them): one per revoked token, one per subject's generation. */

@@ -1,7 +1,16 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { failClosed } from '../../security/security-problems';
+import type { ScriptedHit } from '../../throttling/hit-counter';
 import { RevocationLedger } from './revocation-ledger';
-import { CheckedToken, REVOCATION_STORE, RevocationStore, RevocationStoreUnavailableError, RevokedGenerations, RevokedToken } from './revocation-store';
+import {
+  CheckedToken,
+  REVOCATION_STORE,
+  RevocationCheck,
+  RevocationStore,
+  RevocationStoreUnavailableError,
+  RevokedGenerations,
+  RevokedToken,
+} from './revocation-store';
 
 /** A subject's generation just moved on in Postgres: the new one, and when (a JWT NumericDate). */
 export type GenerationMove = Omit<RevokedGenerations, 'subject'>;
@@ -43,15 +52,19 @@ export class Revocations implements OnApplicationBootstrap {
     await failClosed(() => this.store.revokeGenerations({ subject, ...moved }));
   }
 
-  async isRevoked(token: CheckedToken): Promise<boolean> {
-    let verdict = await this.store.check(token);
-    if (verdict === 'unknown') {
+  /**
+   * Whether the token is `revoked` or `valid` (never `unknown`), in one round trip to the store; with the
+   * principal's rate-limit `hit`, counted in that same trip if the token is valid (RevocationStore.check).
+   */
+  async check(token: CheckedToken, hit?: ScriptedHit): Promise<RevocationCheck> {
+    let check = await this.store.check(token, hit);
+    if (check.verdict === 'unknown') {
       await this.reload();
-      verdict = await this.store.check(token);
+      check = await this.store.check(token, hit);
     }
     // Still not whole (lost again at once): fail closed rather than guess.
-    if (verdict === 'unknown') throw new RevocationStoreUnavailableError('the store lost its data again while being reloaded');
-    return verdict === 'revoked';
+    if (check.verdict === 'unknown') throw new RevocationStoreUnavailableError('the store lost its data again while being reloaded');
+    return check;
   }
 
   /** Single-flight: every check that finds the store not whole waits for one reload. */

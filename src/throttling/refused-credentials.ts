@@ -36,6 +36,8 @@ export class RefusedCredentials implements RefusedCredentialLimit {
 
   /** 429 when refused credentials from this address have used up its quota (as this instance knows). */
   refuseIfBlocked(request: FastifyRequest): void {
+    // While no address is blocked (the usual case), the client's address is not even worked out.
+    if (this.blockedUntil.size === 0) return;
     const tracker = rateLimitTracker(request);
     const until = this.blockedUntil.get(tracker);
     if (until !== undefined) throw tooManyRequests({ policy: this.limiter.policy('refusedCredentials'), resetMs: until - this.clock.now().getTime() });

@@ -71,7 +71,10 @@ describe('A burst of bodies with thousands of unknown keys', () => {
       `/health/live p99: idle ${quiet.toFixed(1)} ms (${idle.length} polls), with ${ROUNDS} bursts of ${BURST} ${busy.toFixed(1)} ms (${during.length} polls); largest answer ${Math.max(...sizes)} bytes`,
     );
     expect(Math.max(...sizes)).toBeLessThan(1_024);
-    expect(busy).toBeLessThanOrEqual(2 * quiet);
+    // Twice the idle p99, plus 1 ms for the scheduling jitter of two client processes sharing the cores:
+    // since issue 17 made /health/live cheap, its idle p99 is ~2.5 ms (it was ~8 ms), where a millisecond of
+    // jitter alone reaches 2x. The bound (~6 ms) is still far under the old one (~16 ms).
+    expect(busy).toBeLessThanOrEqual(2 * quiet + 1);
   }, 120_000);
 });
 

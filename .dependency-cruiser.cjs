@@ -7,7 +7,7 @@
 //   composition     main.ts, app.*.ts, node-version.ts, cli/ (anything)
 
 const FEATURES = '^src/(api-keys|audit|auth|health|oauth|orders|products|service-clients|user-admin|users)/';
-const INFRASTRUCTURE = '^src/(database|redis|secrets|throttling)/';
+const INFRASTRUCTURE = '^src/(database|mail|redis|secrets|throttling)/';
 const COMPOSITION = '^src/([^/]+\\.ts$|cli/)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -39,7 +39,7 @@ module.exports = {
     {
       name: 'infrastructure-imports-no-feature',
       comment:
-        'database/, redis/, secrets/ and throttling/ serve the features and implement what security/ asks for; they never ' +
+        'database/, mail/, redis/, secrets/ and throttling/ serve the features and implement what security/ asks for; they never ' +
         'import a feature or the composition root.',
       severity: 'error',
       from: { path: INFRASTRUCTURE },

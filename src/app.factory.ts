@@ -20,13 +20,14 @@ import { registerHardening } from './security/hardening/hardening';
 import { tlsOptions } from './security/hardening/tls-options';
 
 export { API_PREFIX };
-/** Routes at fixed, well-known paths rather than under API_PREFIX: probes and RFC 8615's /.well-known. */
+/** Routes at fixed, well-known paths rather than under API_PREFIX: probes, RFC 8615's /.well-known, the development mailbox. */
 export const OUTSIDE_API_PREFIX = [
   { path: 'health/live', method: RequestMethod.GET },
   { path: 'health/ready', method: RequestMethod.GET },
   { path: '.well-known/jwks.json', method: RequestMethod.GET },
   { path: '.well-known/oauth-authorization-server', method: RequestMethod.GET },
   { path: '.well-known/oauth-protected-resource', method: RequestMethod.GET },
+  { path: 'dev/mail', method: RequestMethod.GET },
 ] as const;
 
 /** Request bodies over 100 KiB are refused with 413 before they are read further (docs/http-contract.md). */

@@ -5,6 +5,10 @@ import { ApiKeyStrategy } from './api-keys/api-key.strategy';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AppOptions } from './app.options';
 import { AuthModule } from './auth/auth.module';
+import { AccountMailComposer } from './auth/account-links/account-mail.composer';
+import { mailComposers } from './mail/mail-message';
+import { MailModule } from './mail/mail.module';
+import { OutboxWorker } from './mail/outbox-worker';
 import { JwtStrategy } from './auth/jwt.strategy';
 import { SecretsRefreshModule } from './auth/secrets-refresh.module';
 import { Clock, SystemClock } from './common/clock';
@@ -54,6 +58,7 @@ export class AppModule {
           }),
         }),
         RateLimitModule,
+        MailModule.register(options.config, options.secrets.smtpUrl),
         AuthModule,
         UsersModule,
         HealthModule,
@@ -94,6 +99,9 @@ export class AppModule {
         // The errors that mean a dependency is down, answered 503 by the ProblemFilter (not 500).
         { provide: OUTAGE_CLASSIFIERS, useValue: [DATABASE_OUTAGE] },
         DataRetention,
+        // The outbox worker, with every feature's mail composers (a new kind of mail is one more class here).
+        mailComposers(AccountMailComposer),
+        OutboxWorker,
       ],
       exports: [AppConfig, SERVICE_SECRETS, Clock, Drain],
     };

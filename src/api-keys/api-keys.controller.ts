@@ -10,7 +10,7 @@ import { CurrentPrincipal } from '../security/current-principal.decorator';
 import { LoadedResource } from '../security/loaded-resource.decorator';
 import { Policy } from '../security/policy';
 import type { Principal } from '../security/principal';
-import { requireUserToken } from '../security/require-user';
+import { requireUserToken, requireVerifiedEmail } from '../security/require-user';
 import { ApiKeyPolicy } from './api-key.policy';
 import { ApiKey } from './api-key.entity';
 import { ApiKeyResponse, NewApiKeyResponse, newApiKeyResponse } from './api-key.response';
@@ -32,9 +32,11 @@ export class ApiKeysController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Create an API key (its plaintext is in this answer only)' })
   @ApiCreatedResponse({ type: NewApiKeyResponse })
+  @ApiProblem(403, 'Needs a user access token, of a user whose address is verified (type /problems/email-not-verified)')
   @ApiProblem(409, 'You already have two active keys: revoke one first')
   async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateApiKeyDto, @Actor() actor: AuditActor): Promise<NewApiKeyResponse> {
     const { userId, generation } = requireUserToken(principal);
+    requireVerifiedEmail(principal);
     return newApiKeyResponse(await this.keys.createForUser(userId, body, actor, generation));
   }
 

@@ -7,6 +7,8 @@ import { RequestOrigin } from './audit.service';
 export interface HttpOrigin extends RequestOrigin {
   ip: string;
   requestId: string;
+  /** The User-Agent, cut to 256 characters; only the session list and sign-in notices use it. */
+  userAgent?: string;
 }
 
 /**
@@ -14,7 +16,8 @@ export interface HttpOrigin extends RequestOrigin {
  * request id, for audit events and per-IP limits.
  */
 export function httpOrigin(request: FastifyRequest): HttpOrigin {
-  return { ip: clientAddress(request), requestId: String(request.id) };
+  const userAgent = request.headers['user-agent'];
+  return { ip: clientAddress(request), requestId: String(request.id), ...(userAgent && { userAgent: userAgent.slice(0, 256) }) };
 }
 
 export const Origin = createParamDecorator((_data: unknown, context: ExecutionContext): HttpOrigin =>

@@ -18,7 +18,7 @@ describe('SCOPES_BY_ROLE (docs/http-contract.md, Roles and scopes)', () => {
 
 describe('buildAccessTokenClaims', () => {
   it('builds exactly the claims of docs/http-contract.md, expiring 15 minutes after issue', () => {
-    expect(buildAccessTokenClaims({ id: USER_ID, role: 'customer', tokenGeneration: 3 }, JTI, NOW_MS, ISSUER)).toEqual({
+    expect(buildAccessTokenClaims({ id: USER_ID, role: 'customer', tokenGeneration: 3, emailVerified: true }, JTI, NOW_MS, ISSUER)).toEqual({
       iss: ISSUER,
       aud: TOKEN_AUDIENCE,
       sub: `user:${USER_ID}`,
@@ -29,18 +29,19 @@ describe('buildAccessTokenClaims', () => {
       scope: 'orders:read orders:write',
       client_id: FIRST_PARTY_CLIENT_ID,
       gen: 3,
+      email_verified: true,
     });
   });
 
   it('carries every scope and the admin role for an admin', () => {
-    const claims = buildAccessTokenClaims({ id: USER_ID, role: 'admin', tokenGeneration: 3 }, JTI, NOW_MS, ISSUER);
+    const claims = buildAccessTokenClaims({ id: USER_ID, role: 'admin', tokenGeneration: 3, emailVerified: true }, JTI, NOW_MS, ISSUER);
     expect(claims.role).toBe('admin');
     expect(claims.scope.split(' ').sort()).toEqual(['orders:fulfil', 'orders:read', 'orders:write', 'products:write']);
   });
 });
 
 describe('readAccessToken', () => {
-  const claims = buildAccessTokenClaims({ id: USER_ID, role: 'customer', tokenGeneration: 3 }, JTI, NOW_MS, ISSUER);
+  const claims = buildAccessTokenClaims({ id: USER_ID, role: 'customer', tokenGeneration: 3, emailVerified: true }, JTI, NOW_MS, ISSUER);
 
   it('turns verified claims into a user principal and what revocation checks', () => {
     expect(readAccessToken(claims, NOW)).toEqual({
@@ -48,6 +49,7 @@ describe('readAccessToken', () => {
         kind: 'user',
         id: USER_ID,
         role: 'customer',
+        emailVerified: true,
         scopes: new Set(['orders:read', 'orders:write']),
         tokenId: JTI,
         tokenExpiresAt: NOW + ACCESS_TOKEN_TTL_SECONDS,
@@ -84,8 +86,14 @@ describe('readAccessToken', () => {
     ['no generation', { gen: undefined }],
     ['a generation that is not a whole number', { gen: 1.5 }],
     ['a negative generation', { gen: -1 }],
+    ['no email_verified on a user token', { email_verified: undefined }],
+    ['an email_verified that is not a boolean', { email_verified: 'true' }],
   ])('refuses %s', (_name, change) => {
     expect(readAccessToken({ ...claims, ...change }, NOW)).toBeUndefined();
+  });
+
+  it('carries an unverified address into the principal', () => {
+    expect(readAccessToken({ ...claims, email_verified: false }, NOW)?.principal.emailVerified).toBe(false);
   });
 
   it('keeps an nbf, within the clock tolerance, in the lifetime', () => {
@@ -154,6 +162,7 @@ describe('service client tokens', () => {
 
   it.each([
     ['a role (it would make the client an admin)', { role: 'admin' }],
+    ['an email_verified (only a user has an address)', { email_verified: true }],
     ['no client_id', { client_id: undefined }],
     ['a client_id that is not a string', { client_id: 7 }],
     ['orders:write, which no client can hold', { scope: 'orders:read orders:write' }],

@@ -24,9 +24,15 @@ interface CommonClaims {
   gen: number;
 }
 
-/** A user's token names the role; a service client's has none. */
+/** A user's token names the role, and whether the user's address is verified; a service client's has neither. */
 export interface UserTokenClaims extends CommonClaims {
   role: UserRole;
+  /**
+   * OpenID Connect Core §5.1's claim: an unverified account may sign in but not order or mint API keys
+   * (requireVerifiedEmail). A token says what was true when it was issued: after the verification, the next
+   * refresh brings a token that says so.
+   */
+  email_verified: boolean;
 }
 
 export type ClientTokenClaims = CommonClaims;
@@ -36,6 +42,7 @@ export interface TokenSubject {
   role: UserRole;
   /** The generation of the session the token is issued for. */
   tokenGeneration: number;
+  emailVerified: boolean;
 }
 
 /** A service client being issued a token, with the scopes granted this time. */
@@ -75,7 +82,11 @@ const SUBJECT = new RegExp(`^(user|client):(${UUID_SOURCE})$`);
 
 /** `issuer`: the configured PUBLIC_URL (AppConfig.publicUrl), the issuer of the OAuth metadata too. */
 export function buildAccessTokenClaims(user: TokenSubject, jti: string, nowMs: number, issuer: string): UserTokenClaims {
-  return { ...commonClaims(issuer, `user:${user.id}`, FIRST_PARTY_CLIENT_ID, jti, nowMs, user.tokenGeneration, SCOPES_BY_ROLE[user.role]), role: user.role };
+  return {
+    ...commonClaims(issuer, `user:${user.id}`, FIRST_PARTY_CLIENT_ID, jti, nowMs, user.tokenGeneration, SCOPES_BY_ROLE[user.role]),
+    role: user.role,
+    email_verified: user.emailVerified,
+  };
 }
 
 export function buildClientTokenClaims(client: TokenClient, jti: string, nowMs: number, issuer: string): ClientTokenClaims {
@@ -119,22 +130,34 @@ export function readAccessToken(payload: unknown, nowSeconds: number): VerifiedA
   const scopes = grant && scopesWithin(claims.scope, grant.allowed);
   if (!scopes) return undefined;
   return {
-    principal: { kind, id, ...(grant.role && { role: grant.role }), scopes, tokenId: claims.jti, tokenExpiresAt: claims.exp, tokenGeneration: claims.gen },
+    principal: {
+      kind,
+      id,
+      ...(grant.role && { role: grant.role, emailVerified: grant.emailVerified }),
+      scopes,
+      tokenId: claims.jti,
+      tokenExpiresAt: claims.exp,
+      tokenGeneration: claims.gen,
+    },
     revocationRef: { subject: kind === 'user' ? id : clientRevocationSubject(id), tokenId: claims.jti, generation: claims.gen },
     lifetime,
   };
 }
 
 /** What the kind-specific claims allow: a user's role and its scopes, or a client's scopes. */
-function grantOf(kind: Principal['kind'], claims: { role?: unknown; client_id?: unknown }): { role?: UserRole; allowed: readonly Scope[] } | undefined {
+function grantOf(
+  kind: Principal['kind'],
+  claims: { role?: unknown; client_id?: unknown; email_verified?: unknown },
+): { role?: UserRole; emailVerified?: boolean; allowed: readonly Scope[] } | undefined {
   // A client's token never carries a role, so it can never pass for an admin's (docs/http-contract.md, Roles and scopes).
   if (kind === 'client') {
     const registered = typeof claims.client_id === 'string' && claims.client_id !== FIRST_PARTY_CLIENT_ID;
-    return registered && claims.role === undefined ? { allowed: CLIENT_SCOPES } : undefined;
+    return registered && claims.role === undefined && claims.email_verified === undefined ? { allowed: CLIENT_SCOPES } : undefined;
   }
   // A user's token comes only from the first-party client: a service client's id here is not ours.
   if (claims.client_id !== FIRST_PARTY_CLIENT_ID || (claims.role !== 'customer' && claims.role !== 'admin')) return undefined;
-  return { role: claims.role, allowed: SCOPES_BY_ROLE[claims.role] };
+  if (typeof claims.email_verified !== 'boolean') return undefined;
+  return { role: claims.role, emailVerified: claims.email_verified, allowed: SCOPES_BY_ROLE[claims.role] };
 }
 
 /** A token can carry no scope its holder cannot have, whoever signed it. */

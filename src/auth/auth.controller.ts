@@ -1,15 +1,15 @@
 import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HttpOrigin, Origin } from '../audit/request-origin.decorator';
 import { ApiProblem } from '../common/openapi/api-problems.decorator';
 import { toResponse } from '../common/http/response';
+import { AcceptedResponse, MAIL_ON_ITS_WAY } from './accepted.response';
 import { EmptyBodyPipe } from '../common/validation/empty-body.pipe';
 import { CurrentPrincipal } from '../security/current-principal.decorator';
 import { Principal } from '../security/principal';
 import { Public } from '../security/public.decorator';
 import { requireUserToken } from '../security/require-user';
 import { RateLimitReport, ReportRateLimits } from '../throttling/rate-limit-report';
-import { UserResponse } from '../users/user.response';
 import { AccountsService } from './accounts.service';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { LoginDto } from './dto/login.dto';
@@ -30,12 +30,14 @@ export class AuthController {
 
   @Public()
   @Post('register')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Register (always as a customer)' })
-  @ApiCreatedResponse({ type: UserResponse })
-  @ApiProblem(409, 'An account with this email already exists')
-  async register(@Body() body: RegisterDto, @Origin() origin: HttpOrigin): Promise<UserResponse> {
-    return toResponse(UserResponse, await this.accounts.register(body, origin));
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Register (always as a customer): a verification mail to a new address, a notice to a known one; the same 202 for both',
+  })
+  @ApiAcceptedResponse({ type: AcceptedResponse })
+  async register(@Body() body: RegisterDto, @Origin() origin: HttpOrigin, @ReportRateLimits() report: RateLimitReport): Promise<AcceptedResponse> {
+    await this.accounts.register(body, origin, report);
+    return MAIL_ON_ITS_WAY;
   }
 
   @Public()

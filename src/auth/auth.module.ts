@@ -14,7 +14,16 @@ import { AuthController } from './auth.controller';
 import { JwksController } from './jwks.controller';
 import { JwtStrategy } from './jwt.strategy';
 import { KeyRing } from './key-ring';
-import { LoginThrottle } from './login-throttle';
+import { AccountMailThrottle, LoginThrottle } from './login-throttle';
+import { AccountLinksController } from './account-links.controller';
+import { AccountMailComposer } from './account-links/account-mail.composer';
+import { AccountTokensRepository } from './account-links/account-tokens.repository';
+import { AddressMails } from './account-links/address-mails';
+import { EmailChangeController } from './email-change.controller';
+import { EmailChangeService } from './email-change.service';
+import { EmailVerificationService } from './email-verification.service';
+import { PasswordResetService } from './password-reset.service';
+import { SessionsController } from './sessions.controller';
 import { LoginService } from './login.service';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { MemoryRevocationStore } from './revocation/memory-revocation-store';
@@ -29,7 +38,7 @@ const logger = new Logger('Revocations');
 @Module({
   // ApiKeysModule: revoking all of a user's sessions revokes their API keys too.
   imports: [UsersModule, AuditModule, RedisModule, RateLimitModule, ApiKeysModule],
-  controllers: [AuthController, JwksController],
+  controllers: [AuthController, AccountLinksController, SessionsController, EmailChangeController, JwksController],
   providers: [
     { provide: KeyRing, inject: [SERVICE_SECRETS], useFactory: (secrets: ServiceSecrets) => new KeyRing(secrets.signingKeys) },
     redisOrMemory<RevocationStore>(REVOCATION_STORE, 'revoked:', {
@@ -52,13 +61,21 @@ const logger = new Logger('Revocations');
     },
     JwtStrategy,
     LoginThrottle,
+    AccountMailThrottle,
     LoginService,
     AccountsService,
     SessionsService,
+    AccountTokensRepository,
+    AddressMails,
+    AccountMailComposer,
+    EmailVerificationService,
+    PasswordResetService,
+    EmailChangeService,
   ],
   // JwtStrategy for the AuthenticationGuard (AppModule lists it); SessionsService.revokeAllForUser for suspension;
   // KeyRing for SecretsRefreshModule, which swaps in rotated signing keys.
   // AccessTokenIssuer and Revocations for service clients (their tokens, and their deletion).
-  exports: [JwtStrategy, SessionsService, AccountsService, KeyRing, AccessTokenIssuer, Revocations],
+  // AccountMailComposer for the outbox worker (AppModule registers it).
+  exports: [JwtStrategy, SessionsService, AccountsService, KeyRing, AccessTokenIssuer, Revocations, AccountMailComposer],
 })
 export class AuthModule {}

@@ -44,6 +44,14 @@ export class RefreshToken {
   @Column({ name: 'token_generation', type: 'integer' })
   tokenGeneration: number;
 
+  /** Where the token pair was issued to (login or refresh): the session list shows the latest. */
+  @Column({ type: 'varchar', length: 45, nullable: true })
+  ip: string | null;
+
+  /** The client's User-Agent, cut to 256 characters: what it says, not a proof of anything. */
+  @Column({ name: 'user_agent', type: 'varchar', length: 256, nullable: true })
+  userAgent: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

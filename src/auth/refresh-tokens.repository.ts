@@ -13,6 +13,18 @@ export interface ClaimedRefreshToken {
   tokenGeneration: number;
 }
 
+type Dates = { createdAt: string; lastUsedAt: string };
+
+/** One session as its user sees it (GET /auth/sessions). */
+export interface ActiveSession {
+  id: string;
+  createdAt: Date;
+  lastUsedAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+  current: boolean;
+}
+
 /**
  * The one owner of the `refresh_tokens` table. TypeORM's API with entity property names; a raw SQL
  * expression only where the statement must compute or return values itself (`now()`, RETURNING, the
@@ -24,6 +36,47 @@ export class RefreshTokensRepository {
 
   async insert(row: Omit<RefreshToken, 'id' | 'usedAt' | 'revokedAt' | 'createdAt'>, manager: EntityManager): Promise<void> {
     await manager.insert(RefreshToken, row);
+  }
+
+  /**
+   * Whether the user signed in from this address with this user agent before (`seen`), never from anywhere
+   * (`first`: their first session, which needs no notice), or not from this pair (`new`). As far back as the
+   * table keeps tokens (src/database/data-retention.ts).
+   */
+  async deviceSeen(userId: string, ip: string, userAgent: string | null, manager: EntityManager): Promise<'first' | 'seen' | 'new'> {
+    const [row] = await manager.query<Array<{ any_session: boolean; this_device: boolean }>>(
+      `SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE user_id = $1) AS any_session,
+              EXISTS (SELECT 1 FROM refresh_tokens WHERE user_id = $1 AND ip = $2 AND user_agent IS NOT DISTINCT FROM $3) AS this_device`,
+      [userId, ip, userAgent],
+    );
+    if (!row.any_session) return 'first';
+    return row.this_device ? 'seen' : 'new';
+  }
+
+  /**
+   * A page of the user's sessions that still work: families of the user's current token generation with a
+   * refresh token still unused, unrevoked and unexpired; newest use first. `current` marks the family the
+   * access token `currentTokenId` was issued in.
+   */
+  async activeSessions(userId: string, currentTokenId: string, limit: number, offset: number): Promise<[ActiveSession[], number]> {
+    // One row whatever the page: the total, and the page as JSON (an empty page still has its total).
+    const [{ total, page }] = await this.dataSource.query<Array<{ total: number; page: Array<Omit<ActiveSession, 'createdAt' | 'lastUsedAt'> & Dates> }>>(
+      `WITH active AS (
+         SELECT family_id AS "id", min(created_at) AS "createdAt", max(created_at) AS "lastUsedAt",
+                (array_agg(ip ORDER BY created_at DESC))[1] AS "ip",
+                (array_agg(user_agent ORDER BY created_at DESC))[1] AS "userAgent",
+                bool_or(access_token_id = $2) AS "current"
+         FROM refresh_tokens
+         WHERE user_id = $1 AND token_generation = (SELECT token_generation FROM users WHERE id = $1)
+         GROUP BY family_id
+         HAVING bool_or(used_at IS NULL AND revoked_at IS NULL AND expires_at > now())
+       )
+       SELECT (SELECT count(*)::int FROM active) AS total,
+              (SELECT coalesce(json_agg(p), '[]') FROM (SELECT * FROM active ORDER BY "lastUsedAt" DESC, "id" LIMIT $3 OFFSET $4) p) AS page`,
+      [userId, currentTokenId, limit, offset],
+    );
+    const rows = typeof page === 'string' ? (JSON.parse(page) as typeof page) : page;
+    return [rows.map((row) => ({ ...row, createdAt: new Date(row.createdAt), lastUsedAt: new Date(row.lastUsedAt) })), total];
   }
 
   findByHash(tokenHash: string): Promise<RefreshToken | null> {
@@ -55,14 +108,17 @@ export class RefreshTokensRepository {
     return row && { id: row.id, familyId: row.family_id, userId: row.user_id, expiresAt: new Date(row.expires_at), tokenGeneration: row.token_generation };
   }
 
-  /** Revokes a family's refresh tokens and returns the access tokens issued with them. */
-  async revokeFamily(familyId: string): Promise<RevokedToken[]> {
+  /**
+   * Revokes a family's refresh tokens and returns the access tokens issued with them; `userId` limits it to
+   * that user's family (none: an empty list).
+   */
+  async revokeFamily(familyId: string, userId?: string): Promise<RevokedToken[]> {
     // Every row, already revoked or not, so a repeat (e.g. after a 503) deny-lists them all again.
     const result = await this.dataSource
       .createQueryBuilder()
       .update(RefreshToken)
       .set({ revokedAt: () => 'COALESCE(revoked_at, now())' })
-      .where({ familyId })
+      .where(userId === undefined ? { familyId } : { familyId, userId })
       .returning('user_id, access_token_id, access_token_expires_at')
       .execute();
     return (result.raw as Array<{ user_id: string; access_token_id: string; access_token_expires_at: Date }>).map((row) => ({

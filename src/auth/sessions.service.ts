@@ -4,14 +4,18 @@ import { DataSource, EntityManager } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuditService, RequestOrigin } from '../audit/audit.service';
+import { HttpOrigin } from '../audit/request-origin.decorator';
+import { PageQuery } from '../common/pagination/page-query.dto';
+import { MailOutbox } from '../mail/mail-outbox';
+import { ACCOUNT_MAIL } from './account-links/account-mail-kinds';
 import { Clock } from '../common/clock';
 import { failClosed, unauthorized } from '../security/security-problems';
 import { UserToken } from '../security/require-user';
 import { User } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
 import { AccessTokenIssuer } from './access-token.issuer';
-import { hashRefreshToken, newRefreshToken } from './refresh-token';
-import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { hashOpaqueToken, newOpaqueToken } from './opaque-token';
+import { ActiveSession, RefreshTokensRepository } from './refresh-tokens.repository';
 import { Revocations } from './revocation/revocations';
 import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_FAMILY_TTL_MS } from './token.constants';
 
@@ -31,7 +35,7 @@ interface Family {
 }
 
 /** The user a session is for, as read before the password was verified. */
-export type SessionUser = Pick<User, 'id' | 'role' | 'tokenGeneration'>;
+export type SessionUser = Pick<User, 'id' | 'email' | 'role' | 'tokenGeneration' | 'emailVerifiedAt'>;
 
 /**
  * Login sessions: an access token plus a chain ("family") of single-use refresh tokens. Rotation,
@@ -48,6 +52,7 @@ export class SessionsService {
     private readonly audit: AuditService,
     private readonly apiKeys: ApiKeysService,
     private readonly clock: Clock,
+    private readonly outbox: MailOutbox,
   ) {}
 
   /**
@@ -59,16 +64,22 @@ export class SessionsService {
    * commits: a revocation running at the same time either committed first (the generation differs:
    * no session) or waits for this one and then revokes the family it can now see.
    */
-  async open(user: SessionUser, origin: RequestOrigin): Promise<Tokens | undefined> {
+  async open(user: SessionUser, origin: HttpOrigin): Promise<Tokens | undefined> {
     return this.dataSource.transaction(async (manager) => {
       if (!(await this.users.recordLoginIfCurrent(user.id, user.tokenGeneration, manager))) return undefined;
+      // A sign-in from an address and user agent this user has not signed in from before: the owner is told
+      // (OWASP Authentication Cheat Sheet, "notify users of unusual sign-ins"), in this transaction's outbox.
+      if ((await this.refreshTokens.deviceSeen(user.id, origin.ip, origin.userAgent ?? null, manager)) === 'new') {
+        const params = { ip: origin.ip, ...(origin.userAgent && { userAgent: origin.userAgent }) };
+        await this.outbox.enqueue({ kind: ACCOUNT_MAIL.newSignIn, recipient: user.email, userId: user.id, params }, manager);
+      }
       const family = {
         familyId: randomUUID(),
         parentId: null,
         expiresAt: new Date(this.clock.now().getTime() + REFRESH_FAMILY_TTL_MS),
         tokenGeneration: user.tokenGeneration,
       };
-      const tokens = await this.issue(manager, user, family);
+      const tokens = await this.issue(manager, user, family, origin);
       await this.audit.record(
         { ...origin, actorType: 'user', actorId: user.id, action: 'auth.login', targetType: 'user', targetId: user.id, outcome: 'success' },
         manager,
@@ -78,8 +89,8 @@ export class SessionsService {
   }
 
   /** Exchanges a refresh token for a new pair, once; the old token is retired. */
-  async refresh(refreshToken: string, origin: RequestOrigin): Promise<Tokens> {
-    const tokenHash = hashRefreshToken(refreshToken);
+  async refresh(refreshToken: string, origin: HttpOrigin): Promise<Tokens> {
+    const tokenHash = hashOpaqueToken(refreshToken);
     const tokens = await this.dataSource.transaction(async (manager) => {
       const claimed = await this.refreshTokens.claim(tokenHash, manager);
       if (!claimed) return undefined;
@@ -88,12 +99,17 @@ export class SessionsService {
         { ...origin, actorType: 'user', actorId: user.id, action: 'auth.refresh', targetType: 'user', targetId: user.id, outcome: 'success' },
         manager,
       );
-      return this.issue(manager, user, {
-        familyId: claimed.familyId,
-        parentId: claimed.id,
-        expiresAt: claimed.expiresAt,
-        tokenGeneration: claimed.tokenGeneration,
-      });
+      return this.issue(
+        manager,
+        user,
+        {
+          familyId: claimed.familyId,
+          parentId: claimed.id,
+          expiresAt: claimed.expiresAt,
+          tokenGeneration: claimed.tokenGeneration,
+        },
+        origin,
+      );
     });
     if (tokens) return tokens;
     await this.refuse(tokenHash, origin);
@@ -124,21 +140,68 @@ export class SessionsService {
    * rolls back with a 503 if the revocation store cannot be written (Revocations.advanceGeneration).
    */
   async revokeAllForUser(userId: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await this.revocations.advanceGeneration(userId, () => this.users.advanceTokenGeneration(userId, manager));
-    await this.refreshTokens.revokeAllOfUser(userId, manager);
+    await this.endAllSessions(userId, manager);
     await this.apiKeys.revokeAllOf({ kind: 'user', id: userId }, manager);
   }
 
-  private async issue(manager: EntityManager, user: SessionUser, family: Family): Promise<Tokens> {
-    const access = this.accessTokens.issue({ id: user.id, role: user.role, tokenGeneration: family.tokenGeneration });
-    const refreshToken = newRefreshToken();
+  /**
+   * "Sign out everywhere": every access token and refresh family of the user until now, this one included, on
+   * every instance, by moving the user's token generation on (docs/decisions/0009), exact even against a
+   * refresh racing it. API keys stay: they are listed and revoked at /api-keys. Links mailed before are void
+   * too, since they are bound to the generation (AccountTokensRepository.redeem).
+   */
+  async endAllSessions(userId: string, manager: EntityManager): Promise<void> {
+    await this.revocations.advanceGeneration(userId, () => this.users.advanceTokenGeneration(userId, manager));
+    await this.refreshTokens.revokeAllOfUser(userId, manager);
+  }
+
+  /** "Sign out everywhere" as its own request, audited. */
+  async revokeAll(token: UserToken, origin: RequestOrigin): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await this.endAllSessions(token.userId, manager);
+      await this.audit.record({ ...origin, ...this.userEvent(token.userId, 'auth.sessions_revoke_all'), outcome: 'success' }, manager);
+    });
+  }
+
+  /** The caller's sessions that still work (GET /auth/sessions). */
+  list(token: UserToken, page: PageQuery): Promise<[ActiveSession[], number]> {
+    return this.refreshTokens.activeSessions(token.userId, token.tokenId, page.limit, page.offset);
+  }
+
+  /**
+   * Ends one of the caller's sessions: its refresh tokens, and at once every access token issued in it, on every
+   * instance (the revocation store). `false` when the caller has no session with this id (a 404: whether it is
+   * someone else's is not told, docs/decisions/0004).
+   */
+  async end(token: UserToken, sessionId: string, origin: RequestOrigin): Promise<boolean> {
+    const familyTokens = await this.refreshTokens.revokeFamily(sessionId, token.userId);
+    if (familyTokens.length === 0) return false;
+    await failClosed(() => this.revocations.revokeTokens(familyTokens));
+    await this.audit.record({ ...origin, ...this.userEvent(token.userId, 'auth.session_revoke'), outcome: 'success' });
+    return true;
+  }
+
+  private userEvent(userId: string, action: string) {
+    return { actorType: 'user', actorId: userId, action, targetType: 'user', targetId: userId } as const;
+  }
+
+  private async issue(manager: EntityManager, user: SessionUser, family: Family, origin: HttpOrigin): Promise<Tokens> {
+    const access = this.accessTokens.issue({
+      id: user.id,
+      role: user.role,
+      tokenGeneration: family.tokenGeneration,
+      emailVerified: user.emailVerifiedAt !== null,
+    });
+    const refreshToken = newOpaqueToken();
     await this.refreshTokens.insert(
       {
         ...family,
-        tokenHash: hashRefreshToken(refreshToken),
+        tokenHash: hashOpaqueToken(refreshToken),
         userId: user.id,
         accessTokenId: access.id,
         accessTokenExpiresAt: new Date(access.expiresAt * 1000),
+        ip: origin.ip,
+        userAgent: origin.userAgent ?? null,
       },
       manager,
     );

@@ -4,7 +4,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { BlockList, isIP } from 'node:net';
 import { parseRateLimit, RateLimitSetting } from './rate-limit-setting';
 
-export const RATE_LIMIT_NAMES = ['ANONYMOUS', 'AUTHENTICATED', 'LOGIN_IP', 'LOGIN_EMAIL', 'TOKEN'] as const;
+export const RATE_LIMIT_NAMES = ['ANONYMOUS', 'AUTHENTICATED', 'LOGIN_IP', 'LOGIN_EMAIL', 'TOKEN', 'ACCOUNT_IP', 'ACCOUNT_EMAIL'] as const;
 export type RateLimitName = (typeof RATE_LIMIT_NAMES)[number];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const LOG_FORMATS = ['json', 'pretty'] as const;
@@ -76,6 +76,11 @@ export class AppConfig {
   @IsString()
   PUBLIC_URL?: string;
 
+  /** The sender of the service's mails; default `no-reply@` the host of PUBLIC_URL. */
+  @IsOptional()
+  @IsString()
+  MAIL_FROM?: string;
+
   /** Comma-separated list of allowed browser origins; empty means no cross-origin access. */
   @IsString()
   CORS_ORIGINS = '';
@@ -117,6 +122,14 @@ export class AppConfig {
   @IsString()
   RATE_LIMIT_TOKEN = '20/60s';
 
+  /** Requests to the account routes that mail or take a mailed token (register, reset, …), per client IP. */
+  @IsString()
+  RATE_LIMIT_ACCOUNT_IP = '20/900s';
+
+  /** Mails those routes may send to one address: a sign-up or reset flood cannot fill someone's inbox. */
+  @IsString()
+  RATE_LIMIT_ACCOUNT_EMAIL = '5/3600s';
+
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
   }
@@ -128,6 +141,10 @@ export class AppConfig {
 
   get publicUrl(): string {
     return this.PUBLIC_URL ?? `http://localhost:${this.PORT}`;
+  }
+
+  get mailFrom(): string {
+    return this.MAIL_FROM ?? `no-reply@${new URL(this.publicUrl).hostname}`;
   }
 
   get corsOrigins(): string[] {

@@ -13,6 +13,9 @@ const BATCH_SIZE = 500;
  *   tokens issued with it end at most 15 minutes later; one hour on, the rows serve nothing. A whole
  *   family goes at once, because `parent_id` points from one of its rows to another.
  * - idempotency keys: docs/http-contract.md promises at least 24 hours, after which a key may be reused.
+ * - account tokens: a mailed link works for a day at most; one day on, its row serves nothing.
+ * - the mail outbox: a mail done (sent, kept, skipped or given up) a week ago is kept no longer; the
+ *   development mailbox is emptied so too.
  */
 const RETENTION_RULES = {
   refreshTokens: `
@@ -24,6 +27,14 @@ const RETENTION_RULES = {
     DELETE FROM idempotency_keys WHERE (user_id, key) IN (
       SELECT user_id, key FROM idempotency_keys
       WHERE created_at < now() - interval '24 hours' LIMIT ${BATCH_SIZE}
+    )`,
+  accountTokens: `
+    DELETE FROM account_tokens WHERE id IN (
+      SELECT id FROM account_tokens WHERE expires_at < now() - interval '1 day' LIMIT ${BATCH_SIZE}
+    )`,
+  mailOutbox: `
+    DELETE FROM mail_outbox WHERE id IN (
+      SELECT id FROM mail_outbox WHERE done_at < now() - interval '7 days' LIMIT ${BATCH_SIZE}
     )`,
 } as const;
 
@@ -52,7 +63,7 @@ export class DataRetention implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Runs every rule until it finds nothing more to delete; returns how many rows each deleted. */
   async sweep(): Promise<RetentionSweep> {
-    const deleted = { refreshTokens: 0, idempotencyKeys: 0 };
+    const deleted = { refreshTokens: 0, idempotencyKeys: 0, accountTokens: 0, mailOutbox: 0 };
     for (const table of Object.keys(RETENTION_RULES) as Array<keyof RetentionSweep>) {
       let batch: number;
       do {
@@ -76,8 +87,10 @@ export class DataRetention implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async sweepAndLog(): Promise<void> {
     try {
-      const { refreshTokens, idempotencyKeys } = await this.sweep();
-      this.log.log(`Retention sweep deleted ${refreshTokens} refresh tokens and ${idempotencyKeys} idempotency keys`);
+      const { refreshTokens, idempotencyKeys, accountTokens, mailOutbox } = await this.sweep();
+      this.log.log(
+        `Retention sweep deleted ${refreshTokens} refresh tokens, ${idempotencyKeys} idempotency keys, ${accountTokens} account tokens and ${mailOutbox} mails`,
+      );
     } catch {
       // The next sweep retries; a failed one loses nothing but time. The error itself is left out:
       // a driver message may quote the database URL, and the database module logs its own errors.

@@ -14,7 +14,7 @@ import { CurrentPrincipal } from '../security/current-principal.decorator';
 import { LoadedResource } from '../security/loaded-resource.decorator';
 import { Policy } from '../security/policy';
 import type { Principal } from '../security/principal';
-import { requireUser } from '../security/require-user';
+import { requireUser, requireVerifiedEmail } from '../security/require-user';
 import { ChangeStatusDto } from './dto/change-status.dto';
 import { ListOrdersQuery } from './dto/list-orders.query';
 import { PlaceOrderDto } from './dto/place-order.dto';
@@ -50,7 +50,7 @@ export class OrdersController {
     description: 'Placed; or, for a retry with the same Idempotency-Key and body, the first order again',
     headers: { 'Idempotent-Replayed': { description: 'Present (`true`) when this is the first answer replayed', schema: { type: 'string', enum: ['true'] } } },
   })
-  @ApiProblem(403, 'Only a user (not a service client) places orders')
+  @ApiProblem(403, 'Only a user (not a service client) places orders, and only once their address is verified (type /problems/email-not-verified)')
   @ApiProblem(409, 'Not enough stock: nothing of the order is kept')
   @ApiProblem(422, 'An unknown or inactive product, products in different currencies, or an Idempotency-Key reused with another body')
   async place(
@@ -62,6 +62,7 @@ export class OrdersController {
   ): Promise<OrderResponse> {
     // Orders belong to people: a service client cannot place one (docs/http-contract.md: "user with orders:write").
     const userId = requireUser(principal);
+    requireVerifiedEmail(principal);
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new ProblemException(400, 'Idempotency-Key must be 1 to 255 visible ASCII characters');
     }

@@ -35,6 +35,7 @@ export class AwsSecretsProvider implements SecretsProvider {
     return {
       databaseUrl: document.databaseUrl,
       redisUrl: document.redisUrl,
+      smtpUrl: document.smtpUrl,
       signingKeys: { current: document.signingKey, previous: this.distinctPrevious(document.signingKey, previousKey) },
     };
   }

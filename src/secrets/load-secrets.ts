@@ -1,13 +1,14 @@
 import { AppConfig } from '../config/app-config';
 import { AwsSecretsProvider } from './aws-secrets.provider';
 import { LocalSecretsProvider } from './local-secrets.provider';
+import { SMTP_PROTOCOLS } from './secret-document';
 import { SecretsError } from './secrets-error';
 import { SecretsProvider, ServiceSecrets } from './service-secrets';
 
 export { SecretsError };
 
 /** Secret-bearing environment variables, and the field of the AWS secret each belongs in. */
-const SECRET_ENV_VARS = { DATABASE_URL: 'databaseUrl', REDIS_URL: 'redisUrl', JWT_PRIVATE_KEY: 'jwtPrivateKey' } as const;
+const SECRET_ENV_VARS = { DATABASE_URL: 'databaseUrl', REDIS_URL: 'redisUrl', SMTP_URL: 'smtpUrl', JWT_PRIVATE_KEY: 'jwtPrivateKey' } as const;
 
 /** Picks the configured provider. Production accepts only AWS Secrets Manager (docs/http-contract.md, Operations). */
 export function secretsProviderFor(config: AppConfig, env: NodeJS.ProcessEnv = process.env): SecretsProvider {
@@ -16,12 +17,18 @@ export function secretsProviderFor(config: AppConfig, env: NodeJS.ProcessEnv = p
     if (!config.AWS_SECRET_ID) throw new SecretsError('AWS_SECRET_ID is required when SECRETS_PROVIDER=aws');
     return new AwsSecretsProvider(config.AWS_SECRET_ID);
   }
-  return new LocalSecretsProvider(config.DATA_DIR, { databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL });
+  if (env.SMTP_URL && !SMTP_PROTOCOLS.some((protocol) => env.SMTP_URL!.startsWith(`${protocol}//`))) {
+    throw new SecretsError('SMTP_URL must be an smtp:// or smtps:// URL');
+  }
+  return new LocalSecretsProvider(config.DATA_DIR, { databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, smtpUrl: env.SMTP_URL || undefined });
 }
 
 /** Async throughout, so a refused configuration arrives as a rejection like any other load failure. */
 export async function loadSecrets(config: AppConfig, env: NodeJS.ProcessEnv = process.env): Promise<ServiceSecrets> {
-  return secretsProviderFor(config, env).load();
+  const secrets = await secretsProviderFor(config, env).load();
+  // Without SMTP the mails would only be kept in the outbox: no user would ever get a verification or reset link.
+  if (config.isProduction && !secrets.smtpUrl) throw new SecretsError('the AWS secret needs field "smtpUrl" in production: the service mails its users');
+  return secrets;
 }
 
 function refuseSecretsOutsideAws(config: AppConfig, env: NodeJS.ProcessEnv): void {

@@ -16,7 +16,7 @@ interface LocalSecretsFile {
 export class LocalSecretsProvider implements SecretsProvider {
   constructor(
     private readonly dataDir: string,
-    private readonly env: { databaseUrl?: string; redisUrl?: string },
+    private readonly env: { databaseUrl?: string; redisUrl?: string; smtpUrl?: string },
   ) {}
 
   async load(): Promise<ServiceSecrets> {
@@ -24,6 +24,7 @@ export class LocalSecretsProvider implements SecretsProvider {
     return {
       databaseUrl: this.env.databaseUrl,
       redisUrl: this.env.redisUrl,
+      smtpUrl: this.env.smtpUrl,
       signingKeys: { current: signingKeyFromPem(file.jwtKeyId, file.jwtPrivateKey) },
     };
   }

@@ -6,10 +6,15 @@ import { signingKeyFromPem } from './signing-key';
 export interface SecretDocument {
   databaseUrl: string;
   redisUrl: string;
+  /** Optional here; production refuses to boot without it (load-secrets.ts). */
+  smtpUrl?: string;
   signingKey: SigningKey;
 }
 
 type RawDocument = Record<string, unknown>;
+
+/** `smtp://` (STARTTLS when offered) or `smtps://` (TLS from the start), as nodemailer reads them. */
+export const SMTP_PROTOCOLS = ['smtp:', 'smtps:'];
 
 const KEY_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -19,6 +24,7 @@ export function parseSecretDocument(secretString: string): SecretDocument {
   return {
     databaseUrl: urlField(raw, 'databaseUrl', ['postgres:', 'postgresql:']),
     redisUrl: urlField(raw, 'redisUrl', ['redis:', 'rediss:']),
+    ...(raw.smtpUrl !== undefined && { smtpUrl: urlField(raw, 'smtpUrl', SMTP_PROTOCOLS) }),
     signingKey: signingKeyOf(raw),
   };
 }

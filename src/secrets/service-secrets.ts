@@ -14,6 +14,8 @@ export interface SigningKey {
 export interface ServiceSecrets {
   databaseUrl?: string;
   redisUrl?: string;
+  /** Where mail goes; unset outside production means the development mailbox (src/mail). May hold a password. */
+  smtpUrl?: string;
   signingKeys: { current: SigningKey; previous?: SigningKey };
 }
 

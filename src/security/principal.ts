@@ -12,6 +12,11 @@ export interface Principal {
   /** Users only; `admin` is carried only by user access tokens, never by a key or a client. */
   role?: UserRole;
   scopes: ReadonlySet<Scope>;
+  /**
+   * Whether a user's address is verified, as their access token says (`email_verified`); absent for an API key
+   * (only a verified user can create one) and for a service client.
+   */
+  emailVerified?: boolean;
   /** Set when the request authenticated with an API key. */
   keyId?: string;
   /** The access token's `jti` and expiry, for logout (token requests only). */

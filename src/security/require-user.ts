@@ -1,4 +1,5 @@
 import { ProblemException } from '../common/http/problem.exception';
+import { PROBLEM_TYPES } from '../common/http/problem-types';
 import { Principal } from './principal';
 
 /** A user's access token, as the routes that need one (logout) see it. */
@@ -26,4 +27,20 @@ export function requireUserToken(principal: Principal): UserToken {
     throw new ProblemException(403, 'This route needs a user access token');
   }
   return { userId, tokenId: principal.tokenId, expiresAt: principal.tokenExpiresAt, generation: principal.tokenGeneration };
+}
+
+/**
+ * Routes that spend or mint something in the user's name (placing an order, creating an API key) need a verified
+ * address: until then the account may sign in and look, nothing more (docs/http-contract.md, Accounts).
+ */
+export function requireVerifiedEmail(principal: Principal): void {
+  if (principal.emailVerified === false) {
+    throw new ProblemException(
+      403,
+      'Verify your e-mail address first (a token issued before the verification needs a refresh)',
+      {},
+      undefined,
+      PROBLEM_TYPES.emailNotVerified,
+    );
+  }
 }

@@ -19,6 +19,7 @@ type PolicyDeclaration = Omit<RateLimitPolicy, 'quota' | 'windowSeconds'> & { se
 
 const rateLimitExceeded = (seconds: number) => `Rate limit exceeded; retry after ${seconds} s`;
 const tooManyLogins = () => 'Too many login attempts, try again later';
+const tooManyAccountRequests = (seconds: number) => `Too many account requests; retry after ${seconds} s`;
 
 /**
  * How much of the API a client may use (docs/http-contract.md, Rate limits). If the counters cannot
@@ -51,6 +52,10 @@ export const CREDENTIAL_LIMITS = {
   loginPerAddress: { name: 'login-ip', setting: 'LOGIN_IP', counter: 'login-ip', refusal: tooManyLogins },
   /** Login attempts per email, whether or not an account has it (OWASP ASVS V2.2.1). */
   loginPerEmail: { name: 'login-email', setting: 'LOGIN_EMAIL', counter: 'login-email', refusal: tooManyLogins },
+  /** Account requests (sign-up, resend, reset, link redemption, e-mail change) per client address. */
+  accountPerAddress: { name: 'account-ip', setting: 'ACCOUNT_IP', counter: 'account-ip', refusal: tooManyAccountRequests },
+  /** Mails those requests send to one address, whether or not an account has it. */
+  accountPerEmail: { name: 'account-email', setting: 'ACCOUNT_EMAIL', counter: 'account-email', refusal: tooManyAccountRequests },
   /** Token requests per submitted client_id and client address (docs/decisions/0010). */
   token: { name: 'token', setting: 'TOKEN', counter: 'oauth-token', refusal: (seconds) => `Too many token requests; retry after ${seconds} s` },
 } as const satisfies Record<string, PolicyDeclaration>;

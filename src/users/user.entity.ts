@@ -25,6 +25,10 @@ export class User {
   @Column({ type: 'varchar', length: 16, default: 'active' })
   status: UserStatus;
 
+  /** When the owner proved the address theirs by a link mailed to it; null until then (docs/http-contract.md, Accounts). */
+  @Column({ name: 'email_verified_at', type: 'timestamptz', nullable: true })
+  emailVerifiedAt: Date | null;
+
   // --- internal fields ---
   @Column({ name: 'password_hash', type: 'text' })
   passwordHash: string;

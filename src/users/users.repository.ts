@@ -5,7 +5,7 @@ import type { UserRole } from '../security/roles';
 import { User, UserStatus } from './user.entity';
 
 /** A new user's row; `email` already normalized (NFKC, then lower case: normalizeEmail in account-text.ts). */
-export type NewUserRow = Pick<User, 'email' | 'name' | 'role' | 'passwordHash'>;
+export type NewUserRow = Pick<User, 'email' | 'name' | 'role' | 'passwordHash'> & Partial<Pick<User, 'emailVerifiedAt'>>;
 
 /**
  * The one owner of the `users` table: every read and write of a user row is a method here. Services
@@ -50,6 +50,28 @@ export class UsersRepository {
   /** Throws the database's unique violation when the email is taken (the index decides, not a racy pre-check). */
   insert(row: NewUserRow, manager: EntityManager = this.dataSource.manager): Promise<User> {
     return manager.save(manager.create(User, row));
+  }
+
+  /**
+   * The new user, or undefined when an account already has the email: one INSERT … ON CONFLICT DO NOTHING, so
+   * the unique index decides, and a sign-up with a taken address does the same work as one with a free address.
+   */
+  async insertIfNew(row: NewUserRow, manager: EntityManager): Promise<string | undefined> {
+    const result = await manager.createQueryBuilder().insert().into(User).values(row).orIgnore().returning('id').execute();
+    return (result.raw as Array<{ id: string }>)[0]?.id;
+  }
+
+  /** The address is verified, if it is still the user's (false otherwise). */
+  async markEmailVerified(id: string, email: string, manager: EntityManager): Promise<boolean> {
+    return (await manager.update(User, { id, email }, { emailVerifiedAt: () => 'COALESCE(email_verified_at, now())' })).affected === 1;
+  }
+
+  /**
+   * Moves the user to a new, verified address, if they still have `fromEmail`. Throws the database's unique
+   * violation when the new address was taken meanwhile.
+   */
+  async changeEmail(id: string, fromEmail: string, toEmail: string, manager: EntityManager): Promise<boolean> {
+    return (await manager.update(User, { id, email: fromEmail }, { email: toEmail, emailVerifiedAt: () => 'now()' })).affected === 1;
   }
 
   async rename(id: string, name: string): Promise<void> {

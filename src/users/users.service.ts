@@ -12,6 +12,8 @@ export interface NewUser {
   role: UserRole;
   /** From PasswordHasher, computed before any transaction opens (hashing takes ~100 ms). */
   passwordHash: string;
+  /** Set for accounts whose address someone vouches for (an operator's admin, the demo accounts); else unverified. */
+  emailVerifiedAt?: Date;
 }
 
 @Injectable()

@@ -18,7 +18,7 @@ describe('AccessTokenVerifier', () => {
   let verifier: AccessTokenVerifier;
   let keyLookups: jest.SpyInstance;
 
-  const userToken = () => issuer.issue({ id: '0b9a4c0e-8f4a-4d2e-9c1a-2f6f1d2b3c4d', role: 'customer', tokenGeneration: 0 }).token;
+  const userToken = () => issuer.issue({ id: '0b9a4c0e-8f4a-4d2e-9c1a-2f6f1d2b3c4d', role: 'customer', tokenGeneration: 0, emailVerified: true }).token;
 
   beforeEach(() => {
     keys = new KeyRing({ current: signingKey });

@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { FieldError } from './problem';
+import { FieldError, ProblemType } from './problem';
 
 /**
  * An error answered as problem details with extra response headers (e.g. `WWW-Authenticate`,
@@ -11,6 +11,8 @@ export class ProblemException extends HttpException {
     detail: string,
     readonly headers: Record<string, string> = {},
     readonly errors?: FieldError[],
+    /** A problem type of its own; default `about:blank`, titled by the status. */
+    readonly problemType?: ProblemType,
   ) {
     super(detail, status);
   }

@@ -57,9 +57,10 @@ export class ProblemFilter implements ExceptionFilter {
       void reply.headers(headers).send(body);
       return;
     }
+    const problemType = problem instanceof ProblemException ? problem.problemType : undefined;
     const body: ProblemBody = {
-      type: 'about:blank',
-      title: problemTitle(status),
+      type: problemType?.type ?? 'about:blank',
+      title: problemType?.title ?? problemTitle(status),
       status,
       detail,
       instance: request.url.split('?')[0],

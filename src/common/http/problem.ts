@@ -7,8 +7,14 @@ export interface FieldError {
 }
 
 /** An RFC 9457 problem details body, with the two members docs/http-contract.md adds (`requestId`, `errors`). */
+/** A problem type of this API (RFC 9457 §3.1.1, §4): a URI reference, and the title every such problem has. */
+export interface ProblemType {
+  type: string;
+  title: string;
+}
+
 export interface ProblemBody {
-  type: 'about:blank';
+  type: string;
   title: string;
   status: number;
   detail?: string;

@@ -1,3 +1,4 @@
+import { PROBLEM_TYPES } from '../http/problem-types';
 import type { HeaderObject, SchemaObject } from '@nestjs/swagger';
 
 /** Component names, referenced by every error response of the document. */
@@ -25,8 +26,12 @@ export const problemSchemas: Record<string, SchemaObject> = {
     type: 'object',
     required: ['type', 'title', 'status', 'instance', 'requestId'],
     properties: {
-      type: { type: 'string', enum: ['about:blank'] },
-      title: { type: 'string', maxLength: 64, description: "The status code's standard phrase (RFC 9457 §4.2.1)" },
+      type: {
+        type: 'string',
+        enum: ['about:blank', ...Object.values(PROBLEM_TYPES).map(({ type }) => type)],
+        description: '`about:blank`, or a problem type of this API (a URI reference, RFC 9457 §3.1.1)',
+      },
+      title: { type: 'string', maxLength: 64, description: "The status code's standard phrase (RFC 9457 §4.2.1), or the problem type's title" },
       status: { type: 'integer', format: 'int32', minimum: 400, maximum: 599 },
       detail: { type: 'string', maxLength: 1024, description: 'Absent on a 5xx, which says nothing of its cause' },
       instance: { type: 'string', maxLength: 16384, description: 'The request path, without the query' },

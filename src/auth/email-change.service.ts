@@ -53,7 +53,10 @@ export class EmailChangeService {
           await attempt.succeeded();
           await this.dataSource.transaction(async (manager) => {
             const fromEmail = user.email;
-            await this.outbox.enqueue({ kind: ACCOUNT_MAIL.emailChange, recipient: newEmail, userId: user.id, params: { fromEmail } }, manager);
+            // The generation of the request's token: a password change or sign-out everywhere before the mail
+            // is written (it is written later, by the worker) must void the request, not only later links.
+            const params = { fromEmail, generation: String(token.generation) };
+            await this.outbox.enqueue({ kind: ACCOUNT_MAIL.emailChange, recipient: newEmail, userId: user.id, params }, manager);
             await this.outbox.enqueue({ kind: ACCOUNT_MAIL.emailChangeRequested, recipient: fromEmail, userId: user.id, params: { newEmail } }, manager);
             await this.audit.record({ ...event, outcome: 'success' }, manager);
           });

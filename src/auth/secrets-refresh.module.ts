@@ -15,7 +15,7 @@ const SECRETS_REFRESH_OPTIONS = Symbol('SECRETS_REFRESH_OPTIONS');
  * The connections opened once at boot. They are not swapped while the app runs: that would mean
  * draining the database pool and the Redis client under live requests. A change needs a restart.
  */
-const RESTART_FIELDS = ['databaseUrl', 'redisUrl'] as const;
+const RESTART_FIELDS = ['databaseUrl', 'redisUrl', 'smtpUrl'] as const;
 
 /**
  * Re-reads the AWS secret on an interval (SECRETS_PROVIDER=aws only; main.ts decides) and swaps in

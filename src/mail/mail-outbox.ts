@@ -37,12 +37,11 @@ export class MailOutbox {
       // In a WITH and read by a SELECT: TypeORM returns a bare UPDATE's rows in a driver-specific shape.
       `WITH claimed AS (UPDATE mail_outbox SET attempts = attempts + 1, send_after = now() + least(60 * power(2, attempts), 3600) * interval '1 second'
        WHERE id = (
-         SELECT id FROM mail_outbox WHERE done_at IS NULL AND send_after <= now() AND attempts < $1
+         SELECT id FROM mail_outbox WHERE done_at IS NULL AND send_after <= now()
          ORDER BY send_after LIMIT 1 FOR UPDATE SKIP LOCKED
        )
        RETURNING id, kind, recipient, user_id, params, attempts)
        SELECT * FROM claimed`,
-      [MAX_MAIL_ATTEMPTS],
     );
     const row = rows[0];
     if (!row) return undefined;

@@ -57,6 +57,12 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async send(mail: OutboxMail): Promise<void> {
+    // Past its last attempt (whose instance died before it could record the outcome): given up, not tried again.
+    if (mail.attempts > MAX_MAIL_ATTEMPTS) {
+      await this.outbox.finish(mail.id, 'failed');
+      this.log.error(`Mail ${mail.id} (${mail.kind}) given up after ${MAX_MAIL_ATTEMPTS} attempts`);
+      return;
+    }
     try {
       const composer = this.composers.get(mail.kind);
       if (!composer) throw new Error(`no composer for mail kind ${mail.kind}`);

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { bearer, expectInvalidCredentials, me, refreshRequest, uniqueEmail } from '../support/auth';
+import { OutboxWorker } from '../../src/mail/outbox-worker';
 import { insertProduct } from '../support/fixtures';
 import { keptMails, lastMail, linkIn, SUBJECTS } from '../support/mailbox';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -162,7 +163,11 @@ describe('Account lifecycle (embedded, development mailbox)', () => {
       const account = await verifiedAccount();
       await post('/auth/password-reset', { email: account.email });
       const { token } = linkIn((await lastMail(app(), account.email, SUBJECTS.reset)).text);
-      const changed = await post('/auth/password', { currentPassword: account.password, newPassword: 'changed by the owner' }, bearer(account.tokens.accessToken));
+      const changed = await post(
+        '/auth/password',
+        { currentPassword: account.password, newPassword: 'changed by the owner' },
+        bearer(account.tokens.accessToken),
+      );
       expect(changed.statusCode).toBe(204);
       expect((await post('/auth/password-reset/confirm', { token, newPassword: 'set by whoever has the link' })).statusCode).toBe(400);
       expect((await login(account.email, 'changed by the owner')).statusCode).toBe(200);
@@ -197,7 +202,9 @@ describe('Account lifecycle (embedded, development mailbox)', () => {
       const account = await verifiedAccount();
       await post('/auth/password-reset', { email: account.email });
       const { token } = linkIn((await lastMail(app(), account.email, SUBJECTS.reset)).text);
-      await db().query(`UPDATE account_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1 AND purpose = 'password_reset'`, [account.userId]);
+      await db().query(`UPDATE account_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1 AND purpose = 'password_reset'`, [
+        account.userId,
+      ]);
       expect((await post('/auth/password-reset/confirm', { token, newPassword: 'too late for this' })).statusCode).toBe(400);
       expect((await login(account.email, account.password)).statusCode).toBe(200);
     });
@@ -226,6 +233,22 @@ describe('Account lifecycle (embedded, development mailbox)', () => {
       expect((await login(account.email, account.password)).statusCode).toBe(401);
       expect((await post('/auth/password-reset/confirm', { token: oldReset, newPassword: 'through the old address' })).statusCode).toBe(400);
       expect((await post('/auth/email-change/confirm', { token: link.token })).statusCode).toBe(400);
+    });
+
+    it('attack: a change asked for before the password changed gets no link (the mail is written later, by the worker)', async () => {
+      const account = await verifiedAccount();
+      const newEmail = uniqueEmail('thief');
+      // The worker's timer stopped: this test decides when the queued mail is written.
+      const worker = app().get(OutboxWorker);
+      await worker.onModuleDestroy();
+      try {
+        await post('/users/me/email', { newEmail, currentPassword: account.password }, bearer(account.tokens.accessToken));
+        await post('/auth/password', { currentPassword: account.password, newPassword: 'the owner took it back' }, bearer(account.tokens.accessToken));
+        expect(await keptMails(app(), newEmail)).toEqual([]);
+        expect(await db().query(`SELECT outcome FROM mail_outbox WHERE recipient = $1`, [newEmail])).toEqual([{ outcome: 'skipped' }]);
+      } finally {
+        worker.onApplicationBootstrap();
+      }
     });
 
     it('refuses an API key, and sends no link to an address another account has', async () => {
@@ -304,6 +327,25 @@ describe('Account lifecycle (embedded, development mailbox)', () => {
       expect(await statuses(known)).toEqual([202, 202, 202, 202, 429, 429]);
       expect(await statuses(unknown)).toEqual([202, 202, 202, 202, 202, 429]);
     });
+  });
+});
+
+describe('The outbox', () => {
+  let testApp: TestApp;
+  beforeAll(async () => (testApp = await startTestApp()));
+  afterAll(() => testApp.close());
+
+  it('gives up a mail whose last attempt never recorded its outcome (its instance died), and sends nothing', async () => {
+    const db = testApp.app.get(DataSource);
+    const [user] = await db.query<Array<{ email: string }>>(
+      `INSERT INTO users (email, name, role, password_hash, email_verified_at) VALUES ($1, 'Stuck', 'customer', 'x', now()) RETURNING email`,
+      [uniqueEmail('stuck')],
+    );
+    await db.query(`INSERT INTO mail_outbox (kind, recipient, attempts) VALUES ('signup_existing', $1, 8)`, [user.email]);
+    expect(await keptMails(testApp.app, user.email)).toEqual([]);
+    expect(await db.query(`SELECT outcome, done_at IS NOT NULL AS done FROM mail_outbox WHERE recipient = $1`, [user.email])).toEqual([
+      { outcome: 'failed', done: true },
+    ]);
   });
 });
 

@@ -21,9 +21,10 @@ export async function keptMails(app: NestFastifyApplication, address: string): P
   await worker.poll();
   const rows = await app
     .get(DataSource)
-    .query<
-      Array<{ kind: string; subject: string; text_body: string; html_body: string }>
-    >(`SELECT kind, subject, text_body, html_body FROM mail_outbox WHERE recipient = $1 AND outcome = 'kept' ORDER BY done_at, created_at`, [address.toLowerCase()]);
+    .query<Array<{ kind: string; subject: string; text_body: string; html_body: string }>>(
+      `SELECT kind, subject, text_body, html_body FROM mail_outbox WHERE recipient = $1 AND outcome = 'kept' ORDER BY done_at, created_at`,
+      [address.toLowerCase()],
+    );
   return rows.map((row) => ({ kind: row.kind, subject: row.subject, text: row.text_body, html: row.html_body }));
 }
 

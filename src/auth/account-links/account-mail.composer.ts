@@ -50,8 +50,10 @@ export class AccountMailComposer implements MailComposer {
       case ACCOUNT_MAIL.passwordWasReset:
         return toOwnAddress ? ACCOUNT_MAILS.passwordWasReset() : undefined;
       case ACCOUNT_MAIL.emailChange:
-        // Sent only while the address is still free and the user still has the address they asked from.
-        if (mail.params.fromEmail !== user.email || (await this.users.findByEmail(mail.recipient))) return undefined;
+        // Sent only while the user still has the address and the token generation they asked from (no password
+        // change, reset or sign-out everywhere since), and while the new address is still free.
+        if (mail.params.fromEmail !== user.email || mail.params.generation !== String(user.tokenGeneration)) return undefined;
+        if (await this.users.findByEmail(mail.recipient)) return undefined;
         return ACCOUNT_MAILS.emailChange(await this.link('email_change', user, mail.recipient));
       case ACCOUNT_MAIL.emailChangeRequested:
         return toOwnAddress ? ACCOUNT_MAILS.emailChangeRequested(mail.params.newEmail) : undefined;

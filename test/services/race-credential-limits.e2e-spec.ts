@@ -37,7 +37,7 @@ describe('Credential limits under concurrency (two instances, Postgres and Redis
   it(`${ROUNDS} rounds: 14 parallel wrong passwords for one email over both instances get exactly ${EMAIL_QUOTA} verdicts, the rest 429`, async () => {
     const verdicts: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const account = await registerOverHttp(clients[0]);
+      const account = await registerOverHttp(clients[0], deployment.db);
       const replies = await Promise.all(
         Array.from({ length: 14 }, (_, n) =>
           clients[n % 2].send({ method: 'POST', path: '/api/v1/auth/login', body: { email: account.email, password: `wrong-${n}` } }),

@@ -29,10 +29,13 @@ const ROUTES = Object.keys(DOCUMENT.paths)
   .sort((a, b) => a.parameters - b.parameters);
 
 /**
- * Not checked, with the reason: the docs UI is SwaggerModule's page, not an operation of the API,
+ * Not checked, with the reason: the docs UI is SwaggerModule's page, not an operation of the API;
+ * /dev/mail is the development mailbox's HTML page (no SMTP_URL, never in production), a page for a
+ * developer and not an operation of the API either (@ApiExcludeController: absent from the document);
  * and a CORS preflight (OPTIONS) is answered by the CORS layer for any path, per the Fetch standard.
  */
-const isExcluded = (method: string, path: string) => path === '/docs' || path.startsWith('/docs/') || method === 'OPTIONS';
+const isExcluded = (method: string, path: string) =>
+  path === '/docs' || path.startsWith('/docs/') || path === '/dev/mail' || path.startsWith('/dev/mail/') || method === 'OPTIONS';
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);

@@ -102,7 +102,7 @@ describe('The docs page in headless Chromium (docs/http-contract.md, Docs)', () 
 async function registerAndLogIn(baseUrl: string): Promise<{ email: string; accessToken: string }> {
   const credentials = { email: uniqueEmail('docs'), password: `pw-${randomUUID()}` };
   const registered = await postJson(`${baseUrl}/api/v1/auth/register`, { ...credentials, name: 'Docs Reader' });
-  if (registered.status !== 201) throw new Error(`register answered ${registered.status}: ${await registered.text()}`);
+  if (registered.status !== 202) throw new Error(`register answered ${registered.status}: ${await registered.text()}`);
   const loggedIn = await postJson(`${baseUrl}/api/v1/auth/login`, credentials);
   if (loggedIn.status !== 200) throw new Error(`login answered ${loggedIn.status}: ${await loggedIn.text()}`);
   const { accessToken } = (await loggedIn.json()) as { accessToken: string };

@@ -1,16 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { BlockList } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BODY_LIMIT_BYTES, KEEP_ALIVE_TIMEOUT_MS } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/app-config';
+import { loadSecrets } from '../../src/secrets/load-secrets';
+import { FakeSecretsManager } from '../support/fake-secrets-manager';
 import { startTestApp, TestApp } from '../support/test-app';
 import { ownRateLimitCounters } from '../throttling/own-counters';
 import {
   all,
   CERT_SCRIPT,
+  CREATE_SECRET_SCRIPT,
   Directive,
   NGINX_TEMPLATE,
   networksOf,
@@ -18,10 +21,12 @@ import {
   nginxMilliseconds,
   one,
   parseNginx,
+  portOf,
   readCompose,
   renderNginxTemplate,
   ROOT,
   splitPair,
+  splitPort,
 } from './deployment-files';
 
 /**
@@ -119,10 +124,16 @@ describe('The compose deployment: an nginx edge in front of two API replicas', (
   });
 
   describe('what is exposed', () => {
-    it("publishes ports on the edge only: 443 to nginx's TLS listener, 80 to its redirect to https", () => {
+    it('publishes ports on the edge and on Mailpit only', () => {
       const publishing = Object.keys(services).filter((name) => services[name].ports !== undefined);
-      expect(publishing).toEqual(['edge']);
-      const targets = Object.fromEntries(edge.ports!.map((port) => [splitPair(port).source, splitPair(port).target]));
+      expect(publishing.sort()).toEqual(['edge', 'mailpit']);
+    });
+
+    it("publishes to the network on the edge only: 443 to nginx's TLS listener, 80 to its redirect to https", () => {
+      const ports = edge.ports!.map(splitPort);
+      // On every interface of the host: the edge is what clients reach.
+      expect(ports.map((port) => port.hostIp)).toEqual([undefined, undefined]);
+      const targets = Object.fromEntries(ports.map((port) => [port.published, port.target]));
       expect(Object.keys(targets).sort()).toEqual(['443', '80']);
       expect(one(httpsServer.block, 'listen').args).toEqual([targets['443'], 'ssl']);
       expect(one(redirectServer.block, 'listen').args).toEqual([targets['80']]);
@@ -130,10 +141,90 @@ describe('The compose deployment: an nginx edge in front of two API replicas', (
       expect(redirectServer.block!.map((directive) => directive.name).sort()).toEqual(['listen', 'return']);
     });
 
-    it('keeps the edge off the network of the database, Redis and LocalStack', () => {
-      for (const name of ['postgres', 'redis', 'localstack']) {
+    it('keeps the edge off the network of the database, Redis, LocalStack and Mailpit', () => {
+      for (const name of ['postgres', 'redis', 'localstack', 'mailpit']) {
         expect(networksOf(services[name]).length).toBeGreaterThan(0);
         for (const network of networksOf(services[name])) expect(networksOf(edge)).not.toContain(network);
+      }
+    });
+  });
+
+  describe('mail', () => {
+    const mailpit = services.mailpit;
+    const smtpPort = portOf(mailpit.environment!.MP_SMTP_BIND_ADDR);
+    const uiPort = portOf(mailpit.environment!.MP_UI_BIND_ADDR);
+
+    it("publishes Mailpit's web UI on the loopback address only, and its SMTP port not at all", () => {
+      // The mails hold working links: only this machine may read them. Only the replicas may send.
+      expect(mailpit.ports!.map(splitPort)).toEqual([{ hostIp: '127.0.0.1', published: uiPort, target: uiPort }]);
+      expect(smtpPort).not.toBe(uiPort);
+    });
+
+    it("lets the replicas reach Mailpit's SMTP listener on a network they share, once it is healthy", () => {
+      for (const name of replicas) {
+        expect(networksOf(services[name]).filter((network) => networksOf(mailpit).includes(network))).not.toEqual([]);
+        expect(services[name].depends_on!.mailpit).toEqual({ condition: 'service_healthy' });
+      }
+      expect(mailpit.healthcheck!.test).toEqual(['CMD', '/mailpit', 'readyz']);
+      // A pinned version, not whatever `latest` is on the day.
+      expect(mailpit.image).toMatch(/^axllent\/mailpit:v\d+\.\d+\.\d+$/);
+    });
+
+    it('puts Mailpit in the secret the init script makes, as a URL the API accepts in production', async () => {
+      const localstack = services.localstack;
+      // The script LocalStack runs is this repository's.
+      const hook = localstack.volumes!.map(splitPair).find((mount) => mount.target.startsWith('/etc/localstack/init/ready.d/'))!;
+      expect(resolve(ROOT, hook.source)).toBe(CREATE_SECRET_SCRIPT);
+
+      // The script for real, with LocalStack's environment from the compose file and a stand-in for
+      // its awslocal that keeps what `secretsmanager create-secret` was given.
+      const dir = mkdtempSync(join(tmpdir(), 'orders-create-secret-'));
+      const bin = join(dir, 'bin');
+      mkdirSync(bin);
+      writeFileSync(
+        join(bin, 'awslocal'),
+        [
+          '#!/bin/sh',
+          'while [ "$#" -gt 0 ]; do',
+          '  case "$1" in',
+          '    --name) printf %s "$2" >"$CAPTURE_DIR/name"; shift ;;',
+          '    --secret-string) cp "${2#file://}" "$CAPTURE_DIR/secret.json"; shift ;;',
+          '  esac',
+          '  shift',
+          'done',
+        ].join('\n'),
+      );
+      chmodSync(join(bin, 'awslocal'), 0o755);
+      let secretId: string;
+      let secretString: string;
+      try {
+        execFileSync('bash', [CREATE_SECRET_SCRIPT], {
+          env: { ...localstack.environment, PATH: `${bin}:${process.env.PATH ?? ''}`, CAPTURE_DIR: dir },
+          stdio: 'ignore',
+        });
+        [secretId, secretString] = [readFileSync(join(dir, 'name'), 'utf8'), readFileSync(join(dir, 'secret.json'), 'utf8')];
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+
+      // What a replica does at boot in production: read that secret (from a stand-in for Secrets Manager)
+      // with the replica's own configuration and environment, which must hold no secret itself.
+      const replica = services[replicas[0]].environment!;
+      expect(replica).not.toHaveProperty('SMTP_URL');
+      expect(replica.AWS_SECRET_ID).toBe(secretId);
+      const fake = await FakeSecretsManager.start(secretId);
+      fake.setSecret('AWSCURRENT', secretString);
+      const restoreEnv = fake.useInThisProcess();
+      try {
+        const secrets = await loadSecrets(loadConfig(replica), replica);
+        expect(secrets.databaseUrl).toBe(localstack.environment!.ORDERS_DATABASE_URL);
+        expect(secrets.redisUrl).toBe(localstack.environment!.ORDERS_REDIS_URL);
+        const smtp = new URL(secrets.smtpUrl!);
+        expect({ protocol: smtp.protocol, host: smtp.hostname, port: smtp.port }).toEqual({ protocol: 'smtp:', host: 'mailpit', port: smtpPort });
+        expect(services).toHaveProperty(smtp.hostname);
+      } finally {
+        restoreEnv();
+        await fake.close();
       }
     });
   });

@@ -46,6 +46,24 @@ export function splitPair(entry: string): { source: string; target: string; opti
 }
 
 /**
+ * A short-syntax port, `[host_ip:]published:target`: without a host address, compose publishes it on
+ * every interface of the host; with one, on that address only.
+ */
+export function splitPort(entry: string): { hostIp?: string; published: string; target: string } {
+  const parts = entry.split(':');
+  if (parts.length === 2) return { published: parts[0], target: parts[1] };
+  if (parts.length === 3) return { hostIp: parts[0], published: parts[1], target: parts[2] };
+  throw new Error(`not a short-syntax port of this file's kind: ${entry}`);
+}
+
+/** The port of a `host:port` listen address, as Mailpit's MP_*_BIND_ADDR settings name them. */
+export function portOf(bindAddress: string): string {
+  return bindAddress.slice(bindAddress.lastIndexOf(':') + 1);
+}
+
+export const CREATE_SECRET_SCRIPT = join(ROOT, 'deploy/localstack/create-secret.sh');
+
+/**
  * The nginx template rendered as the nginx image does at start (envsubst on the variables that
  * NGINX_ENVSUBST_FILTER selects): each `${EDGE_...}` is replaced; one left unset is an error here.
  */

@@ -26,7 +26,12 @@ describe('README: walkthrough with curl', () => {
     // What a reader needs besides Node.js (README, "Two commands"): say so rather than fail obscurely.
     const missing = ['bash', 'curl', 'jq'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
     if (missing.length > 0) throw new Error(`the walkthrough needs ${missing.join(', ')} on the PATH (Debian: apt-get install ${missing.join(' ')})`);
-    server = await startServerProcess({ DATA_DIR: join(projectDir, '.data') });
+    server = await startServerProcess({
+      DATA_DIR: join(projectDir, '.data'),
+      // The origin of the links the service mails, as a reader's `npm start` has it by default
+      // (http://localhost:PORT): the README shows those links. This server listens on another port.
+      PUBLIC_URL: 'http://localhost:3000',
+    });
   });
 
   afterAll(async () => {
@@ -35,6 +40,17 @@ describe('README: walkthrough with curl', () => {
       await server.exited;
     }
     rmSync(projectDir, { recursive: true, force: true });
+  });
+
+  it('follows a verification link and a password reset link from the development mailbox', () => {
+    const scripts = walkthroughSteps(readFileSync(README, 'utf8'), SECTION).map((step) => step.script);
+    const stepPosting = (route: string) => scripts.findIndex((script) => script.includes(`"$BASE/api/v1${route}"`));
+    // Without SMTP_URL (the server above has none) the mails are kept, and /dev/mail shows them.
+    expect(scripts.some((script) => script.includes('"$BASE/dev/mail"'))).toBe(true);
+    // Registered, then verified before the first login; a reset asked for, then confirmed.
+    const order = ['/auth/register', '/auth/email-verification', '/auth/login', '/auth/password-reset', '/auth/password-reset/confirm'].map(stepPosting);
+    expect(order.every((index) => index >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
   it('prints, step by step, what the README says it prints', async () => {

@@ -1,5 +1,5 @@
 import type { Params } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import { type DestinationStream, stdSerializers } from 'pino';
 
 /** Fields that hold a credential, wherever a line would carry one (OWASP API8 / ASVS V7: no credentials in logs). */
 const CREDENTIAL_FIELDS = [
@@ -45,6 +45,10 @@ export function loggingOptions(level: string, stream?: DestinationStream): Param
     pinoHttp: [
       {
         level,
+        // pino-http's serializers expect Node's request and response objects, and would rewrite the access log's
+        // own `req` and `res` fields (access-log.ts) into `url` and a null status. Only errors are serialized.
+        wrapSerializers: false,
+        serializers: { err: stdSerializers.err },
         redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
         hooks: {
           // Nest writes its start-up detail with `log`, which is info; it goes to debug instead.

@@ -20,6 +20,8 @@ describe('Credential limits under concurrency (two instances, Postgres and Redis
     const env = {
       RATE_LIMIT_ANONYMOUS: '100000/60s',
       RATE_LIMIT_LOGIN_IP: '100000/900s',
+      // A new account each round: more sign-ups from one address than the default allows.
+      RATE_LIMIT_ACCOUNT_IP: '100000/900s',
       RATE_LIMIT_LOGIN_EMAIL: `${EMAIL_QUOTA}/900s`,
       RATE_LIMIT_TOKEN: '3/60s',
     };

@@ -23,6 +23,8 @@ describe('Logins racing revocations (two instances, Postgres and Redis)', () => 
       RATE_LIMIT_ANONYMOUS: '100000/60s',
       RATE_LIMIT_LOGIN_IP: '100000/900s',
       RATE_LIMIT_LOGIN_EMAIL: '1000/900s',
+      // A new account each round: more sign-ups from one address than the default allows.
+      RATE_LIMIT_ACCOUNT_IP: '100000/900s',
     };
     instances = [await deployment.start({ env }), await deployment.start({ env })];
     adminToken = (await adminOverHttp(instances[0].http, deployment.db)).tokens.accessToken;

@@ -1,6 +1,8 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
+import { DataSource } from 'typeorm';
+import { User } from '../../src/users/user.entity';
 
 export interface Account {
   id: string;
@@ -19,11 +21,31 @@ export function uniqueEmail(label = 'user'): string {
   return `${label}-${randomUUID()}@example.test`;
 }
 
-export async function register(app: NestFastifyApplication, overrides: Partial<{ email: string; password: string; name: string }> = {}): Promise<Account> {
+export interface RegisterOptions {
+  /** Mark the address verified in the database (the default), or leave the account as sign-up leaves it. */
+  verified?: boolean;
+}
+
+/**
+ * Signs a new user up over HTTP and returns the account. The route answers `202` with no id (the same answer for
+ * a known address), so the id is read from the database. By default the address is then marked verified in the
+ * database too, as `admin()` (principals.ts) promotes there: a fixture, so that tests about orders or API keys
+ * need no mail round trip. The verification flow itself is tested over real mail in test/account and
+ * test/services. `{ verified: false }` leaves the account unverified.
+ */
+export async function register(
+  app: NestFastifyApplication,
+  overrides: Partial<{ email: string; password: string; name: string }> = {},
+  { verified = true }: RegisterOptions = {},
+): Promise<Account> {
   const body = { email: uniqueEmail(), password: `pw-${randomUUID()}`, name: 'Test User', ...overrides };
   const response = await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: body });
-  if (response.statusCode !== 201) throw new Error(`register answered ${response.statusCode}: ${response.body}`);
-  return { id: response.json<{ id: string }>().id, email: body.email.toLowerCase(), password: body.password };
+  if (response.statusCode !== 202) throw new Error(`register answered ${response.statusCode}: ${response.body}`);
+  const email = body.email.toLowerCase();
+  const users = app.get(DataSource).getRepository(User);
+  const { id } = await users.findOneByOrFail({ email });
+  if (verified) await users.update({ id }, { emailVerifiedAt: () => 'now()' });
+  return { id, email, password: body.password };
 }
 
 export function loginRequest(
@@ -61,9 +83,9 @@ export function expectInvalidCredentials(response: LightMyRequestResponse, crede
 }
 
 /**
- * Environment for test apps that log in many times from one address: per-IP limits such a test
- * cannot reach. The tests of the limits set their own.
+ * Environment for test apps that sign up and log in many times from one address: per-IP limits
+ * such a test cannot reach. The tests of the limits set their own.
  */
 export function manyLoginsEnv(): Record<string, string> {
-  return { RATE_LIMIT_ANONYMOUS: '100000/60s', RATE_LIMIT_LOGIN_IP: '100000/900s' };
+  return { RATE_LIMIT_ANONYMOUS: '100000/60s', RATE_LIMIT_LOGIN_IP: '100000/900s', RATE_LIMIT_ACCOUNT_IP: '100000/900s' };
 }

@@ -59,6 +59,8 @@ export function genuineClaims(userId: string, overrides: JsonObject = {}): JsonO
     scope: 'orders:read orders:write',
     client_id: FIRST_PARTY_CLIENT_ID,
     gen: 0,
+    // Required on a user's token (a boolean): a token without it is refused.
+    email_verified: true,
     ...overrides,
   };
 }

@@ -29,10 +29,13 @@ const ROUTES = Object.keys(DOCUMENT.paths)
   .sort((a, b) => a.parameters - b.parameters);
 
 /**
- * Not checked, with the reason: the docs UI is SwaggerModule's page, not an operation of the API,
+ * Not checked, with the reason: the docs UI is SwaggerModule's page, not an operation of the API;
+ * /dev/mail is the development mailbox's HTML page (no SMTP_URL, never in production), a page for a
+ * developer and not an operation of the API either (@ApiExcludeController: absent from the document);
  * and a CORS preflight (OPTIONS) is answered by the CORS layer for any path, per the Fetch standard.
  */
-const isExcluded = (method: string, path: string) => path === '/docs' || path.startsWith('/docs/') || method === 'OPTIONS';
+const isExcluded = (method: string, path: string) =>
+  path === '/docs' || path.startsWith('/docs/') || path === '/dev/mail' || path.startsWith('/dev/mail/') || method === 'OPTIONS';
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
@@ -94,14 +97,16 @@ export function expectDocumented(method: string, url: string, response: Answer):
   const where = `${method} ${path} answered ${response.statusCode}`;
   // A HEAD is answered as its GET, without a body (RFC 9110 §9.3.2).
   const operationMethod = method === 'HEAD' ? 'get' : method.toLowerCase();
-  const route = ROUTES.find(({ path: documented, pattern }) => pattern.test(path) && DOCUMENT.paths[documented][operationMethod]);
+  // The path as the router resolves it: a path without parameters wins over one with, whatever the method, since
+  // every path takes the methods it lacks with its own 405 (method-not-allowed.ts). So DELETE
+  // /auth/sessions/revoke-all is the 405 of that path, not the DELETE /auth/sessions/{id} of an id "revoke-all".
+  const route = ROUTES.find(({ pattern }) => pattern.test(path));
   const operation = route && DOCUMENT.paths[route.path][operationMethod];
   if (!operation) {
     // No such operation: the answer is a 4xx (the not-found handler's 404, a 405, or a hook's refusal)
     // in the error shape of the path's own operations (RFC 6749's on the token endpoint), else a problem.
     if (response.statusCode < 400 || response.statusCode >= 500) fail(`${where}, but the document has no such operation`);
-    const pathRoute = ROUTES.find(({ pattern }) => pattern.test(path));
-    const sibling = pathRoute && Object.values(DOCUMENT.paths[pathRoute.path]).find((candidate) => candidate?.responses?.['400']);
+    const sibling = route && Object.values(DOCUMENT.paths[route.path]).find((candidate) => candidate?.responses?.['400']);
     if (method !== 'HEAD') expectBody(where, response, sibling?.responses['400'].content ?? { [PROBLEM_MEDIA_TYPE]: { schema: PROBLEM_SCHEMA } });
     return;
   }

@@ -62,17 +62,18 @@ export async function login(baseUrl: string, email: string, password: string): P
 }
 
 /**
- * Seeds through the public API (as a client would), except the admin's promotion, which is SQL on
- * the bench database: customers (register + login), an admin, products with stock that never runs
- * out, one order per customer, and one API key per customer.
+ * Seeds through the public API (as a client would), except the admin's promotion and the address
+ * verifications, which are SQL on the bench database (sign-up answers 202 and mails a link; an
+ * unverified account may not order or create API keys): customers (register, verified, login), an
+ * admin, products with stock that never runs out, one order per customer, and one API key per customer.
  */
 export async function seed(baseUrl: string, database: BenchDatabase, counts: { customers: number; products: number }): Promise<SeedData> {
   const run = randomBytes(4).toString('hex');
   const password = `bench-password-${randomBytes(8).toString('hex')}`;
 
   const adminEmail = `bench-admin-${run}@example.com`;
-  await expectStatus(call(baseUrl, 'POST', '/api/v1/auth/register', { email: adminEmail, password, name: 'Bench admin' }), 201, 'admin registration');
-  await database.query(`UPDATE users SET role = 'admin' WHERE email = $1`, [adminEmail]);
+  await expectStatus(call(baseUrl, 'POST', '/api/v1/auth/register', { email: adminEmail, password, name: 'Bench admin' }), 202, 'admin registration');
+  await database.query(`UPDATE users SET role = 'admin', email_verified_at = now() WHERE email = $1`, [adminEmail]);
   const adminToken = await login(baseUrl, adminEmail, password);
 
   const productIds = await eachLimited(Array.from({ length: counts.products }), 4, async (_, index) => {
@@ -90,7 +91,8 @@ export async function seed(baseUrl: string, database: BenchDatabase, counts: { c
 
   const emails = Array.from({ length: counts.customers }, (_, index) => `bench-${run}-${index}@example.com`);
   const customers = await eachLimited(emails, 4, async (email, index): Promise<Customer> => {
-    await expectStatus(call(baseUrl, 'POST', '/api/v1/auth/register', { email, password, name: `Bench customer ${index}` }), 201, 'customer registration');
+    await expectStatus(call(baseUrl, 'POST', '/api/v1/auth/register', { email, password, name: `Bench customer ${index}` }), 202, 'customer registration');
+    await database.query(`UPDATE users SET email_verified_at = now() WHERE email = $1`, [email]);
     const accessToken = await login(baseUrl, email, password);
     const auth = { authorization: `Bearer ${accessToken}` };
     const order = await expectStatus(

@@ -8,7 +8,7 @@ import { prettyLogStream, wantsPrettyLogs } from './common/logging/pretty-log-st
 import { loadConfig } from './config/app-config';
 import { databaseTarget } from './database/data-source.options';
 import { DemoProductsSeeder } from './products/demo-products.seeder';
-import { secretsProviderFor } from './secrets/load-secrets';
+import { readSecrets, secretsProviderFor } from './secrets/load-secrets';
 import { startupBanner } from './startup-banner';
 import { demoCredentialsFile, DemoAccountsSeeder } from './users/demo-accounts.seeder';
 
@@ -19,7 +19,7 @@ import { demoCredentialsFile, DemoAccountsSeeder } from './users/demo-accounts.s
 async function main(): Promise<void> {
   const config = loadConfig();
   const secretsProvider = secretsProviderFor(config);
-  const secrets = await secretsProvider.load();
+  const secrets = await readSecrets(secretsProvider, config);
   const database = databaseTarget(config, secrets);
   // The AWS secret is re-read while running, so a rotated signing key needs no restart; local secrets never rotate.
   const secretsRefresh = config.SECRETS_PROVIDER === 'aws' ? { provider: secretsProvider, intervalMs: config.SECRETS_REFRESH_SECONDS * 1000 } : undefined;

@@ -24,6 +24,7 @@ import { EmailChangeService } from './email-change.service';
 import { EmailVerificationService } from './email-verification.service';
 import { PasswordResetService } from './password-reset.service';
 import { SessionsController } from './sessions.controller';
+import { SessionPolicy } from './session.policy';
 import { LoginService } from './login.service';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { MemoryRevocationStore } from './revocation/memory-revocation-store';
@@ -65,6 +66,7 @@ const logger = new Logger('Revocations');
     LoginService,
     AccountsService,
     SessionsService,
+    SessionPolicy,
     AccountTokensRepository,
     AddressMails,
     AccountMailComposer,

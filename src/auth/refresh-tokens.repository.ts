@@ -79,6 +79,11 @@ export class RefreshTokensRepository {
     return [rows.map((row) => ({ ...row, createdAt: new Date(row.createdAt), lastUsedAt: new Date(row.lastUsedAt) })), total];
   }
 
+  /** Whether the user has (or had) a session with this id: a refresh family of theirs. */
+  hasFamily(userId: string, familyId: string): Promise<boolean> {
+    return this.dataSource.manager.existsBy(RefreshToken, { userId, familyId });
+  }
+
   findByHash(tokenHash: string): Promise<RefreshToken | null> {
     return this.dataSource.manager.findOneBy(RefreshToken, { tokenHash });
   }
@@ -108,17 +113,14 @@ export class RefreshTokensRepository {
     return row && { id: row.id, familyId: row.family_id, userId: row.user_id, expiresAt: new Date(row.expires_at), tokenGeneration: row.token_generation };
   }
 
-  /**
-   * Revokes a family's refresh tokens and returns the access tokens issued with them; `userId` limits it to
-   * that user's family (none: an empty list).
-   */
-  async revokeFamily(familyId: string, userId?: string): Promise<RevokedToken[]> {
+  /** Revokes a family's refresh tokens and returns the access tokens issued with them. */
+  async revokeFamily(familyId: string): Promise<RevokedToken[]> {
     // Every row, already revoked or not, so a repeat (e.g. after a 503) deny-lists them all again.
     const result = await this.dataSource
       .createQueryBuilder()
       .update(RefreshToken)
       .set({ revokedAt: () => 'COALESCE(revoked_at, now())' })
-      .where(userId === undefined ? { familyId } : { familyId, userId })
+      .where({ familyId })
       .returning('user_id, access_token_id, access_token_expires_at')
       .execute();
     return (result.raw as Array<{ user_id: string; access_token_id: string; access_token_expires_at: Date }>).map((row) => ({

@@ -1,15 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HttpOrigin, Origin } from '../audit/request-origin.decorator';
-import { ProblemException } from '../common/http/problem.exception';
 import { ApiPageResponse } from '../common/openapi/api-page.decorator';
 import { ApiProblem } from '../common/openapi/api-problems.decorator';
 import { Page, toPage } from '../common/pagination/page';
 import { PageQuery } from '../common/pagination/page-query.dto';
 import { EmptyBodyPipe } from '../common/validation/empty-body.pipe';
 import { CurrentPrincipal } from '../security/current-principal.decorator';
+import { LoadedResource } from '../security/loaded-resource.decorator';
+import { Policy } from '../security/policy';
 import { Principal } from '../security/principal';
 import { requireUserToken } from '../security/require-user';
+import { OwnSession, SessionPolicy } from './session.policy';
 import { SessionResponse } from './session.response';
 import { SessionsService } from './sessions.service';
 
@@ -30,17 +32,12 @@ export class SessionsController {
 
   @Delete(':id')
   @HttpCode(204)
+  @Policy(SessionPolicy, 'own')
   @ApiOperation({ summary: 'End one of your sessions, and its access tokens, at once' })
-  @ApiNoContentResponse({ description: 'Ended' })
+  @ApiNoContentResponse({ description: 'Ended (again, if it had ended already)' })
   @ApiProblem(403, 'Needs a user access token')
-  @ApiProblem(404, 'You have no session with this id')
-  async end(
-    @CurrentPrincipal() principal: Principal,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body(EmptyBodyPipe) _body: unknown,
-    @Origin() origin: HttpOrigin,
-  ): Promise<void> {
-    if (!(await this.sessions.end(requireUserToken(principal), id, origin))) throw new ProblemException(404, 'Session not found');
+  async end(@LoadedResource() session: OwnSession, @Body(EmptyBodyPipe) _body: unknown, @Origin() origin: HttpOrigin): Promise<void> {
+    await this.sessions.end(session, origin);
   }
 
   @Post('revoke-all')

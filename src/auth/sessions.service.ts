@@ -16,6 +16,7 @@ import { UsersRepository } from '../users/users.repository';
 import { AccessTokenIssuer } from './access-token.issuer';
 import { hashOpaqueToken, newOpaqueToken } from './opaque-token';
 import { ActiveSession, RefreshTokensRepository } from './refresh-tokens.repository';
+import type { OwnSession } from './session.policy';
 import { Revocations } from './revocation/revocations';
 import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_FAMILY_TTL_MS } from './token.constants';
 
@@ -169,16 +170,13 @@ export class SessionsService {
   }
 
   /**
-   * Ends one of the caller's sessions: its refresh tokens, and at once every access token issued in it, on every
-   * instance (the revocation store). `false` when the caller has no session with this id (a 404: whether it is
-   * someone else's is not told, docs/decisions/0004).
+   * Ends one of the caller's sessions (SessionPolicy found it theirs): its refresh tokens, and at once every access
+   * token issued in it, on every instance (the revocation store).
    */
-  async end(token: UserToken, sessionId: string, origin: RequestOrigin): Promise<boolean> {
-    const familyTokens = await this.refreshTokens.revokeFamily(sessionId, token.userId);
-    if (familyTokens.length === 0) return false;
+  async end(session: OwnSession, origin: RequestOrigin): Promise<void> {
+    const familyTokens = await this.refreshTokens.revokeFamily(session.id);
     await failClosed(() => this.revocations.revokeTokens(familyTokens));
-    await this.audit.record({ ...origin, ...this.userEvent(token.userId, 'auth.session_revoke'), outcome: 'success' });
-    return true;
+    await this.audit.record({ ...origin, ...this.userEvent(session.userId, 'auth.session_revoke'), outcome: 'success' });
   }
 
   private userEvent(userId: string, action: string) {

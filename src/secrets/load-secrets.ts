@@ -25,7 +25,12 @@ export function secretsProviderFor(config: AppConfig, env: NodeJS.ProcessEnv = p
 
 /** Async throughout, so a refused configuration arrives as a rejection like any other load failure. */
 export async function loadSecrets(config: AppConfig, env: NodeJS.ProcessEnv = process.env): Promise<ServiceSecrets> {
-  const secrets = await secretsProviderFor(config, env).load();
+  return readSecrets(secretsProviderFor(config, env), config);
+}
+
+/** The secrets `provider` holds, refused if production cannot run on them. */
+export async function readSecrets(provider: SecretsProvider, config: AppConfig): Promise<ServiceSecrets> {
+  const secrets = await provider.load();
   // Without SMTP the mails would only be kept in the outbox: no user would ever get a verification or reset link.
   if (config.isProduction && !secrets.smtpUrl) throw new SecretsError('the AWS secret needs field "smtpUrl" in production: the service mails its users');
   return secrets;

@@ -330,6 +330,22 @@ describe('Account lifecycle (embedded, development mailbox)', () => {
   });
 });
 
+describe('Addresses that are not text', () => {
+  let testApp: TestApp;
+  beforeAll(async () => (testApp = await startTestApp()));
+  afterAll(() => testApp.close());
+
+  it.each(['/auth/register', '/auth/login', '/auth/password-reset', '/auth/email-verification/resend'])(
+    'answers 400, not 500, to an address with a lone surrogate at %s',
+    async (url) => {
+      const payload = { email: 'a\ud800@example.test', password: 'a fine long password', name: 'Lone' };
+      const answer = await testApp.app.inject({ method: 'POST', url: `/api/v1${url}`, payload });
+      expect(answer.statusCode).toBe(400);
+      expect(answer.json().errors).toEqual(expect.arrayContaining([{ field: 'email', message: 'email must be an email' }]));
+    },
+  );
+});
+
 describe('The outbox', () => {
   let testApp: TestApp;
   beforeAll(async () => (testApp = await startTestApp()));

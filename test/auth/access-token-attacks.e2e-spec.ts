@@ -135,6 +135,8 @@ describe('Access token attacks', () => {
     ['a sub that is not a user id', () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { sub: userId }))],
     ['a scope the role does not carry', () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { scope: 'orders:read orders:fulfil' }))],
     ['an unknown role', () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { role: 'superuser' }))],
+    ['no email_verified on a user token', () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { email_verified: undefined }))],
+    ['an email_verified that is not a boolean', () => signedByUs(genuineHeader(ours.kid), genuineClaims(userId, { email_verified: 'true' }))],
     [
       'a payload that is not an object',
       () => {

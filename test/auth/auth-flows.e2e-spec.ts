@@ -1,6 +1,7 @@
 import { createPublicKey, verify as verifySignature } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
+import { MAIL_ON_ITS_WAY } from '../../src/auth/accepted.response';
 import { AccountsService } from '../../src/auth/accounts.service';
 import { SessionsService } from '../../src/auth/sessions.service';
 import { FIRST_PARTY_CLIENT_ID } from '../../src/auth/token.constants';
@@ -26,13 +27,12 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
   const post = (url: string, payload: object, headers: Record<string, string> = {}) => app().inject({ method: 'POST', url, payload, headers });
 
   describe('register', () => {
-    it('creates a customer and answers 201 with exactly the User fields', async () => {
+    it('creates an unverified customer and answers 202 with exactly the message, never the user', async () => {
       const response = await post('/api/v1/auth/register', { email: '  New.Person@Example.TEST ', password: 'correct horse battery', name: 'New Person' });
-      expect(response.statusCode).toBe(201);
-      const user = response.json<Record<string, unknown>>();
-      expect(Object.keys(user).sort()).toEqual(['createdAt', 'email', 'id', 'name', 'role']);
-      expect(user).toMatchObject({ email: 'new.person@example.test', name: 'New Person', role: 'customer' });
-      expect(new Date(user.createdAt as string).toISOString()).toBe(user.createdAt);
+      expect(response.statusCode).toBe(202);
+      expect(response.json()).toEqual({ message: MAIL_ON_ITS_WAY.message });
+      const user = await app().get(DataSource).getRepository(User).findOneByOrFail({ email: 'new.person@example.test' });
+      expect(user).toMatchObject({ email: 'new.person@example.test', name: 'New Person', role: 'customer', status: 'active', emailVerifiedAt: null });
     });
 
     it('refuses a body naming a role, or any other unknown field, with 400', async () => {
@@ -40,7 +40,7 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
       for (const extra of [{ role: 'admin' }, { status: 'active' }, { passwordHash: 'x' }]) {
         expect((await post('/api/v1/auth/register', { ...base, ...extra })).statusCode).toBe(400);
       }
-      expect((await post('/api/v1/auth/register', base)).statusCode).toBe(201);
+      expect((await post('/api/v1/auth/register', base)).statusCode).toBe(202);
     });
 
     it('holds passwords to 15..128 characters and names to 1..100', async () => {
@@ -57,13 +57,22 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
         // Validation errors name the field, never echo the value.
         expect(response.body).not.toContain('correct-horse-');
       }
-      expect((await post('/api/v1/auth/register', { ...valid, password: `${'x'.repeat(127)}y` })).statusCode).toBe(201);
+      expect((await post('/api/v1/auth/register', { ...valid, password: `${'x'.repeat(127)}y` })).statusCode).toBe(202);
     });
 
-    it('answers 409 for an email already taken, in any case', async () => {
+    it('answers a taken email, in any case, with the same 202 and body as a new one, and changes nothing', async () => {
       const email = uniqueEmail();
-      await register(app(), { email });
-      expect((await post('/api/v1/auth/register', { email: email.toUpperCase(), password: 'another password', name: 'Twin' })).statusCode).toBe(409);
+      const account = await register(app(), { email });
+      const fresh = await post('/api/v1/auth/register', { email: uniqueEmail(), password: 'another password', name: 'Someone' });
+      const taken = await post('/api/v1/auth/register', { email: email.toUpperCase(), password: 'another password', name: 'Twin' });
+      expect(taken.statusCode).toBe(202);
+      expect(taken.statusCode).toBe(fresh.statusCode);
+      expect(taken.body).toBe(fresh.body);
+      // No second account, and the first one is as it was: its name, its password.
+      const users = await app().get(DataSource).getRepository(User).findBy({ email: account.email });
+      expect(users.map(({ id, name }) => ({ id, name }))).toEqual([{ id: account.id, name: 'Test User' }]);
+      expect((await loginRequest(app(), account.email, account.password)).statusCode).toBe(200);
+      expect((await loginRequest(app(), account.email, 'another password')).statusCode).toBe(401);
     });
 
     it('stores an argon2id hash (m >= 19 MiB, t >= 2, p = 1), never the password', async () => {
@@ -97,7 +106,7 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
       const header = decodeSegment(account.tokens.accessToken, 0);
       const claims = decodeSegment(account.tokens.accessToken, 1);
       expect(header).toEqual({ alg: 'RS256', typ: 'at+jwt', kid });
-      expect(Object.keys(claims).sort()).toEqual(['aud', 'client_id', 'exp', 'gen', 'iat', 'iss', 'jti', 'role', 'scope', 'sub']);
+      expect(Object.keys(claims).sort()).toEqual(['aud', 'client_id', 'email_verified', 'exp', 'gen', 'iat', 'iss', 'jti', 'role', 'scope', 'sub']);
       // RFC 9068 §2.2: the client a user's login goes through; iss: the public URL (here the local default).
       expect(claims).toMatchObject({
         iss: TEST_APP_ISSUER,
@@ -105,6 +114,7 @@ describe('Auth flows (docs/http-contract.md, Auth)', () => {
         client_id: FIRST_PARTY_CLIENT_ID,
         role: 'customer',
         scope: 'orders:read orders:write',
+        email_verified: true,
       });
       expect((claims.exp as number) - (claims.iat as number)).toBe(900);
       expect(account.tokens.accessToken).not.toContain(Buffer.from(account.email).toString('base64url').slice(0, 12));

@@ -8,7 +8,8 @@ import { startTestApp, TestApp } from '../support/test-app';
 
 /**
  * The retention sweep deletes what has outlived its use, and nothing that still matters: a session
- * in its last hour keeps working, a day-old idempotency key still replays its order.
+ * in its last hour keeps working, a day-old idempotency key still replays its order, a mailed link's
+ * token is kept a day past its expiry, and a mail a week past being done (a pending one for ever).
  */
 describe('data retention sweep', () => {
   let testApp: TestApp;
@@ -80,5 +81,57 @@ describe('data retention sweep', () => {
     const reuse = await placeOrder('old-key');
     expect(reuse.statusCode).toBe(201);
     expect(reuse.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('deletes account tokens expired over a day ago, and keeps those expired since and the live ones', async () => {
+    const insertToken = async (expiresAt: string): Promise<string> =>
+      (
+        await db.query<Array<{ id: string }>>(
+          `INSERT INTO account_tokens (token_hash, purpose, user_id, user_email, token_generation, expires_at, created_at)
+           VALUES (encode(sha256(gen_random_uuid()::text::bytea), 'hex'), 'email_verification', $1, $2, 0, ${expiresAt}, now() - interval '30 days')
+           RETURNING id`,
+          [alice.id, alice.email],
+        )
+      )[0].id;
+    const [old, lately, fresh] = [
+      await insertToken(`now() - interval '25 hours'`),
+      await insertToken(`now() - interval '23 hours'`),
+      await insertToken(`now() + interval '1 hour'`),
+    ];
+
+    const deleted = await app.get(DataRetention).sweep();
+
+    expect(deleted.accountTokens).toBe(1);
+    const left = (await db.query<Array<{ id: string }>>(`SELECT id FROM account_tokens WHERE id = ANY($1::uuid[])`, [[old, lately, fresh]])).map(
+      (row) => row.id,
+    );
+    expect(left.sort()).toEqual([lately, fresh].sort());
+  });
+
+  it('deletes mails done over 7 days ago, and keeps recent ones and every one still pending, however old', async () => {
+    // Created a month ago, all three: what counts is when a mail was done, not when it was queued. The pending one
+    // waits for its backoff (send_after ahead), so the outbox worker leaves it alone while the test runs.
+    const insertMail = async (doneAt: string | null, outcome: string | null): Promise<string> =>
+      (
+        await db.query<Array<{ id: string }>>(
+          `INSERT INTO mail_outbox (kind, recipient, user_id, created_at, send_after, attempts, done_at, outcome)
+           VALUES ('email_verification', $1, $2, now() - interval '30 days', now() + interval '1 hour', 3, ${doneAt ?? 'NULL'}, $3)
+           RETURNING id`,
+          [alice.email, alice.id, outcome],
+        )
+      )[0].id;
+    const [old, recent, pending] = [
+      await insertMail(`now() - interval '8 days'`, 'sent'),
+      await insertMail(`now() - interval '6 days'`, 'sent'),
+      await insertMail(null, null),
+    ];
+
+    const deleted = await app.get(DataRetention).sweep();
+
+    expect(deleted.mailOutbox).toBe(1);
+    const left = (await db.query<Array<{ id: string }>>(`SELECT id FROM mail_outbox WHERE id = ANY($1::uuid[])`, [[old, recent, pending]])).map(
+      (row) => row.id,
+    );
+    expect(left.sort()).toEqual([recent, pending].sort());
   });
 });

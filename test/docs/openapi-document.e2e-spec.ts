@@ -15,7 +15,10 @@ import { startTestApp, TestApp } from '../support/test-app';
  *
  * Nothing is left out: health and JWKS are public API (docs/http-contract.md) and documented too. The docs pages
  * themselves (`/docs`, `/docs/openapi.json`) are mounted by SwaggerModule, not by a controller, so
- * `listRoutes` does not see them and the document does not list itself.
+ * `listRoutes` does not see them and the document does not list itself. The one page a controller serves,
+ * the development mailbox (/dev/mail, only without SMTP_URL and never in production), is an HTML page for a
+ * developer, not an operation of the API: it is left out of the document by name (PAGES) and by its
+ * controller (@ApiExcludeController), and both must agree.
  */
 const OPENAPI_JSON = join(__dirname, '..', '..', 'openapi.json');
 
@@ -25,6 +28,9 @@ const operationName = ({ method, path }: DocumentedOperation) => `${method.toUpp
 
 /** The one public route that authenticates its caller: the token endpoint, by HTTP Basic or in the body (RFC 6749 §2.3.1). */
 const PUBLIC_SECURITY: Record<string, unknown> = { 'POST /api/v1/oauth/token': [{ clientSecretBasic: [] }, {}] };
+
+/** Routes that are pages, not API operations (see above): served, and not in the document. */
+const PAGES = ['GET /dev/mail'];
 
 describe('OpenAPI document (openapi.json)', () => {
   let testApp: TestApp;
@@ -59,7 +65,13 @@ describe('OpenAPI document (openapi.json)', () => {
 
   it('documents every route the app registers (no undocumented route)', () => {
     const documented = new Set(documentedNames());
-    expect(routes.map(routeName).filter((name) => !documented.has(name))).toEqual([]);
+    expect(routes.map(routeName).filter((name) => !documented.has(name) && !PAGES.includes(name))).toEqual([]);
+  });
+
+  it('leaves out exactly the pages, which the app serves and marks as left out', () => {
+    const excluded = (route: RouteEntry) => (Reflect.getMetadata('swagger/apiExcludeController', route.controller) as unknown[] | undefined)?.[0] === true;
+    expect(routes.filter(excluded).map(routeName).sort()).toEqual([...PAGES].sort());
+    expect(documentedNames().filter((name) => PAGES.includes(name))).toEqual([]);
   });
 
   it('documents no route the app does not serve (no phantom route)', () => {

@@ -156,8 +156,11 @@ describe('Fuzzing every route with hostile input', () => {
       120_000,
     );
 
-    it('left every row of anyone else as it was (only new registrations appear)', async () => {
-      expect(changesBetween(before, await snapshotOthers(dataSource, mallory.id), ['users'])).toEqual([]);
+    it('left every row of anyone else as it was (only new registrations, and the mails and links anyone may ask for, appear)', async () => {
+      // Anyone may sign up, and ask for a mail to any address (a sign-up notice, a verification or reset link, whose
+      // token is made when the mail is sent): new rows there are the service doing its job. A row changed (a link
+      // used, an address verified, a mail's recipient) is still a failure.
+      expect(changesBetween(before, await snapshotOthers(dataSource, mallory.id), ['users', 'mail_outbox', 'account_tokens'])).toEqual([]);
     });
 
     it('moved stock only through whole orders: the books balance', async () => {

@@ -14,13 +14,24 @@ const goodSecret = {
   // secretlint-disable-next-line -- fake credentials: the values the tests below must never find in any output
   databaseUrl: 'postgres://orders:pg-secret-password@db.internal:5432/orders',
   redisUrl: 'rediss://:redis-secret-password@cache.internal:6379',
+  // secretlint-disable-next-line -- fake credentials, as above
+  smtpUrl: 'smtps://mailer:smtp-secret-password@smtp.internal:465',
   jwtPrivateKey: currentPem,
   jwtKeyId: 'kid-current',
   addedLater: 'ignored',
 };
 const previousSecret = { ...goodSecret, jwtPrivateKey: previousPem, jwtKeyId: 'kid-previous' };
 /** Strings that must never appear in an error message or in anything printed. */
-const secretValues = [goodSecret.databaseUrl, goodSecret.redisUrl, 'pg-secret-password', 'redis-secret-password', pemBody(currentPem), pemBody(previousPem)];
+const secretValues = [
+  goodSecret.databaseUrl,
+  goodSecret.redisUrl,
+  goodSecret.smtpUrl,
+  'pg-secret-password',
+  'redis-secret-password',
+  'smtp-secret-password',
+  pemBody(currentPem),
+  pemBody(previousPem),
+];
 
 const productionEnv = (extra: Record<string, string> = {}) => ({
   NODE_ENV: 'production',
@@ -100,6 +111,7 @@ describe('secrets from AWS Secrets Manager (real SDK against a local endpoint)',
       const secrets = outcome.secrets!;
       expect(secrets.databaseUrl).toBe(goodSecret.databaseUrl);
       expect(secrets.redisUrl).toBe(goodSecret.redisUrl);
+      expect(secrets.smtpUrl).toBe(goodSecret.smtpUrl);
       expect(secrets.signingKeys.current.kid).toBe('kid-current');
       expect(secrets.signingKeys.previous).toBeUndefined();
       expect(
@@ -134,6 +146,24 @@ describe('secrets from AWS Secrets Manager (real SDK against a local endpoint)',
       const env = { NODE_ENV: 'development', SECRETS_PROVIDER: 'aws', AWS_SECRET_ID: 'orders/test' };
       expect((await loadSecrets(loadConfig(env), env)).signingKeys.current.kid).toBe('kid-current');
     });
+
+    it.each(['smtp://smtp.internal:587', 'smtps://mailer:smtp-secret-password@smtp.internal:465'])('accepts SMTP URL %s', async (smtpUrl) => {
+      fake.setSecret('AWSCURRENT', JSON.stringify({ ...goodSecret, smtpUrl }));
+      expect((await loadInProduction()).smtpUrl).toBe(smtpUrl);
+    });
+
+    it('outside production, loads a secret without smtpUrl (mails then stay in the development mailbox)', async () => {
+      const { smtpUrl: _smtp, ...withoutSmtpUrl } = goodSecret;
+      fake.setSecret('AWSCURRENT', JSON.stringify(withoutSmtpUrl));
+      const env = { NODE_ENV: 'development', SECRETS_PROVIDER: 'aws', AWS_SECRET_ID: 'orders/test' };
+      expect((await loadSecrets(loadConfig(env), env)).smtpUrl).toBeUndefined();
+    });
+
+    it('in production, refuses a secret without smtpUrl: the service mails its users', async () => {
+      const { smtpUrl: _smtp, ...withoutSmtpUrl } = goodSecret;
+      fake.setSecret('AWSCURRENT', JSON.stringify(withoutSmtpUrl));
+      expectCleanFailure(await observe(() => loadInProduction()), 'the AWS secret needs field "smtpUrl" in production: the service mails its users');
+    });
   });
 
   describe('a missing or malformed field stops the boot, naming the field and printing no value', () => {
@@ -149,6 +179,13 @@ describe('secrets from AWS Secrets Manager (real SDK against a local endpoint)',
       ['databaseUrl not postgres', JSON.stringify({ ...goodSecret, databaseUrl: 'mysql://db.internal/orders' }), 'secret field "databaseUrl" must be'],
       ['redisUrl missing', JSON.stringify(withoutRedisUrl), 'secret field "redisUrl" is missing'],
       ['redisUrl not redis', JSON.stringify({ ...goodSecret, redisUrl: 'pg-secret-password' }), 'secret field "redisUrl" must be'],
+      [
+        'smtpUrl not SMTP',
+        JSON.stringify({ ...goodSecret, smtpUrl: 'https://mailer:smtp-secret-password@smtp.internal' }),
+        'secret field "smtpUrl" must be a smtp:// or smtps:// URL',
+      ],
+      ['smtpUrl not a URL', JSON.stringify({ ...goodSecret, smtpUrl: 'smtp-secret-password' }), 'secret field "smtpUrl" must be a smtp:// or smtps:// URL'],
+      ['smtpUrl null', JSON.stringify({ ...goodSecret, smtpUrl: null }), 'secret field "smtpUrl" is missing'],
       ['jwtPrivateKey missing', JSON.stringify(withoutPrivateKey), 'secret field "jwtPrivateKey" is missing'],
       [
         'jwtPrivateKey garbage',
@@ -232,6 +269,27 @@ describe('secrets from AWS Secrets Manager (real SDK against a local endpoint)',
       await expect(loadSecrets(loadConfig(env), env)).rejects.toThrow(new SecretsError('AWS_SECRET_ID is required when SECRETS_PROVIDER=aws'));
     });
 
+    it.each(['https://mailer:smtp-secret-password@smtp.internal', 'smtp-secret-password', 'smtp:/smtp.internal'])(
+      'outside production, refuses SMTP_URL %s in the environment: smtp:// or smtps:// only',
+      (smtpUrl) => {
+        const env = { NODE_ENV: 'development', SMTP_URL: smtpUrl };
+        let refusal: unknown;
+        try {
+          secretsProviderFor(loadConfig(env), env);
+        } catch (error) {
+          refusal = error;
+        }
+        expectCleanFailure({ error: refusal, printed: '', elapsedMs: 0 }, 'SMTP_URL must be an smtp:// or smtps:// URL');
+      },
+    );
+
+    it('outside production, takes an smtp:// or smtps:// SMTP_URL from the environment', () => {
+      for (const smtpUrl of ['smtp://127.0.0.1:2525', 'smtps://mailer:smtp-secret-password@smtp.internal:465']) {
+        const env = { NODE_ENV: 'development', SMTP_URL: smtpUrl };
+        expect(() => secretsProviderFor(loadConfig(env), env)).not.toThrow();
+      }
+    });
+
     it('production refuses SECRETS_PROVIDER=local', async () => {
       const env = { NODE_ENV: 'production', PUBLIC_URL: PRODUCTION_PUBLIC_URL, SECRETS_PROVIDER: 'local' };
       await expect(loadSecrets(loadConfig(env), env)).rejects.toThrow(/SECRETS_PROVIDER=local is refused in production/);
@@ -240,6 +298,7 @@ describe('secrets from AWS Secrets Manager (real SDK against a local endpoint)',
     it.each([
       ['DATABASE_URL', goodSecret.databaseUrl, 'databaseUrl'],
       ['REDIS_URL', goodSecret.redisUrl, 'redisUrl'],
+      ['SMTP_URL', goodSecret.smtpUrl, 'smtpUrl'],
       ['JWT_PRIVATE_KEY', currentPem, 'jwtPrivateKey'],
     ])('production refuses %s in the environment, saying where it belongs', async (variable, value, field) => {
       const requestsBefore = fake.requests.length;

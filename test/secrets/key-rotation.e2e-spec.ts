@@ -98,13 +98,14 @@ describe('Signing-key rotation without a restart', () => {
     expectInvalidCredentials(await me(testApp.app, tokenA));
   });
 
-  it('never swaps the database or Redis: a URL other than the one in use is logged once as needing a restart', async () => {
+  it('never swaps the database, Redis or SMTP: a URL other than the one in use is logged once as needing a restart', async () => {
     // The app runs on its own test database, so to it the secret's URLs are changed ones. After three
     // more refreshes (each reads AWSCURRENT and AWSPREVIOUS), each field is still reported once, by name.
     const reads = fake.requests.length;
     await until(() => fake.requests.length >= reads + 6);
     expect(logged('Secret field "databaseUrl" changed: restart the service to use it')).toEqual(once(40));
     expect(logged('Secret field "redisUrl" changed: restart the service to use it')).toEqual(once(40));
+    expect(logged('Secret field "smtpUrl" changed: restart the service to use it')).toEqual(once(40));
   });
 
   it('when Secrets Manager fails, the service keeps running on the last good keys and warns', async () => {

@@ -59,6 +59,13 @@ describe('Production boot refusals (dist/main.js)', () => {
         JSON.stringify({ ...secret, redisUrl: 'https://:redis-secret-password@cache.internal' }),
         'secret field "redisUrl" must be a redis:// or rediss:// URL',
       ],
+      [
+        'smtpUrl not SMTP',
+        JSON.stringify({ ...secret, smtpUrl: 'https://mailer:smtp-secret-password@smtp.internal' }),
+        'secret field "smtpUrl" must be a smtp:// or smtps:// URL',
+      ],
+      ['smtpUrl not a URL', JSON.stringify({ ...secret, smtpUrl: 'smtp-secret-password' }), 'secret field "smtpUrl" must be a smtp:// or smtps:// URL'],
+      ['smtpUrl not a string', JSON.stringify({ ...secret, smtpUrl: 2525 }), 'secret field "smtpUrl" must be a string'],
       ['jwtPrivateKey an EC key', JSON.stringify({ ...secret, jwtPrivateKey: ecPem }), 'secret field "jwtPrivateKey" must be an RSA key'],
       [
         'jwtPrivateKey RSA 1024',
@@ -73,7 +80,16 @@ describe('Production boot refusals (dist/main.js)', () => {
       ['not JSON', `databaseUrl=${secret.databaseUrl}`, 'secret is not valid JSON'],
     ])('%s: exit 1, one line naming the problem, no value printed', async (_, secretString, message) => {
       fake.setSecret('AWSCURRENT', secretString);
-      expectRefusedBoot(await bootInProduction(), `AWS secret "orders-api/production" (AWSCURRENT): ${message}`, [pemBody(ecPem), pemBody(weakPem)]);
+      expectRefusedBoot(await bootInProduction(), `AWS secret "orders-api/production" (AWSCURRENT): ${message}`, [
+        pemBody(ecPem),
+        pemBody(weakPem),
+        'smtp-secret-password',
+      ]);
+    });
+
+    it('smtpUrl missing (optional in the document, required in production): exit 1, one line saying so', async () => {
+      fake.setSecret('AWSCURRENT', without('smtpUrl'));
+      expectRefusedBoot(await bootInProduction(), 'the AWS secret needs field "smtpUrl" in production: the service mails its users');
     });
   });
 
@@ -102,6 +118,7 @@ describe('Production boot refusals (dist/main.js)', () => {
     it.each([
       ['DATABASE_URL', secret.databaseUrl, 'databaseUrl'],
       ['REDIS_URL', secret.redisUrl, 'redisUrl'],
+      ['SMTP_URL', secret.smtpUrl!, 'smtpUrl'],
     ])('refuses %s in the environment, saying where it belongs, before reading the secret', async (variable, value, field) => {
       const requestsBefore = fake.requests.length;
       const ended = await bootInProduction({ [variable]: value });

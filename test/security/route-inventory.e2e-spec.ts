@@ -1,4 +1,6 @@
 import { IS_PUBLIC } from '../../src/common/http/public-route';
+import { withApiKey } from '../support/api-keys';
+import { customer } from '../support/principals';
 import { REQUIRED_ROLE } from '../../src/security/access.decorators';
 import { RESOURCE_POLICY } from '../../src/security/policy';
 import { listRoutes, RouteEntry } from '../support/route-inventory';
@@ -8,6 +10,30 @@ const SWAGGER_RESPONSES = 'swagger/apiResponse';
 const SWAGGER_EXTRA_MODELS = 'swagger/apiExtraModels';
 
 const PAGE_INFO = '#/components/schemas/PageInfo';
+const SWAGGER_EXCLUDE_CONTROLLER = 'swagger/apiExcludeController';
+
+/**
+ * Routes that are pages, not API operations, with the reason; each is left out of the document
+ * (@ApiExcludeController), so it has no response class to declare. The docs UI is not here: SwaggerModule
+ * mounts it, not a controller, so the walk does not see it.
+ */
+const PAGES = {
+  // The development mailbox: an HTML page of the mails kept without SMTP_URL, never served in production.
+  'GET /dev/mail': 'text/html',
+};
+
+/** The account routes (docs/http-contract.md, Accounts): for someone signed out, public; about the caller's own account, a user access token. */
+const ACCOUNT_ROUTES = {
+  public: [
+    'POST /api/v1/auth/register',
+    'POST /api/v1/auth/email-verification',
+    'POST /api/v1/auth/email-verification/resend',
+    'POST /api/v1/auth/password-reset',
+    'POST /api/v1/auth/password-reset/confirm',
+    'POST /api/v1/auth/email-change/confirm',
+  ],
+  userToken: ['POST /api/v1/users/me/email', 'GET /api/v1/auth/sessions', 'DELETE /api/v1/auth/sessions/:id', 'POST /api/v1/auth/sessions/revoke-all'],
+};
 
 interface DeclaredResponse {
   type?: unknown;
@@ -33,7 +59,34 @@ describe('route inventory', () => {
 
   it('finds the routes (a walk that finds nothing proves nothing)', () => {
     expect(routes.map(name)).toEqual(expect.arrayContaining(['GET /api/v1/products/:id', 'DELETE /api/v1/users/:id/api-keys/:keyId', 'GET /health/live']));
+    expect(routes.map(name)).toEqual(expect.arrayContaining([...ACCOUNT_ROUTES.public, ...ACCOUNT_ROUTES.userToken, ...Object.keys(PAGES)]));
     expect(routes.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('makes public exactly the account routes for someone signed out, and the development mailbox', () => {
+    const byName = new Map(routes.map((route) => [name(route), route]));
+    const publicOf = (names: string[]) => names.map((route) => ({ route, public: isPublic(byName.get(route)!) }));
+    expect(publicOf([...ACCOUNT_ROUTES.public, ...Object.keys(PAGES)])).toEqual(
+      [...ACCOUNT_ROUTES.public, ...Object.keys(PAGES)].map((route) => ({ route, public: true })),
+    );
+    expect(publicOf(ACCOUNT_ROUTES.userToken)).toEqual(ACCOUNT_ROUTES.userToken.map((route) => ({ route, public: false })));
+  });
+
+  it('refuses an API key with 403 on the account routes that need a user access token', async () => {
+    const withKey = await withApiKey(testApp.app, await customer(testApp.app));
+    const answers = [];
+    for (const route of ACCOUNT_ROUTES.userToken) {
+      const [method, path] = route.split(' ');
+      const body = method === 'POST' ? (path.endsWith('/email') ? { newEmail: 'new@example.test', currentPassword: withKey.password } : {}) : undefined;
+      const response = await testApp.app.inject({
+        method: method as 'GET',
+        url: path.replace(':id', '00000000-0000-4000-8000-000000000000'),
+        headers: withKey.headers,
+        payload: body,
+      });
+      answers.push({ route, status: response.statusCode });
+    }
+    expect(answers).toEqual(ACCOUNT_ROUTES.userToken.map((route) => ({ route, status: 403 })));
   });
 
   it('every route that is not @Public() refuses a request without credentials with 401', async () => {
@@ -65,6 +118,7 @@ describe('route inventory', () => {
     // when it refers to at least one class and every class it refers to is registered on the route or
     // its controller (@ApiExtraModels); the envelope's own PageInfo is the document's.
     const undeclared = routes.filter((route) => {
+      if (name(route) in PAGES) return false;
       const responses = Reflect.getMetadata(SWAGGER_RESPONSES, route.handler) as Record<string, DeclaredResponse> | undefined;
       if (!responses) return true;
       const classes = [route.handler, route.controller]
@@ -79,5 +133,18 @@ describe('route inventory', () => {
       );
     });
     expect(undeclared.map(name)).toEqual([]);
+  });
+
+  it('serves each page, left out of the API document, as what it is', async () => {
+    for (const [page, contentType] of Object.entries(PAGES)) {
+      const route = routes.find((candidate) => name(candidate) === page)!;
+      expect({ page, excluded: Reflect.getMetadata(SWAGGER_EXCLUDE_CONTROLLER, route.controller) }).toEqual({ page, excluded: [true] });
+      const response = await testApp.app.inject({ method: route.method as 'GET', url: route.path });
+      expect({ page, status: response.statusCode, type: response.headers['content-type'] }).toEqual({
+        page,
+        status: 200,
+        type: `${contentType}; charset=utf-8`,
+      });
+    }
   });
 });

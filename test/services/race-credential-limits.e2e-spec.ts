@@ -20,6 +20,8 @@ describe('Credential limits under concurrency (two instances, Postgres and Redis
     const env = {
       RATE_LIMIT_ANONYMOUS: '100000/60s',
       RATE_LIMIT_LOGIN_IP: '100000/900s',
+      // A new account each round: more sign-ups from one address than the default allows.
+      RATE_LIMIT_ACCOUNT_IP: '100000/900s',
       RATE_LIMIT_LOGIN_EMAIL: `${EMAIL_QUOTA}/900s`,
       RATE_LIMIT_TOKEN: '3/60s',
     };
@@ -37,7 +39,7 @@ describe('Credential limits under concurrency (two instances, Postgres and Redis
   it(`${ROUNDS} rounds: 14 parallel wrong passwords for one email over both instances get exactly ${EMAIL_QUOTA} verdicts, the rest 429`, async () => {
     const verdicts: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const account = await registerOverHttp(clients[0]);
+      const account = await registerOverHttp(clients[0], deployment.db);
       const replies = await Promise.all(
         Array.from({ length: 14 }, (_, n) =>
           clients[n % 2].send({ method: 'POST', path: '/api/v1/auth/login', body: { email: account.email, password: `wrong-${n}` } }),

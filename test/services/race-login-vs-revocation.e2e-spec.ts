@@ -23,6 +23,8 @@ describe('Logins racing revocations (two instances, Postgres and Redis)', () => 
       RATE_LIMIT_ANONYMOUS: '100000/60s',
       RATE_LIMIT_LOGIN_IP: '100000/900s',
       RATE_LIMIT_LOGIN_EMAIL: '1000/900s',
+      // A new account each round: more sign-ups from one address than the default allows.
+      RATE_LIMIT_ACCOUNT_IP: '100000/900s',
     };
     instances = [await deployment.start({ env }), await deployment.start({ env })];
     adminToken = (await adminOverHttp(instances[0].http, deployment.db)).tokens.accessToken;
@@ -48,7 +50,7 @@ describe('Logins racing revocations (two instances, Postgres and Redis)', () => 
   it(`${ROUNDS} rounds: a login with the old password 0-80 ms into a password change leaves no working session`, async () => {
     let loginsGranted = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      const account = await registerOverHttp(a());
+      const account = await registerOverHttp(a(), deployment.db);
       const victim = await loginOverHttp(a(), account);
       const change = changePassword(a(), victim.accessToken, account.password, `${account.password}-new`);
       await sleep((round * 4) % 80);
@@ -68,7 +70,7 @@ describe('Logins racing revocations (two instances, Postgres and Redis)', () => 
   it(`${ROUNDS} rounds: logins in flight when the user is suspended never yield a working token`, async () => {
     let loginsGranted = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      const account = await registerOverHttp(a());
+      const account = await registerOverHttp(a(), deployment.db);
       const logins = Array.from({ length: 4 }, (_, n) => loginReply(n % 2 ? b() : a(), account.email, account.password));
       await sleep((round * 13) % 200);
       expect((await suspend(account.id)).status).toBe(204);
@@ -82,7 +84,7 @@ describe('Logins racing revocations (two instances, Postgres and Redis)', () => 
   it(`${ROUNDS} rounds: API keys asked for with a token every 10 ms through a password change never work after it`, async () => {
     let keysMade = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      const account = await registerOverHttp(a());
+      const account = await registerOverHttp(a(), deployment.db);
       const stolen = await loginOverHttp(b(), account);
       const change = changePassword(a(), stolen.accessToken, account.password, `${account.password}-new`);
       // The change spends ~200 ms in argon2 before its transaction: a request every 10 ms lands in it.
@@ -104,7 +106,7 @@ describe('Logins racing revocations (two instances, Postgres and Redis)', () => 
   it(`${ROUNDS} rounds: two password changes racing (the owner's and a thief's with the old password): exactly one wins, and only its password works`, async () => {
     let firstWon = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      const account = await registerOverHttp(a());
+      const account = await registerOverHttp(a(), deployment.db);
       const [owner, thief] = [await loginOverHttp(a(), account), await loginOverHttp(b(), account)];
       const [ownerPassword, thiefPassword] = [`${account.password}-owner`, `${account.password}-thief`];
       const ownerChange = changePassword(a(), owner.accessToken, account.password, ownerPassword);
@@ -126,7 +128,7 @@ describe('Logins racing revocations (two instances, Postgres and Redis)', () => 
 
   it(`${ROUNDS} rounds: password change, login and suspension within one second void the last login's token`, async () => {
     for (let round = 0; round < ROUNDS; round++) {
-      const account = await registerOverHttp(a());
+      const account = await registerOverHttp(a(), deployment.db);
       const first = await loginOverHttp(a(), account);
       const newPassword = `${account.password}-new`;
       expect((await changePassword(b(), first.accessToken, account.password, newPassword)).status).toBe(204);

@@ -40,7 +40,7 @@ describe('Revocations when Redis loses its data (two instances, Postgres and Red
 
   /** A user with two sessions, one logged out; both checked on both instances. */
   async function loggedOutAndKept(): Promise<{ loggedOut: TokenPair; kept: TokenPair }> {
-    const account = await registerOverHttp(a());
+    const account = await registerOverHttp(a(), deployment.db);
     const [loggedOut, kept] = [await loginOverHttp(a(), account), await loginOverHttp(b(), account)];
     expect((await logout(loggedOut)).status).toBe(204);
     expect(await statusOnBoth(loggedOut)).toEqual([401, 401]);
@@ -58,7 +58,7 @@ describe('Revocations when Redis loses its data (two instances, Postgres and Red
   });
 
   it('a password change survives FLUSHDB: the old tokens stay refused, the new login works', async () => {
-    const account = await registerOverHttp(a());
+    const account = await registerOverHttp(a(), deployment.db);
     const before = await loginOverHttp(b(), account);
     const changed = await a().send({
       method: 'POST',

@@ -22,7 +22,7 @@ describe('Stock while the product is edited (two instances, Postgres)', () => {
     instances = [await deployment.start({ env }), await deployment.start({ env })];
     adminToken = (await adminOverHttp(instances[0].http, deployment.db)).tokens.accessToken;
     clients = instances.map((instance) => new HttpClient(instance.server.port, { connections: 64 }));
-    customerTokens = await Promise.all([0, 1, 2].map(async (n) => (await sessionOverHttp(instances[n % 2].http)).tokens.accessToken));
+    customerTokens = await Promise.all([0, 1, 2].map(async (n) => (await sessionOverHttp(instances[n % 2].http, deployment.db)).tokens.accessToken));
   }, 60_000);
   afterAll(async () => {
     clients?.forEach((client) => client.close());

@@ -29,7 +29,7 @@ describe('Idempotency-Key under client timeouts and retries (HTTP, real Postgres
   /** A customer, a product, and a way to send the same order with the same key. */
   async function scenario() {
     const [productId] = (await insertProducts(deployment.db, [STOCK])).keys();
-    const { id: userId, tokens } = await sessionOverHttp(app.http);
+    const { id: userId, tokens } = await sessionOverHttp(app.http, deployment.db);
     const key = randomUUID();
     const order = (timeoutMs = 10_000) =>
       app.http.send({

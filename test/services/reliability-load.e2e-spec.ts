@@ -46,10 +46,15 @@ describe(`Load: ${CONNECTIONS} connections of mixed traffic for ${LOAD_SECONDS} 
     // default limits (60 anonymous requests a minute per IP, 600 per user) this would measure 429s.
     // The limits themselves are tested elsewhere; here they are set out of reach.
     app = await deployment.start({
-      env: { RATE_LIMIT_ANONYMOUS: '1000000/60s', RATE_LIMIT_AUTHENTICATED: '1000000/60s', RATE_LIMIT_LOGIN_IP: '1000000/900s' },
+      env: {
+        RATE_LIMIT_ANONYMOUS: '1000000/60s',
+        RATE_LIMIT_AUTHENTICATED: '1000000/60s',
+        RATE_LIMIT_LOGIN_IP: '1000000/900s',
+        RATE_LIMIT_ACCOUNT_IP: '1000000/900s',
+      },
     });
     opening = await insertProducts(deployment.db, [...Array<number>(PRODUCTS).fill(PLENTIFUL), SCARCE]);
-    accounts = await inBatches(ACCOUNTS, () => registerOverHttp(app.http));
+    accounts = await inBatches(ACCOUNTS, () => registerOverHttp(app.http, deployment.db));
     // Each connection starts logged in (its own session): 100 argon2 checks at the same instant
     // would be a login storm, not the traffic of this test. Logins stay in the mix below.
     sessions = await inBatches(CONNECTIONS, (index) => loginOverHttp(app.http, accounts[index % ACCOUNTS]));

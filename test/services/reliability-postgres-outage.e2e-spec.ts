@@ -32,7 +32,7 @@ describe('Postgres goes away and comes back (cut at a TCP proxy the test control
   beforeAll(async () => {
     ({ deployment, proxy, app } = await serviceBehindProxy());
     opening = await insertProducts(deployment.db, [100_000, 100_000, 100_000]);
-    const sessions = await Promise.all(Array.from({ length: USERS + 1 }, async () => (await sessionOverHttp(app.http)).tokens));
+    const sessions = await Promise.all(Array.from({ length: USERS + 1 }, async () => (await sessionOverHttp(app.http, deployment.db)).tokens));
     mine = sessions.pop()!;
     run = new LoadRun({
       port: app.server.port,
@@ -158,7 +158,7 @@ describe('Postgres black-holes every packet (a proxy that accepts connections an
   beforeAll(async () => {
     ({ deployment, proxy, app } = await serviceBehindProxy());
     productId = [...(await insertProducts(deployment.db, [100_000])).keys()][0];
-    mine = (await sessionOverHttp(app.http)).tokens;
+    mine = (await sessionOverHttp(app.http, deployment.db)).tokens;
     const placed = await app.http.send({ method: 'POST', path: ORDERS, token: mine.accessToken, body: { items: [{ productId, quantity: 1 }] } });
     expect(placed.status).toBe(201);
     orderId = placed.json<{ id: string }>().id;

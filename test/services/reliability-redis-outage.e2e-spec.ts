@@ -37,9 +37,9 @@ describe("Redis goes away and comes back empty (a redis-server of the test's own
     // Limits far above what this test sends: it is about Redis, not about being limited.
     app = await deployment.start({ redisUrl: redis.url, env: { RATE_LIMIT_ANONYMOUS: '1000000/60s', RATE_LIMIT_AUTHENTICATED: '1000000/60s' } });
     await insertProducts(deployment.db, [1_000]);
-    sessions = await Promise.all(Array.from({ length: USERS }, async () => (await sessionOverHttp(app.http)).tokens));
-    mine = (await sessionOverHttp(app.http)).tokens;
-    loggedOut = (await sessionOverHttp(app.http)).tokens;
+    sessions = await Promise.all(Array.from({ length: USERS }, async () => (await sessionOverHttp(app.http, deployment.db)).tokens));
+    mine = (await sessionOverHttp(app.http, deployment.db)).tokens;
+    loggedOut = (await sessionOverHttp(app.http, deployment.db)).tokens;
   }, 60_000);
   afterAll(async () => {
     run?.stop();
@@ -136,8 +136,8 @@ describe('Redis unreachable, then reachable again with its data (cut at a TCP pr
   });
 
   it('fails closed while cut; within 5 s of the way back, old tokens work again and a logged-out one stays refused', async () => {
-    const live = (await sessionOverHttp(app.http)).tokens;
-    const loggedOut = (await sessionOverHttp(app.http)).tokens;
+    const live = (await sessionOverHttp(app.http, deployment.db)).tokens;
+    const loggedOut = (await sessionOverHttp(app.http, deployment.db)).tokens;
     expect((await app.http.send({ method: 'POST', path: '/api/v1/auth/logout', token: loggedOut.accessToken, body: {} })).status).toBe(204);
 
     await proxy.cut();

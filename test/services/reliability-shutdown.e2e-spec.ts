@@ -39,7 +39,7 @@ describe('Shutdown: SIGTERM during load', () => {
     deployment = await ServiceDeployment.create();
     const app = await deployment.start({ env: limits });
     opening = await insertProducts(deployment.db, [1_000_000, 1_000]);
-    sessions = await Promise.all(Array.from({ length: SESSIONS + 1 }, async () => (await sessionOverHttp(app.http)).tokens));
+    sessions = await Promise.all(Array.from({ length: SESSIONS + 1 }, async () => (await sessionOverHttp(app.http, deployment.db)).tokens));
     await app.stop();
   }, 60_000);
   // Whatever failed in a round, nothing is left waiting: the lock goes first, so the service can drain.

@@ -30,7 +30,7 @@ describe('Two instances sharing Postgres and Redis', () => {
   });
 
   it('an order placed through one instance is readable through the other', async () => {
-    const { tokens } = await sessionOverHttp(first());
+    const { tokens } = await sessionOverHttp(first(), deployment.db);
     const placed = await first().send({ method: 'POST', path: '/api/v1/orders', token: tokens.accessToken, body: { items: [{ productId, quantity: 2 }] } });
     expect(placed.status).toBe(201);
     const read = await second().send({ path: `/api/v1/orders/${placed.json().id}`, token: tokens.accessToken });
@@ -39,7 +39,7 @@ describe('Two instances sharing Postgres and Redis', () => {
   });
 
   it(`counts one per-user limit across both: ${LIMIT} requests pass, alternating instances, then both refuse`, async () => {
-    const { tokens } = await sessionOverHttp(first());
+    const { tokens } = await sessionOverHttp(first(), deployment.db);
     for (let sent = 1; sent <= LIMIT; sent++) {
       const reply = await (sent % 2 ? first() : second()).send({ path: '/api/v1/users/me', token: tokens.accessToken });
       expect(reply.status).toBe(200);
@@ -53,14 +53,14 @@ describe('Two instances sharing Postgres and Redis', () => {
   });
 
   it('a logout on one instance is refused on the other at the next request', async () => {
-    const { tokens } = await sessionOverHttp(first());
+    const { tokens } = await sessionOverHttp(first(), deployment.db);
     expect((await meOverHttp(second(), tokens.accessToken)).status).toBe(200);
     expect((await first().send({ method: 'POST', path: '/api/v1/auth/logout', token: tokens.accessToken, body: {} })).status).toBe(204);
     expect((await meOverHttp(second(), tokens.accessToken)).status).toBe(401);
   });
 
   it('a password change on one instance voids the old tokens on the other at the next request', async () => {
-    const account = await sessionOverHttp(first());
+    const account = await sessionOverHttp(first(), deployment.db);
     // A second session of the same user, opened on the other instance.
     const elsewhere = await loginOverHttp(second(), account);
     expect((await meOverHttp(second(), account.tokens.accessToken)).status).toBe(200);

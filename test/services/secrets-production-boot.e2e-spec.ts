@@ -79,7 +79,7 @@ describe('Production boot from Secrets Manager (dist/main.js, real Postgres and 
 
   it('picks up a rotated signing key without a restart; tokens signed with the previous key keep working', async () => {
     const credentials = { email: `rotation-${randomUUID()}@example.test`, password: 'a long enough password' };
-    expect((await call('/api/v1/auth/register', { body: { ...credentials, name: 'Rotation' } })).status).toBe(201);
+    expect((await call('/api/v1/auth/register', { body: { ...credentials, name: 'Rotation' } })).status).toBe(202);
     const login = async () => ((await (await call('/api/v1/auth/login', { body: credentials })).json()) as { accessToken: string }).accessToken;
     const tokenA = await login();
     expect(kidOf(tokenA)).toBe('kid-a');

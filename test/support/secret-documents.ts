@@ -4,6 +4,8 @@ import { generateKeyPairSync } from 'node:crypto';
 export interface SecretJson {
   databaseUrl: string;
   redisUrl: string;
+  /** Optional in the document; production refuses to boot without it (the service mails its users). */
+  smtpUrl?: string;
   jwtPrivateKey: string;
   jwtKeyId: string;
 }
@@ -18,12 +20,18 @@ export function pemBody(pem: string): string {
   return pem.split('\n')[1];
 }
 
-/** A valid secret with its own new signing key and fake credentials in its URLs. */
+/**
+ * A valid production secret with its own new signing key and fake credentials in its URLs. Its SMTP server is on
+ * loopback, where nothing listens: a boot never connects to it, and a mail the service tries to send fails and
+ * waits for its retry (`smtpUrl: undefined` leaves the field out).
+ */
 export function secretJson(jwtKeyId: string, fields: Partial<SecretJson> = {}): SecretJson {
   return {
     // secretlint-disable-next-line -- fake credentials: the values tests search every output for
     databaseUrl: 'postgres://orders:pg-secret-password@db.internal:5432/orders',
     redisUrl: 'rediss://:redis-secret-password@cache.internal:6379',
+    // secretlint-disable-next-line -- fake credentials, as above
+    smtpUrl: 'smtp://mailer:smtp-secret-password@127.0.0.1:2525',
     jwtKeyId,
     ...fields,
     jwtPrivateKey: fields.jwtPrivateKey ?? rsaPem(),
@@ -32,6 +40,7 @@ export function secretJson(jwtKeyId: string, fields: Partial<SecretJson> = {}): 
 
 /** The strings of a secret that no message, log line or output may contain. */
 export function secretValuesOf(secret: SecretJson): string[] {
-  const passwords = [secret.databaseUrl, secret.redisUrl].map((url) => decodeURIComponent(new URL(url).password)).filter(Boolean);
-  return [secret.databaseUrl, secret.redisUrl, ...passwords, pemBody(secret.jwtPrivateKey)];
+  const urls = [secret.databaseUrl, secret.redisUrl, ...(secret.smtpUrl ? [secret.smtpUrl] : [])];
+  const passwords = urls.map((url) => decodeURIComponent(new URL(url).password)).filter(Boolean);
+  return [...urls, ...passwords, pemBody(secret.jwtPrivateKey)];
 }

@@ -21,37 +21,37 @@ export class SmtpInbox {
   readonly mails: ReceivedMail[] = [];
   private refusals = 0;
 
-  private constructor(private readonly server: SMTPServer) {}
+  private readonly server = new SMTPServer({
+    // Loopback only, no account: the service under test sends as any client of a relay would.
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData: (stream, session, callback) => {
+      if (this.refusals > 0) {
+        this.refusals--;
+        stream.resume();
+        stream.on('end', () => callback(Object.assign(new Error('Try again later'), { responseCode: 451 })));
+        return;
+      }
+      simpleParser(stream)
+        .then((parsed) => {
+          this.mails.push({
+            to: session.envelope.rcptTo.map((recipient) => recipient.address.toLowerCase()),
+            subject: parsed.subject ?? '',
+            text: parsed.text ?? '',
+            html: typeof parsed.html === 'string' ? parsed.html : '',
+          });
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+
+  private constructor() {}
 
   static async start(): Promise<SmtpInbox> {
-    let inbox: SmtpInbox | undefined;
-    const server = new SMTPServer({
-      // Loopback only, no account: the service under test sends as any client of a relay would.
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, session, callback) {
-        if (inbox!.refusals > 0) {
-          inbox!.refusals--;
-          stream.resume();
-          stream.on('end', () => callback(Object.assign(new Error('Try again later'), { responseCode: 451 })));
-          return;
-        }
-        simpleParser(stream)
-          .then((parsed) => {
-            inbox!.mails.push({
-              to: session.envelope.rcptTo.map((recipient) => recipient.address.toLowerCase()),
-              subject: parsed.subject ?? '',
-              text: parsed.text ?? '',
-              html: typeof parsed.html === 'string' ? parsed.html : '',
-            });
-            callback();
-          })
-          .catch(callback);
-      },
-    });
-    inbox = new SmtpInbox(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const inbox = new SmtpInbox();
+    await new Promise<void>((resolve) => inbox.server.listen(0, '127.0.0.1', resolve));
     return inbox;
   }
 

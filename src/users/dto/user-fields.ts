@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsString, Length, MaxLength, ValidateBy } from 'class-validator';
+import { isEmail, IsNotEmpty, IsString, Length, MaxLength, ValidateBy } from 'class-validator';
 import { emailProblem, nameProblem, normalizeEmail } from '../account-text';
 import { PASSWORD_MAX_LENGTH, passwordProblem } from '../password-policy';
 
@@ -15,6 +15,22 @@ const RefusedWhen = (name: string, problem: (value: string) => string | null): P
     validator: {
       validate: (value: unknown) => typeof value !== 'string' || problem(value) === null,
       defaultMessage: (args) => `${args?.property} ${problem(String(args?.value))}`,
+    },
+  });
+
+/** A lone UTF-16 surrogate: text no encoder can write as UTF-8 (in a `u` regex, \p{Cs} matches only unpaired ones). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * class-validator's IsEmail, on well-formed text only: its isEmail throws a URIError (from encodeURI) on a lone
+ * surrogate, which would answer 500 instead of 400.
+ */
+const IsEmailText = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'isEmail',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && !LONE_SURROGATE.test(value) && isEmail(value),
+      defaultMessage: (args) => `${args?.property} must be an email`,
     },
   });
 
@@ -33,7 +49,7 @@ export const EmailField = (): PropertyDecorator =>
   applyDecorators(
     ApiProperty(EMAIL_PROPERTY),
     Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normalizeEmail(value) : value)),
-    IsEmail(),
+    IsEmailText(),
     MaxLength(254),
     RefusedWhen('unambiguousEmail', emailProblem),
   );

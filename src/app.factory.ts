@@ -20,7 +20,10 @@ import { registerHardening } from './security/hardening/hardening';
 import { tlsOptions } from './security/hardening/tls-options';
 
 export { API_PREFIX };
-/** Routes at fixed, well-known paths rather than under API_PREFIX: probes, RFC 8615's /.well-known, the development mailbox. */
+/**
+ * Routes at fixed, well-known paths rather than under API_PREFIX: probes, RFC 8615's /.well-known, the development
+ * mailbox, and the OAuth authorization endpoint's pages (a browser is sent there, it is no API operation).
+ */
 export const OUTSIDE_API_PREFIX = [
   { path: 'health/live', method: RequestMethod.GET },
   { path: 'health/ready', method: RequestMethod.GET },
@@ -28,6 +31,9 @@ export const OUTSIDE_API_PREFIX = [
   { path: '.well-known/oauth-authorization-server', method: RequestMethod.GET },
   { path: '.well-known/oauth-protected-resource', method: RequestMethod.GET },
   { path: 'dev/mail', method: RequestMethod.GET },
+  { path: 'oauth/authorize', method: RequestMethod.GET },
+  { path: 'oauth/authorize/login', method: RequestMethod.POST },
+  { path: 'oauth/authorize/consent', method: RequestMethod.POST },
 ] as const;
 
 /** Request bodies over 100 KiB are refused with 413 before they are read further (docs/http-contract.md). */

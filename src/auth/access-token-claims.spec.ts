@@ -1,5 +1,12 @@
 import { SCOPES_BY_ROLE } from '../security/scopes';
-import { buildAccessTokenClaims, buildClientTokenClaims, clientRevocationSubject, readAccessToken, withinLifetime } from './access-token-claims';
+import {
+  buildAccessTokenClaims,
+  buildAppTokenClaims,
+  buildClientTokenClaims,
+  clientRevocationSubject,
+  readAccessToken,
+  withinLifetime,
+} from './access-token-claims';
 import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_TOLERANCE_SECONDS, FIRST_PARTY_CLIENT_ID, TOKEN_AUDIENCE } from './token.constants';
 
 const ISSUER = 'https://orders.example';
@@ -167,6 +174,66 @@ describe('service client tokens', () => {
     ['a client_id that is not a string', { client_id: 7 }],
     ['orders:write, which no client can hold', { scope: 'orders:read orders:write' }],
     ['an empty scope', { scope: '' }],
+    ['an app’s client_id (an app holds user tokens only)', { client_id: `app.${'A'.repeat(22)}` }],
+  ])('refuse %s', (_name, change) => {
+    expect(readAccessToken({ ...claims, ...change }, NOW)).toBeUndefined();
+  });
+});
+
+describe('tokens users issued to apps (docs/decisions/0024)', () => {
+  const APP_CLIENT_ID = `app.${'x'.repeat(21)}Z`;
+  const claims = buildAppTokenClaims(
+    { id: USER_ID, tokenGeneration: 2, emailVerified: true },
+    { clientId: APP_CLIENT_ID, scopes: ['orders:read'] },
+    JTI,
+    NOW_MS,
+    ISSUER,
+  );
+
+  it('carry the app’s client_id, the scopes granted and email_verified, and no role', () => {
+    expect(claims).toEqual({
+      iss: ISSUER,
+      aud: TOKEN_AUDIENCE,
+      sub: `user:${USER_ID}`,
+      jti: JTI,
+      iat: NOW,
+      exp: NOW + ACCESS_TOKEN_TTL_SECONDS,
+      client_id: APP_CLIENT_ID,
+      scope: 'orders:read',
+      gen: 2,
+      email_verified: true,
+    });
+  });
+
+  it('read back as the user, with no role, the app named, revoked with the user’s own tokens', () => {
+    expect(readAccessToken(claims, NOW)).toEqual({
+      principal: {
+        kind: 'user',
+        id: USER_ID,
+        emailVerified: true,
+        appClientId: APP_CLIENT_ID,
+        scopes: new Set(['orders:read']),
+        tokenId: JTI,
+        tokenExpiresAt: NOW + ACCESS_TOKEN_TTL_SECONDS,
+        tokenGeneration: 2,
+      },
+      revocationRef: { subject: USER_ID, tokenId: JTI, generation: 2 },
+      lifetime: { iat: NOW, exp: NOW + ACCESS_TOKEN_TTL_SECONDS },
+    });
+  });
+
+  it('accept every scope a user may delegate', () => {
+    expect(readAccessToken({ ...claims, scope: 'orders:read orders:write' }, NOW)?.principal.scopes).toEqual(new Set(['orders:read', 'orders:write']));
+  });
+
+  it.each([
+    ['a role (an admin’s authorization would hand the app an admin route)', { role: 'admin' }],
+    ['the customer role', { role: 'customer' }],
+    ['a scope only the admin role carries', { scope: 'orders:read products:write' }],
+    ['orders:fulfil', { scope: 'orders:fulfil' }],
+    ['no email_verified', { email_verified: undefined }],
+    ['a client id shaped almost like an app’s', { client_id: `app.${'x'.repeat(21)}` }],
+    ['a client sub', { sub: `client:${USER_ID}` }],
   ])('refuse %s', (_name, change) => {
     expect(readAccessToken({ ...claims, ...change }, NOW)).toBeUndefined();
   });

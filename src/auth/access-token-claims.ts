@@ -1,9 +1,9 @@
 import { UUID, UUID_SOURCE } from '../common/uuid';
 import type { Principal } from '../security/principal';
 import type { UserRole } from '../security/roles';
-import { CLIENT_SCOPES, Scope, SCOPES_BY_ROLE } from '../security/scopes';
+import { APP_SCOPES, CLIENT_SCOPES, Scope, SCOPES_BY_ROLE } from '../security/scopes';
 import type { CheckedToken } from './revocation/revocation-store';
-import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_TOLERANCE_SECONDS, FIRST_PARTY_CLIENT_ID, TOKEN_AUDIENCE } from './token.constants';
+import { ACCESS_TOKEN_TTL_SECONDS, APP_CLIENT_ID, CLOCK_TOLERANCE_SECONDS, FIRST_PARTY_CLIENT_ID, TOKEN_AUDIENCE } from './token.constants';
 
 /** Exactly the claims of docs/http-contract.md: nothing personal (no email, no name), since anyone holding a JWT can read it. */
 interface CommonClaims {
@@ -14,7 +14,7 @@ interface CommonClaims {
   iat: number;
   exp: number;
   scope: string;
-  /** RFC 9068 §2.2: the service client's id, or FIRST_PARTY_CLIENT_ID for a user's own login. */
+  /** RFC 9068 §2.2: the service client's id, the app's a user authorized, or FIRST_PARTY_CLIENT_ID for a user's own login. */
   client_id: string;
   /**
    * The subject's token generation when the token was issued (a private claim, RFC 7519 §4.3): a
@@ -37,12 +37,25 @@ export interface UserTokenClaims extends CommonClaims {
 
 export type ClientTokenClaims = CommonClaims;
 
+/**
+ * A user's token issued to an app they authorized (the authorization code grant): the app's `client_id`, the
+ * scopes granted, whether the address is verified, and no role, so an admin's authorization never hands an app
+ * an admin route (docs/decisions/0024).
+ */
+export type AppTokenClaims = CommonClaims & Pick<UserTokenClaims, 'email_verified'>;
+
 export interface TokenSubject {
   id: string;
   role: UserRole;
   /** The generation of the session the token is issued for. */
   tokenGeneration: number;
   emailVerified: boolean;
+}
+
+/** An app being issued a token for a user: its `client_id` and the scopes the user granted it. */
+export interface TokenApp {
+  clientId: string;
+  scopes: readonly Scope[];
 }
 
 /** A service client being issued a token, with the scopes granted this time. */
@@ -89,6 +102,10 @@ export function buildAccessTokenClaims(user: TokenSubject, jti: string, nowMs: n
   };
 }
 
+export function buildAppTokenClaims(user: Omit<TokenSubject, 'role'>, app: TokenApp, jti: string, nowMs: number, issuer: string): AppTokenClaims {
+  return { ...commonClaims(issuer, `user:${user.id}`, app.clientId, jti, nowMs, user.tokenGeneration, app.scopes), email_verified: user.emailVerified };
+}
+
 export function buildClientTokenClaims(client: TokenClient, jti: string, nowMs: number, issuer: string): ClientTokenClaims {
   return commonClaims(issuer, `client:${client.id}`, client.clientId, jti, nowMs, client.tokenGeneration, client.scopes);
 }
@@ -133,7 +150,9 @@ export function readAccessToken(payload: unknown, nowSeconds: number): VerifiedA
     principal: {
       kind,
       id,
-      ...(grant.role && { role: grant.role, emailVerified: grant.emailVerified }),
+      ...(grant.role && { role: grant.role }),
+      ...(grant.emailVerified !== undefined && { emailVerified: grant.emailVerified }),
+      ...(grant.appClientId && { appClientId: grant.appClientId }),
       scopes,
       tokenId: claims.jti,
       tokenExpiresAt: claims.exp,
@@ -144,19 +163,23 @@ export function readAccessToken(payload: unknown, nowSeconds: number): VerifiedA
   };
 }
 
-/** What the kind-specific claims allow: a user's role and its scopes, or a client's scopes. */
+/** What the kind-specific claims allow: a user's role and its scopes, an app's delegated scopes, or a client's scopes. */
 function grantOf(
   kind: Principal['kind'],
   claims: { role?: unknown; client_id?: unknown; email_verified?: unknown },
-): { role?: UserRole; emailVerified?: boolean; allowed: readonly Scope[] } | undefined {
+): { role?: UserRole; emailVerified?: boolean; appClientId?: string; allowed: readonly Scope[] } | undefined {
+  const clientId = typeof claims.client_id === 'string' ? claims.client_id : undefined;
+  const isApp = clientId !== undefined && APP_CLIENT_ID.test(clientId);
   // A client's token never carries a role, so it can never pass for an admin's (docs/http-contract.md, Roles and scopes).
   if (kind === 'client') {
-    const registered = typeof claims.client_id === 'string' && claims.client_id !== FIRST_PARTY_CLIENT_ID;
+    const registered = clientId !== undefined && clientId !== FIRST_PARTY_CLIENT_ID && !isApp;
     return registered && claims.role === undefined && claims.email_verified === undefined ? { allowed: CLIENT_SCOPES } : undefined;
   }
-  // A user's token comes only from the first-party client: a service client's id here is not ours.
-  if (claims.client_id !== FIRST_PARTY_CLIENT_ID || (claims.role !== 'customer' && claims.role !== 'admin')) return undefined;
   if (typeof claims.email_verified !== 'boolean') return undefined;
+  // A user's token issued to an app: no role, whatever the user's, and only scopes a user may delegate (docs/decisions/0024).
+  if (isApp) return claims.role === undefined ? { emailVerified: claims.email_verified, appClientId: clientId, allowed: APP_SCOPES } : undefined;
+  // Otherwise a user's token comes only from the first-party client: a service client's id here is not ours.
+  if (clientId !== FIRST_PARTY_CLIENT_ID || (claims.role !== 'customer' && claims.role !== 'admin')) return undefined;
   return { role: claims.role, emailVerified: claims.email_verified, allowed: SCOPES_BY_ROLE[claims.role] };
 }
 

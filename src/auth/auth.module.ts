@@ -78,6 +78,7 @@ const logger = new Logger('Revocations');
   // KeyRing for SecretsRefreshModule, which swaps in rotated signing keys.
   // AccessTokenIssuer and Revocations for service clients (their tokens, and their deletion).
   // AccountMailComposer for the outbox worker (AppModule registers it).
-  exports: [JwtStrategy, SessionsService, AccountsService, KeyRing, AccessTokenIssuer, Revocations, AccountMailComposer],
+  // LoginService for the sign-in page of the OAuth authorization endpoint.
+  exports: [JwtStrategy, SessionsService, AccountsService, KeyRing, AccessTokenIssuer, Revocations, AccountMailComposer, LoginService],
 })
 export class AuthModule {}

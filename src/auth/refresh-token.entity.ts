@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { Scope } from '../security/scopes';
 
 /**
  * One refresh token, by hash only: the plaintext is returned to the client once and never stored,
@@ -22,6 +23,16 @@ export class RefreshToken {
 
   @Column({ name: 'user_id', type: 'uuid' })
   userId: string;
+
+  /**
+   * The app the family was opened for, by its registry id (`service_clients.id`), with the scopes the user granted
+   * it; both null for the user's own login. Only that app can refresh it (RefreshTokensRepository.claim).
+   */
+  @Column({ name: 'client_id', type: 'uuid', nullable: true })
+  clientId: string | null;
+
+  @Column({ type: 'varchar', length: 32, array: true, nullable: true })
+  scopes: Scope[] | null;
 
   /** The family's absolute end (login + 14 days): rotation never extends it. */
   @Column({ name: 'expires_at', type: 'timestamptz' })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
+import type { Scope } from '../security/scopes';
 import { RefreshToken } from './refresh-token.entity';
 import { RevokedToken } from './revocation/revocation-store';
 
@@ -11,6 +12,8 @@ export interface ClaimedRefreshToken {
   userId: string;
   expiresAt: Date;
   tokenGeneration: number;
+  /** The scopes an app's family was granted (null: the user's own login). */
+  scopes: Scope[] | null;
 }
 
 type Dates = { createdAt: string; lastUsedAt: string };
@@ -44,9 +47,10 @@ export class RefreshTokensRepository {
    * table keeps tokens (src/database/data-retention.ts).
    */
   async deviceSeen(userId: string, ip: string, userAgent: string | null, manager: EntityManager): Promise<'first' | 'seen' | 'new'> {
+    // The user's own sign-ins only: an app's families record where the app asked for tokens from.
     const [row] = await manager.query<Array<{ any_session: boolean; this_device: boolean }>>(
-      `SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE user_id = $1) AS any_session,
-              EXISTS (SELECT 1 FROM refresh_tokens WHERE user_id = $1 AND ip = $2 AND user_agent IS NOT DISTINCT FROM $3) AS this_device`,
+      `SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE user_id = $1 AND client_id IS NULL) AS any_session,
+              EXISTS (SELECT 1 FROM refresh_tokens WHERE user_id = $1 AND client_id IS NULL AND ip = $2 AND user_agent IS NOT DISTINCT FROM $3) AS this_device`,
       [userId, ip, userAgent],
     );
     if (!row.any_session) return 'first';
@@ -54,7 +58,8 @@ export class RefreshTokensRepository {
   }
 
   /**
-   * A page of the user's sessions that still work: families of the user's current token generation with a
+   * A page of the user's own sessions that still work (not the families of apps they authorized): families of the
+   * user's current token generation with a
    * refresh token still unused, unrevoked and unexpired; newest use first. `current` marks the family the
    * access token `currentTokenId` was issued in.
    */
@@ -67,7 +72,7 @@ export class RefreshTokensRepository {
                 (array_agg(user_agent ORDER BY created_at DESC))[1] AS "userAgent",
                 bool_or(access_token_id = $2) AS "current"
          FROM refresh_tokens
-         WHERE user_id = $1 AND token_generation = (SELECT token_generation FROM users WHERE id = $1)
+         WHERE user_id = $1 AND client_id IS NULL AND token_generation = (SELECT token_generation FROM users WHERE id = $1)
          GROUP BY family_id
          HAVING bool_or(used_at IS NULL AND revoked_at IS NULL AND expires_at > now())
        )
@@ -98,19 +103,31 @@ export class RefreshTokensRepository {
    * one token, the second waits for the first's row lock, then finds `used_at` set and gets no row.
    * A family opened before the user's last password change or suspension (an older generation) is
    * not claimed (nor retired): it simply stops working, even if that revocation missed its rows.
-   * The user's status and generation are read in the same statement, from their table.
+   * The user's status and generation are read in the same statement, from their table. A token is bound to the
+   * client it was issued to (RFC 6749 §6): `clientId` is the app's registry id, or null for the user's own login,
+   * so no app refreshes the user's session, and no app another's family.
    */
-  async claim(tokenHash: string, manager: EntityManager): Promise<ClaimedRefreshToken | undefined> {
+  async claim(tokenHash: string, clientId: string | null, manager: EntityManager): Promise<ClaimedRefreshToken | undefined> {
     const result = await manager
       .createQueryBuilder()
       .update(RefreshToken)
       .set({ usedAt: () => 'now()' })
       .where('token_hash = :tokenHash AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()', { tokenHash })
+      .andWhere('client_id IS NOT DISTINCT FROM :clientId', { clientId })
       .andWhere(`EXISTS (SELECT 1 FROM users u WHERE u.id = user_id AND u.status = 'active' AND u.token_generation = refresh_tokens.token_generation)`)
-      .returning('id, family_id, user_id, expires_at, token_generation')
+      .returning('id, family_id, user_id, expires_at, token_generation, scopes')
       .execute();
-    const [row] = result.raw as Array<{ id: string; family_id: string; user_id: string; expires_at: Date; token_generation: number }>;
-    return row && { id: row.id, familyId: row.family_id, userId: row.user_id, expiresAt: new Date(row.expires_at), tokenGeneration: row.token_generation };
+    const [row] = result.raw as Array<{ id: string; family_id: string; user_id: string; expires_at: Date; token_generation: number; scopes: Scope[] | null }>;
+    return (
+      row && {
+        id: row.id,
+        familyId: row.family_id,
+        userId: row.user_id,
+        expiresAt: new Date(row.expires_at),
+        tokenGeneration: row.token_generation,
+        scopes: row.scopes,
+      }
+    );
   }
 
   /** Revokes a family's refresh tokens and returns the access tokens issued with them. */
@@ -123,15 +140,34 @@ export class RefreshTokensRepository {
       .where({ familyId })
       .returning('user_id, access_token_id, access_token_expires_at')
       .execute();
-    return (result.raw as Array<{ user_id: string; access_token_id: string; access_token_expires_at: Date }>).map((row) => ({
-      subject: row.user_id,
-      tokenId: row.access_token_id,
-      expiresAt: new Date(row.access_token_expires_at).getTime() / 1000,
-    }));
+    return revokedTokens(result.raw as RevokedRow[]);
+  }
+
+  /**
+   * Revokes every family of an app (its deletion), in the caller's transaction, and returns the access tokens
+   * issued in them that have not expired yet.
+   */
+  async revokeAllOfClient(clientId: string, manager: EntityManager): Promise<RevokedToken[]> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(RefreshToken)
+      .set({ revokedAt: () => 'COALESCE(revoked_at, now())' })
+      .where({ clientId })
+      .returning('user_id, access_token_id, access_token_expires_at')
+      .execute();
+    const nowSeconds = Date.now() / 1000;
+    return revokedTokens(result.raw as RevokedRow[]).filter((token) => token.expiresAt > nowSeconds);
   }
 
   /** Revokes every refresh token of a user still in use (their access tokens die by the user's generation). */
   async revokeAllOfUser(userId: string, manager: EntityManager): Promise<void> {
     await manager.update(RefreshToken, { userId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
   }
+}
+
+type RevokedRow = { user_id: string; access_token_id: string; access_token_expires_at: Date };
+
+/** The access tokens of refresh-token rows just revoked, as the revocation store takes them. */
+function revokedTokens(rows: RevokedRow[]): RevokedToken[] {
+  return rows.map((row) => ({ subject: row.user_id, tokenId: row.access_token_id, expiresAt: new Date(row.access_token_expires_at).getTime() / 1000 }));
 }

@@ -11,6 +11,7 @@ import { ACCOUNT_MAIL } from './account-links/account-mail-kinds';
 import { Clock } from '../common/clock';
 import { failClosed, unauthorized } from '../security/security-problems';
 import { UserToken } from '../security/require-user';
+import type { Scope } from '../security/scopes';
 import { User } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
 import { AccessTokenIssuer } from './access-token.issuer';
@@ -25,6 +26,21 @@ export interface Tokens {
   refreshToken: string;
   tokenType: 'Bearer';
   expiresIn: number;
+  /** The access token's scopes, space-separated (the token endpoint's `scope`, RFC 6749 §5.1). */
+  scope: string;
+}
+
+/** An app a user authorized (the authorization code grant), as its refresh-token families are bound to it. */
+export interface AppClientRef {
+  /** Its registry id (`service_clients.id`). */
+  id: string;
+  /** Its public `client_id`, the `client_id` claim of its tokens. */
+  clientId: string;
+}
+
+/** An app and the scopes the user granted it: what a family opened for it carries through every rotation. */
+export interface AppGrant extends AppClientRef {
+  scopes: readonly Scope[];
 }
 
 interface Family {
@@ -33,6 +49,8 @@ interface Family {
   expiresAt: Date;
   /** The user's token generation when the family was opened. */
   tokenGeneration: number;
+  /** The app the family was opened for; absent for the user's own login. */
+  app?: AppGrant;
 }
 
 /** The user a session is for, as read before the password was verified. */
@@ -40,7 +58,8 @@ export type SessionUser = Pick<User, 'id' | 'email' | 'role' | 'tokenGeneration'
 
 /**
  * Login sessions: an access token plus a chain ("family") of single-use refresh tokens. Rotation,
- * reuse detection and revocation follow the OAuth 2.0 Security BCP (RFC 9700 §4.14.2).
+ * reuse detection and revocation follow the OAuth 2.0 Security BCP (RFC 9700 §4.14.2). The same families
+ * serve the apps users authorize (src/oauth), each bound to its app: one mechanism for both.
  */
 @Injectable()
 export class SessionsService {
@@ -89,32 +108,45 @@ export class SessionsService {
     });
   }
 
-  /** Exchanges a refresh token for a new pair, once; the old token is retired. */
+  /**
+   * A new family for an app the user just authorized (the code exchange), in the caller's transaction, with
+   * the generation the user's proof was made in (a later revocation voids it) and the id the redeemed code names.
+   */
+  openForApp(
+    user: SessionUser,
+    app: AppGrant,
+    family: { familyId: string; tokenGeneration: number },
+    origin: HttpOrigin,
+    manager: EntityManager,
+  ): Promise<Tokens> {
+    const expiresAt = new Date(this.clock.now().getTime() + REFRESH_FAMILY_TTL_MS);
+    return this.issue(manager, user, { ...family, parentId: null, expiresAt, app }, origin);
+  }
+
+  /** Exchanges a refresh token of the user's own login for a new pair, once; the old token is retired. */
   async refresh(refreshToken: string, origin: HttpOrigin): Promise<Tokens> {
     const tokenHash = hashOpaqueToken(refreshToken);
-    const tokens = await this.dataSource.transaction(async (manager) => {
-      const claimed = await this.refreshTokens.claim(tokenHash, manager);
-      if (!claimed) return undefined;
-      const user = await this.users.get(claimed.userId, manager);
-      await this.audit.record(
-        { ...origin, actorType: 'user', actorId: user.id, action: 'auth.refresh', targetType: 'user', targetId: user.id, outcome: 'success' },
-        manager,
-      );
-      return this.issue(
-        manager,
-        user,
-        {
-          familyId: claimed.familyId,
-          parentId: claimed.id,
-          expiresAt: claimed.expiresAt,
-          tokenGeneration: claimed.tokenGeneration,
-        },
-        origin,
-      );
-    });
+    const tokens = await this.dataSource.transaction((manager) => this.rotate(tokenHash, null, origin, manager));
     if (tokens) return tokens;
-    await this.refuse(tokenHash, origin);
+    await this.refuseRefresh(tokenHash, origin);
     throw unauthorized('Invalid refresh token', false);
+  }
+
+  /**
+   * Retires a refresh token and issues the next pair of its family, in the caller's transaction; `undefined` if
+   * the token cannot be claimed (then refuseRefresh). `app`: the client presenting it, or null for the user's own
+   * login; a token of any other client's family is not claimed (RefreshTokensRepository.claim).
+   */
+  async rotate(tokenHash: string, app: AppClientRef | null, origin: HttpOrigin, manager: EntityManager): Promise<Tokens | undefined> {
+    const claimed = await this.refreshTokens.claim(tokenHash, app?.id ?? null, manager);
+    if (!claimed) return undefined;
+    const user = await this.users.get(claimed.userId, manager);
+    await this.audit.record(
+      { ...origin, actorType: 'user', actorId: user.id, action: 'auth.refresh', targetType: 'user', targetId: user.id, outcome: 'success' },
+      manager,
+    );
+    const family = { familyId: claimed.familyId, parentId: claimed.id, expiresAt: claimed.expiresAt, tokenGeneration: claimed.tokenGeneration };
+    return this.issue(manager, user, { ...family, ...(app && { app: { ...app, scopes: claimed.scopes ?? [] } }) }, origin);
   }
 
   /** Ends the session of this access token: the token itself and its whole refresh family. */
@@ -143,6 +175,21 @@ export class SessionsService {
   async revokeAllForUser(userId: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
     await this.endAllSessions(userId, manager);
     await this.apiKeys.revokeAllOf({ kind: 'user', id: userId }, manager);
+  }
+
+  /** Ends a family and, on every instance, every access token issued in it (an authorization code used twice). */
+  async endFamily(familyId: string): Promise<void> {
+    const familyTokens = await this.refreshTokens.revokeFamily(familyId);
+    await failClosed(() => this.revocations.revokeTokens(familyTokens));
+  }
+
+  /**
+   * Ends every family of an app (its deletion) and, on every instance, every access token issued in them, in the
+   * caller's transaction, which rolls back with a 503 if the revocation store cannot be written.
+   */
+  async endAllOfClient(clientId: string, manager: EntityManager): Promise<void> {
+    const familyTokens = await this.refreshTokens.revokeAllOfClient(clientId, manager);
+    await failClosed(() => this.revocations.revokeTokens(familyTokens));
   }
 
   /**
@@ -183,17 +230,15 @@ export class SessionsService {
     return { actorType: 'user', actorId: userId, action, targetType: 'user', targetId: userId } as const;
   }
 
-  private async issue(manager: EntityManager, user: SessionUser, family: Family, origin: HttpOrigin): Promise<Tokens> {
-    const access = this.accessTokens.issue({
-      id: user.id,
-      role: user.role,
-      tokenGeneration: family.tokenGeneration,
-      emailVerified: user.emailVerifiedAt !== null,
-    });
+  private async issue(manager: EntityManager, user: SessionUser, { app, ...family }: Family, origin: HttpOrigin): Promise<Tokens> {
+    const subject = { id: user.id, tokenGeneration: family.tokenGeneration, emailVerified: user.emailVerifiedAt !== null };
+    const access = app ? this.accessTokens.issueForApp(subject, app) : this.accessTokens.issue({ ...subject, role: user.role });
     const refreshToken = newOpaqueToken();
     await this.refreshTokens.insert(
       {
         ...family,
+        clientId: app?.id ?? null,
+        scopes: app ? [...app.scopes] : null,
         tokenHash: hashOpaqueToken(refreshToken),
         userId: user.id,
         accessTokenId: access.id,
@@ -203,21 +248,18 @@ export class SessionsService {
       },
       manager,
     );
-    return { accessToken: access.token, refreshToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_TTL_SECONDS };
+    return { accessToken: access.token, refreshToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_TTL_SECONDS, scope: access.scope };
   }
 
   /**
-   * A refresh token that could not be claimed is unknown, expired, revoked, or already used. Used
-   * means someone replays a retired token, the client or a thief, and we cannot tell which: the
-   * whole family is revoked, with every access token issued from it.
+   * A refresh token that could not be claimed is unknown, expired, revoked, already used, or another
+   * client's. Used means someone replays a retired token, the client or a thief, and we cannot tell
+   * which: the whole family is revoked, with every access token issued from it, whoever presents it.
    */
-  private async refuse(tokenHash: string, origin: RequestOrigin): Promise<void> {
+  async refuseRefresh(tokenHash: string, origin: RequestOrigin): Promise<void> {
     const known = await this.refreshTokens.findByHash(tokenHash);
     const reused = known !== null && known.usedAt !== null;
-    if (reused) {
-      const familyTokens = await this.refreshTokens.revokeFamily(known.familyId);
-      await failClosed(() => this.revocations.revokeTokens(familyTokens));
-    }
+    if (reused) await this.endFamily(known.familyId);
     await this.audit.record({
       ...origin,
       actorType: 'anonymous',

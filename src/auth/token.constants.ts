@@ -12,6 +12,14 @@ export const TOKEN_AUDIENCE = 'urn:orders-api:api';
  */
 export const FIRST_PARTY_CLIENT_ID = 'orders-api:first-party';
 
+/**
+ * An app's `client_id` (the authorization code grant, docs/decisions/0024): `app.` and 128 random bits in
+ * base64url. No service client's id (base64url only) holds a `.`, so the `client_id` of a user's token says
+ * whether the user signed in themselves or authorized an app, without a lookup.
+ */
+export const APP_CLIENT_ID_PREFIX = 'app.';
+export const APP_CLIENT_ID = /^app\.[A-Za-z0-9_-]{22}$/;
+
 /** RFC 9068 §2.1: access tokens are typed, so no other kind of JWT can pass for one. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 export const ACCESS_TOKEN_ALGORITHM = 'RS256';

@@ -6,7 +6,7 @@ import type { ErrorWriter } from '../common/http/error-writer';
  * and `server_error` are defined for the authorization endpoint only (§4.1.2.1), so clients of the
  * token endpoint need not know them (docs/decisions/0010).
  */
-export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope';
+export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type' | 'invalid_scope';
 
 /** RFC 6749 §5.2's error body (docs/http-contract.md: the one route whose errors are not problem details). */
 export interface OAuthErrorBody {

@@ -4,16 +4,19 @@ import { API_PREFIX } from '../common/http/api-prefix';
 import { toResponse } from '../common/http/response';
 import { AppConfig } from '../config/app-config';
 import { Public } from '../security/public.decorator';
-import { CLIENT_SCOPES, SCOPES } from '../security/scopes';
+import { SCOPES } from '../security/scopes';
+import { GRANT_TYPES } from '../service-clients/service-client.entity';
+import { AUTHORIZE_PATH } from './authorize.controller';
 import { AuthorizationServerMetadata, ProtectedResourceMetadata } from './oauth-metadata.response';
-import { CLIENT_AUTH_METHODS, CLIENT_CREDENTIALS_GRANT } from './token-request';
+import { PKCE_METHOD } from './pkce';
+import { CLIENT_AUTH_METHODS } from './token-request';
 import { TOKEN_CONTROLLER_PATH, TOKEN_ROUTE } from './token.controller';
 
 /**
  * OAuth discovery at the RFC 8615 `/.well-known/` paths, outside /api/v1: RFC 8414 authorization
  * server metadata (what openid-client's `discovery()` reads) and RFC 9728 protected resource
- * metadata. Built from what the token service itself uses: the issuer it signs with (PUBLIC_URL),
- * its route, the scopes a client can hold, the one grant and the two client authentication methods.
+ * metadata. Built from what the authorization server itself uses: the issuer it signs with (PUBLIC_URL),
+ * its routes, the scopes, the grants, the client authentication methods and the one PKCE method.
  */
 @ApiTags('oauth')
 @Public()
@@ -28,12 +31,15 @@ export class OAuthMetadataController {
     const issuer = this.config.publicUrl;
     return toResponse(AuthorizationServerMetadata, {
       issuer,
+      authorization_endpoint: `${issuer}/${AUTHORIZE_PATH}`,
       token_endpoint: `${issuer}/${API_PREFIX}/${TOKEN_CONTROLLER_PATH}/${TOKEN_ROUTE}`,
       jwks_uri: this.jwksUri(),
-      scopes_supported: CLIENT_SCOPES,
-      response_types_supported: [],
-      grant_types_supported: [CLIENT_CREDENTIALS_GRANT],
+      scopes_supported: SCOPES,
+      response_types_supported: ['code'],
+      grant_types_supported: GRANT_TYPES,
       token_endpoint_auth_methods_supported: Object.values(CLIENT_AUTH_METHODS),
+      code_challenge_methods_supported: [PKCE_METHOD],
+      authorization_response_iss_parameter_supported: true,
     });
   }
 

@@ -1,7 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Expose } from 'class-transformer';
-import { CLIENT_SCOPES, SCOPES } from '../security/scopes';
-import { CLIENT_AUTH_METHODS, CLIENT_CREDENTIALS_GRANT } from './token-request';
+import { SCOPES } from '../security/scopes';
+import { GRANT_TYPES } from '../service-clients/service-client.entity';
+import { PKCE_METHOD } from './pkce';
+import { CLIENT_AUTH_METHODS } from './token-request';
 
 const URL_FIELD = { format: 'uri', maxLength: 2048 } as const;
 
@@ -11,18 +13,25 @@ export class AuthorizationServerMetadata {
   @Expose()
   issuer: string;
 
+  @ApiProperty(URL_FIELD) @Expose() authorization_endpoint: string;
   @ApiProperty(URL_FIELD) @Expose() token_endpoint: string;
   @ApiProperty(URL_FIELD) @Expose() jwks_uri: string;
-  @ApiProperty({ enum: CLIENT_SCOPES, isArray: true, maxItems: CLIENT_SCOPES.length }) @Expose() scopes_supported: string[];
+  @ApiProperty({ enum: SCOPES, isArray: true, maxItems: SCOPES.length, description: 'What service clients and apps can be granted' })
+  @Expose()
+  scopes_supported: string[];
 
-  // REQUIRED by RFC 8414 §2; empty, since there is no authorization endpoint (client credentials only).
-  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 64 }, maxItems: 0 }) @Expose() response_types_supported: string[];
+  @ApiProperty({ enum: ['code'], isArray: true, maxItems: 1 }) @Expose() response_types_supported: string[];
+  @ApiProperty({ enum: GRANT_TYPES, isArray: true, maxItems: GRANT_TYPES.length }) @Expose() grant_types_supported: string[];
 
-  @ApiProperty({ enum: [CLIENT_CREDENTIALS_GRANT], isArray: true, maxItems: 1 }) @Expose() grant_types_supported: string[];
-
-  @ApiProperty({ enum: Object.values(CLIENT_AUTH_METHODS), isArray: true, maxItems: 2 })
+  @ApiProperty({ enum: Object.values(CLIENT_AUTH_METHODS), isArray: true, maxItems: Object.values(CLIENT_AUTH_METHODS).length })
   @Expose()
   token_endpoint_auth_methods_supported: string[];
+
+  // RFC 7636 §4.3, OAuth 2.1 §4.1.1: S256 only, never `plain`.
+  @ApiProperty({ enum: [PKCE_METHOD], isArray: true, maxItems: 1 }) @Expose() code_challenge_methods_supported: string[];
+
+  // RFC 9207 §3: every authorization response carries `iss`, so clients can refuse one from another server.
+  @ApiProperty({ enum: [true] }) @Expose() authorization_response_iss_parameter_supported: boolean;
 }
 
 /** RFC 9728 §2: how to call this API as an OAuth protected resource, and who issues its tokens. */

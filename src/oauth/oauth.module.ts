@@ -3,15 +3,31 @@ import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { ServiceClientsModule } from '../service-clients/service-clients.module';
 import { RateLimitModule } from '../throttling/rate-limit.module';
+import { UsersModule } from '../users/users.module';
+import { AuthorizationCodeGrant } from './authorization-code.grant';
+import { AuthorizationRequestsRepository } from './authorization-requests.repository';
+import { AuthorizeController } from './authorize.controller';
+import { AuthorizeService } from './authorize.service';
+import { OAuthConsentsRepository } from './oauth-consents.repository';
 import { OAuthMetadataController } from './oauth-metadata.controller';
+import { RefreshTokenGrant } from './refresh-token.grant';
 import { TokenThrottle } from './token-throttle';
 import { TokenController } from './token.controller';
 import { TokenService } from './token.service';
 
 @Module({
-  // AuthModule for the AccessTokenIssuer: client tokens are signed like users' (RS256, same keys).
-  imports: [AuditModule, AuthModule, RateLimitModule, ServiceClientsModule],
-  controllers: [TokenController, OAuthMetadataController],
-  providers: [TokenService, TokenThrottle],
+  // AuthModule for the AccessTokenIssuer (every token is signed alike: RS256, same keys), the sessions (an app's
+  // refresh-token families) and the login (the sign-in page checks passwords as POST /auth/login does).
+  imports: [AuditModule, AuthModule, RateLimitModule, ServiceClientsModule, UsersModule],
+  controllers: [TokenController, OAuthMetadataController, AuthorizeController],
+  providers: [
+    TokenService,
+    TokenThrottle,
+    AuthorizationCodeGrant,
+    RefreshTokenGrant,
+    AuthorizeService,
+    AuthorizationRequestsRepository,
+    OAuthConsentsRepository,
+  ],
 })
 export class OAuthModule {}

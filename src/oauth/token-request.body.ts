@@ -1,10 +1,11 @@
 import type { SchemaObject } from '@nestjs/swagger';
-import { CLIENT_SCOPES } from '../security/scopes';
+import { SCOPES } from '../security/scopes';
 
-const scopeList = CLIENT_SCOPES.join('|');
+const scopeList = SCOPES.join('|');
+const VISIBLE_ASCII = '^[\\x20-\\x7e]+$';
 
 /**
- * The token request of RFC 6749 §4.4.2, as a form (the RFC's encoding) or as JSON. Only these four
+ * The token request of RFC 6749 §4.1.3, §4.4.2 and §6, as a form (the RFC's encoding) or as JSON. Only these
  * parameters are read (src/oauth/token-request.ts); §3.2 says to ignore any other, so the schema
  * allows them, up to a bound.
  */
@@ -17,17 +18,26 @@ export const tokenRequestSchema: SchemaObject = {
     grant_type: {
       type: 'string',
       maxLength: 64,
-      pattern: '^[\\x20-\\x7e]+$',
+      pattern: VISIBLE_ASCII,
       example: 'client_credentials',
-      description: 'Only `client_credentials` is granted',
+      description: '`client_credentials` (service clients), `authorization_code` or `refresh_token` (apps)',
     },
     scope: {
       type: 'string',
       maxLength: 256,
       pattern: `^(${scopeList})( (${scopeList}))*$`,
-      description: 'Space-separated, a subset of the client’s scopes; default: all of them',
+      description: 'client_credentials: space-separated, a subset of the client’s scopes; default: all of them. Ignored by the other grants',
     },
-    client_id: { type: 'string', maxLength: 64, pattern: '^[\\x20-\\x7e]+$', description: 'client_secret_post: with client_secret, instead of HTTP Basic' },
-    client_secret: { type: 'string', maxLength: 256, pattern: '^[\\x20-\\x7e]+$', description: 'client_secret_post' },
+    client_id: {
+      type: 'string',
+      maxLength: 64,
+      pattern: VISIBLE_ASCII,
+      description: 'client_secret_post: with client_secret, instead of HTTP Basic; alone, a public app (`none`)',
+    },
+    client_secret: { type: 'string', maxLength: 256, pattern: VISIBLE_ASCII, description: 'client_secret_post' },
+    code: { type: 'string', maxLength: 256, pattern: VISIBLE_ASCII, description: 'authorization_code: the code the redirect brought' },
+    redirect_uri: { type: 'string', maxLength: 2048, pattern: VISIBLE_ASCII, description: 'authorization_code: the redirect_uri of the authorization request' },
+    code_verifier: { type: 'string', maxLength: 128, pattern: VISIBLE_ASCII, description: 'authorization_code: the PKCE verifier (RFC 7636 §4.5)' },
+    refresh_token: { type: 'string', maxLength: 256, pattern: VISIBLE_ASCII, description: 'refresh_token: the app’s current refresh token' },
   },
 };

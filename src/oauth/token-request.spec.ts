@@ -66,8 +66,21 @@ describe('readTokenRequest (RFC 6749 §4.4.2, §2.3.1)', () => {
     expect(refusal(GRANT, authorization)).toEqual({ code: 'invalid_client', basicChallenge: true });
   });
 
-  it('refuses a client_id without a secret (no public clients) as invalid_client, without a challenge', () => {
-    expect(refusal({ ...GRANT, client_id: 'id' })).toEqual({ code: 'invalid_client', basicChallenge: false });
+  it('reads a client_id without a secret as a public client naming itself (RFC 6749 §3.2.1)', () => {
+    expect(readTokenRequest({ ...GRANT, client_id: 'id' }, undefined).credentials).toEqual({ clientId: 'id', method: 'none' });
+  });
+
+  it('refuses a client_secret without a client_id as invalid_client, without a challenge', () => {
     expect(refusal({ ...GRANT, client_secret: 'secret' })).toEqual({ code: 'invalid_client', basicChallenge: false });
+  });
+
+  it('reads the parameters of the authorization code and refresh token grants', () => {
+    const body = { grant_type: 'authorization_code', code: 'c', redirect_uri: 'https://app.example/cb', code_verifier: 'v', refresh_token: 'r' };
+    expect(readTokenRequest(body, basic('id:secret'))).toMatchObject({
+      code: 'c',
+      redirectUri: 'https://app.example/cb',
+      codeVerifier: 'v',
+      refreshToken: 'r',
+    });
   });
 });

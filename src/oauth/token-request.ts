@@ -1,32 +1,36 @@
 import { OAuthError } from './oauth-error';
 
-/** The one grant this server issues tokens for (RFC 6749 §4.4), as its metadata announces it. */
-export const CLIENT_CREDENTIALS_GRANT = 'client_credentials';
+/**
+ * The ways a client authenticates, by their RFC 8414 / RFC 7591 names: a confidential client's secret in HTTP
+ * Basic or in the body (RFC 6749 §2.3.1), or `none`, a public client naming itself by `client_id` (§2.1, §3.2.1),
+ * which PKCE then stands in for.
+ */
+export const CLIENT_AUTH_METHODS = { basic: 'client_secret_basic', body: 'client_secret_post', none: 'none' } as const;
 
-/** The two ways a client authenticates (RFC 6749 §2.3.1), by their RFC 8414 / RFC 7591 names. */
-export const CLIENT_AUTH_METHODS = { basic: 'client_secret_basic', body: 'client_secret_post' } as const;
+/** How the client authenticated: with its secret, or (a public client) with its id alone. */
+export type ClientCredentials = { clientId: string; clientSecret: string; method: 'basic' | 'body' } | { clientId: string; method: 'none' };
 
-/** How the client authenticated (RFC 6749 §2.3.1): HTTP Basic, or `client_id` + `client_secret` in the body. */
-export interface ClientCredentials {
-  clientId: string;
-  clientSecret: string;
-  method: keyof typeof CLIENT_AUTH_METHODS;
-}
-
-/** A token request as RFC 6749 §4.4.2 defines it; `credentials` is absent when the client sent none. */
+/**
+ * A token request as RFC 6749 §4.1.3, §4.4.2 and §6 define it; `credentials` is absent when the client sent
+ * none. Which of the grant's own parameters must be there is the grant's to check.
+ */
 export interface TokenRequest {
   grantType: string;
   scope?: string;
   credentials?: ClientCredentials;
+  code?: string;
+  redirectUri?: string;
+  codeVerifier?: string;
+  refreshToken?: string;
 }
 
-const PARAMETERS = ['grant_type', 'scope', 'client_id', 'client_secret'] as const;
+const PARAMETERS = ['grant_type', 'scope', 'client_id', 'client_secret', 'code', 'redirect_uri', 'code_verifier', 'refresh_token'] as const;
 type Parameters = Partial<Record<(typeof PARAMETERS)[number], string>>;
 
 const BASIC = /^Basic ([A-Za-z0-9+/]+={0,2})$/i;
 
 /**
- * Reads the body (a form or JSON) and the Authorization header of a token request. Only the four
+ * Reads the body (a form or JSON) and the Authorization header of a token request. Only the
  * parameters above are read; RFC 6749 §3.2 says to ignore any others (so standard client libraries
  * that add e.g. `audience` still work), and nothing else in the body is ever used.
  */
@@ -39,7 +43,15 @@ export function readTokenRequest(body: unknown, authorization: string | undefine
   }
   if (parameters.grant_type === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
   const credentials = authorization !== undefined ? readBasic(authorization) : inBody ? readBodyCredentials(parameters) : undefined;
-  return { grantType: parameters.grant_type, scope: parameters.scope, credentials };
+  return {
+    grantType: parameters.grant_type,
+    scope: parameters.scope,
+    credentials,
+    code: parameters.code,
+    redirectUri: parameters.redirect_uri,
+    codeVerifier: parameters.code_verifier,
+    refreshToken: parameters.refresh_token,
+  };
 }
 
 function readParameters(body: unknown): Parameters {
@@ -69,9 +81,9 @@ function readBasic(authorization: string): ClientCredentials {
 }
 
 function readBodyCredentials({ client_id: clientId, client_secret: clientSecret }: Parameters): ClientCredentials {
-  // Only confidential clients exist here: an id without a secret authenticates nobody.
-  if (!clientId || !clientSecret) throw new OAuthError('invalid_client', 'Client authentication failed');
-  return { clientId, clientSecret, method: 'body' };
+  if (!clientId) throw new OAuthError('invalid_client', 'Client authentication failed');
+  // An id alone: a public client (RFC 6749 §3.2.1), which TokenService holds to exactly that.
+  return clientSecret ? { clientId, clientSecret, method: 'body' } : { clientId, method: 'none' };
 }
 
 /** application/x-www-form-urlencoded decoding: `+` is a space, `%XX` a byte; undefined if malformed. */

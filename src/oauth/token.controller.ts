@@ -17,13 +17,13 @@ import { TokenService } from './token.service';
 export const TOKEN_CONTROLLER_PATH = 'oauth';
 export const TOKEN_ROUTE = 'token';
 
-/** POST /oauth/token: OAuth 2.0 client credentials (RFC 6749 §4.4), for service clients. */
+/** POST /oauth/token: client credentials (RFC 6749 §4.4) for service clients; authorization code (§4.1.3) and refresh token (§6) for apps. */
 @ApiTags('oauth')
 @Controller(TOKEN_CONTROLLER_PATH)
 export class TokenController {
   constructor(private readonly tokens: TokenService) {}
 
-  /** Public: the client authenticates here, with its secret, not with a token. */
+  /** Public: the client authenticates here, with its secret (or, a public app, its id alone), not with a token. */
   @Public()
   @Post(TOKEN_ROUTE)
   @HttpCode(200)
@@ -33,8 +33,8 @@ export class TokenController {
   // RFC 6749 §5.1: a response holding a token is never stored by a cache (Pragma for HTTP/1.0 ones).
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
-  @ApiOperation({ summary: 'OAuth 2.0 client credentials grant (RFC 6749 §4.4)' })
-  // RFC 6749 §2.3.1: HTTP Basic, or client_id and client_secret in the body (the empty requirement).
+  @ApiOperation({ summary: 'OAuth 2.0 token endpoint: client credentials (RFC 6749 §4.4), authorization code with PKCE (§4.1.3), refresh token (§6)' })
+  // RFC 6749 §2.3.1: HTTP Basic, or client_id and client_secret in the body, or a public app's client_id alone (the empty requirement).
   // (Applied bottom-up: Basic first, then the empty requirement.)
   @ApiSecurity({})
   @ApiSecurity(CLIENT_BASIC)
@@ -42,7 +42,7 @@ export class TokenController {
   @ApiBody({ schema: tokenRequestSchema, required: true })
   @ApiOkResponse({ type: TokenResponse })
   @ApiOAuthErrors()
-  @ApiProblem(400, 'invalid_request, unsupported_grant_type or invalid_scope')
+  @ApiProblem(400, 'invalid_request, invalid_grant, unauthorized_client, unsupported_grant_type or invalid_scope')
   @ApiProblem(401, 'invalid_client: unknown client, wrong secret, or no client authentication')
   async token(
     @Body() body: unknown,

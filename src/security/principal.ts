@@ -17,6 +17,12 @@ export interface Principal {
    * (only a verified user can create one) and for a service client.
    */
   emailVerified?: boolean;
+  /**
+   * Set when a user's access token was issued to an app the user authorized (the authorization code grant): the
+   * app's `client_id`. Such a token acts for the user only on routes its scopes open, never on the account itself
+   * (requireUserToken), and carries no role.
+   */
+  appClientId?: string;
   /** Set when the request authenticated with an API key. */
   keyId?: string;
   /** The access token's `jti` and expiry, for logout (token requests only). */

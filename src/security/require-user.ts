@@ -18,11 +18,21 @@ export function requireUser(principal: Principal): string {
 }
 
 /**
+ * Routes about the account itself (its profile): the user's own credential. An app's token gets `403`: the user
+ * granted it scopes over their orders, not their account (docs/http-contract.md, Delegated authorization).
+ */
+export function requireAccountHolder(principal: Principal): string {
+  if (principal.appClientId !== undefined) throw new ProblemException(403, 'An app’s access token cannot use this route');
+  return requireUser(principal);
+}
+
+/**
  * Routes docs/http-contract.md marks "user token": an API key gets `403` too, so a key cannot log its owner out,
- * change their password or edit their profile.
+ * change their password or edit their profile; and so does an app's token, so an app cannot mint a key or end
+ * the user's sessions.
  */
 export function requireUserToken(principal: Principal): UserToken {
-  const userId = requireUser(principal);
+  const userId = requireAccountHolder(principal);
   if (principal.keyId !== undefined || principal.tokenId === undefined || principal.tokenExpiresAt === undefined || principal.tokenGeneration === undefined) {
     throw new ProblemException(403, 'This route needs a user access token');
   }

@@ -14,3 +14,9 @@ export const SCOPES_BY_ROLE: Readonly<Record<UserRole, readonly Scope[]>> = {
  * places and cancels orders for the person who owns them.
  */
 export const CLIENT_SCOPES: readonly Scope[] = ['orders:read', 'orders:fulfil', 'products:write'];
+
+/**
+ * What a user may delegate to an app through the authorization code grant (docs/http-contract.md, Delegated
+ * authorization): a customer's own scopes, never one the admin role adds, whatever the role of the user.
+ */
+export const APP_SCOPES: readonly Scope[] = ['orders:read', 'orders:write'];

@@ -1,4 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { APP_CLIENT_ID_PREFIX } from '../auth/token.constants';
 import { sha256Hex } from '../common/sha256';
 import type { ServiceClient } from './service-client.entity';
 
@@ -8,6 +9,11 @@ import type { ServiceClient } from './service-client.entity';
  */
 export function newClientId(): string {
   return randomBytes(16).toString('base64url');
+}
+
+/** An app's `client_id`: a service client's, after a prefix no service client's id can hold (docs/decisions/0024). */
+export function newAppClientId(): string {
+  return `${APP_CLIENT_ID_PREFIX}${newClientId()}`;
 }
 
 export function newClientSecret(): string {

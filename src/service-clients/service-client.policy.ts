@@ -11,6 +11,6 @@ export class ServiceClientPolicy {
   constructor(private readonly clients: ServiceClientsRepository) {}
 
   manage(_principal: Principal, id: string): Promise<ServiceClient | null> {
-    return this.clients.findActive(id);
+    return this.clients.findActive('service', id);
   }
 }

@@ -3,7 +3,7 @@ import { Expose } from 'class-transformer';
 import { CLIENT_SCOPES, Scope } from '../security/scopes';
 
 /** 256 random bits, base64url (src/service-clients/client-credentials.ts). */
-const CLIENT_SECRET = { pattern: '^[A-Za-z0-9_-]{43}$', maxLength: 43 } as const;
+export const CLIENT_SECRET = { pattern: '^[A-Za-z0-9_-]{43}$', maxLength: 43 } as const;
 
 /** A service client as admins list it: never a secret or a secret's hash. */
 export class ServiceClientResponse {

@@ -39,7 +39,7 @@ export class ServiceClientsController {
   @ApiOperation({ summary: 'List service clients (never a secret)' })
   @ApiPageResponse(ServiceClientResponse)
   async list(@Query() query: PageQuery): Promise<Page<ServiceClientResponse>> {
-    const [rows, total] = await this.clients.list(query);
+    const [rows, total] = await this.clients.list('service', query);
     return toPage(ServiceClientResponse, rows, total, query);
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { ServiceClient } from './service-client.entity';
+import { ArrayContains, DataSource, EntityManager, IsNull } from 'typeorm';
+import { ClientKind, KIND_GRANT, ServiceClient } from './service-client.entity';
 
 /**
  * The one owner of the `service_clients` table. TypeORM's API with entity property names; a raw SQL
@@ -13,22 +13,25 @@ import { ServiceClient } from './service-client.entity';
 export class ServiceClientsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  insert(row: Pick<ServiceClient, 'name' | 'scopes' | 'clientId' | 'secretHash'>, manager: EntityManager): Promise<ServiceClient> {
+  insert(
+    row: Pick<ServiceClient, 'name' | 'scopes' | 'clientId' | 'secretHash' | 'type' | 'grantTypes' | 'redirectUris'>,
+    manager: EntityManager,
+  ): Promise<ServiceClient> {
     return manager.save(manager.create(ServiceClient, { ...row, previousSecretHash: null, previousSecretExpiresAt: null, deletedAt: null }));
   }
 
-  /** A page of the clients not deleted, newest first. */
-  page(page: { limit: number; offset: number }): Promise<[ServiceClient[], number]> {
+  /** A page of the clients of one kind not deleted, newest first. */
+  page(kind: ClientKind, page: { limit: number; offset: number }): Promise<[ServiceClient[], number]> {
     return this.dataSource.manager.findAndCount(ServiceClient, {
-      where: { deletedAt: IsNull() },
+      where: { deletedAt: IsNull(), grantTypes: ArrayContains([KIND_GRANT[kind]]) },
       order: { createdAt: 'DESC', id: 'ASC' },
       take: page.limit,
       skip: page.offset,
     });
   }
 
-  findActive(id: string): Promise<ServiceClient | null> {
-    return this.dataSource.manager.findOneBy(ServiceClient, { id, deletedAt: IsNull() });
+  findActive(kind: ClientKind, id: string): Promise<ServiceClient | null> {
+    return this.dataSource.manager.findOneBy(ServiceClient, { id, deletedAt: IsNull(), grantTypes: ArrayContains([KIND_GRANT[kind]]) });
   }
 
   findActiveByClientId(clientId: string): Promise<ServiceClient | null> {
@@ -41,6 +44,15 @@ export class ServiceClientsRepository {
    */
   lockActive(id: string, manager: EntityManager): Promise<ServiceClient | null> {
     return manager.findOne(ServiceClient, { where: { id, deletedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /**
+   * Holds a client's row against its deletion for the rest of the caller's transaction (SELECT … FOR SHARE): the
+   * tokens being issued to it commit before a deletion can start, so the deletion sees them and revokes them; a
+   * deletion that came first is waited for, and then no row comes back. False when the client was deleted.
+   */
+  async holdActive(id: string, manager: EntityManager): Promise<boolean> {
+    return (await manager.findOne(ServiceClient, { where: { id, deletedAt: IsNull() }, lock: { mode: 'pessimistic_read' } })) !== null;
   }
 
   /**

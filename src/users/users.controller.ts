@@ -4,7 +4,7 @@ import { ApiProblem } from '../common/openapi/api-problems.decorator';
 import { toResponse } from '../common/http/response';
 import { CurrentPrincipal } from '../security/current-principal.decorator';
 import { Principal } from '../security/principal';
-import { requireUser, requireUserToken } from '../security/require-user';
+import { requireAccountHolder, requireUserToken } from '../security/require-user';
 import { UpdateMeDto } from './dto/update-me.dto';
 import { UserResponse } from './user.response';
 import { UsersService } from './users.service';
@@ -17,9 +17,9 @@ export class UsersController {
   @Get('me')
   @ApiOperation({ summary: 'Your own account' })
   @ApiOkResponse({ type: UserResponse })
-  @ApiProblem(403, 'Only users (not service clients) have an account')
+  @ApiProblem(403, 'Only users have an account: not a service client, nor an app acting for the user')
   async me(@CurrentPrincipal() principal: Principal): Promise<UserResponse> {
-    return toResponse(UserResponse, await this.users.get(requireUser(principal)));
+    return toResponse(UserResponse, await this.users.get(requireAccountHolder(principal)));
   }
 
   @Patch('me')

@@ -15,10 +15,11 @@ import { startTestApp, TestApp } from '../support/test-app';
  *
  * Nothing is left out: health and JWKS are public API (docs/http-contract.md) and documented too. The docs pages
  * themselves (`/docs`, `/docs/openapi.json`) are mounted by SwaggerModule, not by a controller, so
- * `listRoutes` does not see them and the document does not list itself. The one page a controller serves,
- * the development mailbox (/dev/mail, only without SMTP_URL and never in production), is an HTML page for a
- * developer, not an operation of the API: it is left out of the document by name (PAGES) and by its
- * controller (@ApiExcludeController), and both must agree.
+ * `listRoutes` does not see them and the document does not list itself. The pages controllers serve, the
+ * development mailbox (/dev/mail, only without SMTP_URL and never in production) and the OAuth authorization
+ * endpoint with its two forms (HTML and redirects for a browser, RFC 6749 §3.1), are not operations of the API:
+ * they are left out of the document by name (PAGES) and by their controllers (@ApiExcludeController), and both
+ * must agree.
  */
 const OPENAPI_JSON = join(__dirname, '..', '..', 'openapi.json');
 
@@ -30,7 +31,7 @@ const operationName = ({ method, path }: DocumentedOperation) => `${method.toUpp
 const PUBLIC_SECURITY: Record<string, unknown> = { 'POST /api/v1/oauth/token': [{ clientSecretBasic: [] }, {}] };
 
 /** Routes that are pages, not API operations (see above): served, and not in the document. */
-const PAGES = ['GET /dev/mail'];
+const PAGES = ['GET /dev/mail', 'GET /oauth/authorize', 'POST /oauth/authorize/login', 'POST /oauth/authorize/consent'];
 
 describe('OpenAPI document (openapi.json)', () => {
   let testApp: TestApp;

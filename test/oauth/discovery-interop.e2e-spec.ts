@@ -42,8 +42,8 @@ describe('OAuth discovery with real client libraries (RFC 8414, RFC 9728, RFC 90
       issuer,
       token_endpoint: `${issuer}/api/v1/oauth/token`,
       jwks_uri: `${issuer}/.well-known/jwks.json`,
-      grant_types_supported: ['client_credentials'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      grant_types_supported: ['client_credentials', 'authorization_code', 'refresh_token'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     });
   });
 

@@ -122,10 +122,16 @@ describe('POST /oauth/token', () => {
     });
 
     it('unsupported_grant_type for any other grant, invalid_request without one', async () => {
-      for (const grant_type of ['password', 'authorization_code', 'refresh_token', 'CLIENT_CREDENTIALS']) {
+      for (const grant_type of ['password', 'implicit', 'CLIENT_CREDENTIALS']) {
         expectOAuthError(await tokenRequest(app, { grant_type }, basic()), 400, 'unsupported_grant_type');
       }
       expectOAuthError(await tokenRequest(app, {}, basic()), 400, 'invalid_request');
+    });
+
+    it('unauthorized_client for the grants of apps: a service client never gets a user’s token', async () => {
+      for (const grant_type of ['authorization_code', 'refresh_token']) {
+        expectOAuthError(await tokenRequest(app, { grant_type, code: 'c', refresh_token: 'r' }, basic()), 400, 'unauthorized_client');
+      }
     });
 
     it('invalid_request for two authentication methods at once, or a repeated parameter', async () => {

@@ -32,6 +32,6 @@ describe('Redis unreachable: the token endpoint and client deletion fail closed'
     const actor = actorFor('00000000-0000-4000-8000-000000000000');
     const { client } = await clients.create({ name: 'c', scopes: ['orders:read'] }, actor);
     await expect(clients.delete(client, actor)).rejects.toMatchObject({ status: 503 });
-    expect(await down.app.get(ServiceClientsRepository).findActive(client.id)).not.toBeNull();
+    expect(await down.app.get(ServiceClientsRepository).findActive('service', client.id)).not.toBeNull();
   });
 });

@@ -13,13 +13,18 @@ const PAGE_INFO = '#/components/schemas/PageInfo';
 const SWAGGER_EXCLUDE_CONTROLLER = 'swagger/apiExcludeController';
 
 /**
- * Routes that are pages, not API operations, with the reason; each is left out of the document
- * (@ApiExcludeController), so it has no response class to declare. The docs UI is not here: SwaggerModule
- * mounts it, not a controller, so the walk does not see it.
+ * Routes that are pages, not API operations, with the reason and the status each answers a request that brings
+ * nothing; each is left out of the document (@ApiExcludeController), so it has no response class to declare. The
+ * docs UI is not here: SwaggerModule mounts it, not a controller, so the walk does not see it.
  */
-const PAGES = {
+const PAGES: Record<string, number> = {
   // The development mailbox: an HTML page of the mails kept without SMTP_URL, never served in production.
-  'GET /dev/mail': 'text/html',
+  'GET /dev/mail': 200,
+  // The OAuth authorization endpoint and its two forms (docs/http-contract.md, Delegated authorization): pages for
+  // a browser; with no request to answer, an error page, never a redirect.
+  'GET /oauth/authorize': 400,
+  'POST /oauth/authorize/login': 400,
+  'POST /oauth/authorize/consent': 400,
 };
 
 /** The account routes (docs/http-contract.md, Accounts): for someone signed out, public; about the caller's own account, a user access token. */
@@ -63,7 +68,7 @@ describe('route inventory', () => {
     expect(routes.length).toBeGreaterThanOrEqual(6);
   });
 
-  it('makes public exactly the account routes for someone signed out, and the development mailbox', () => {
+  it('makes public exactly the account routes for someone signed out, and the pages', () => {
     const byName = new Map(routes.map((route) => [name(route), route]));
     const publicOf = (names: string[]) => names.map((route) => ({ route, public: isPublic(byName.get(route)!) }));
     expect(publicOf([...ACCOUNT_ROUTES.public, ...Object.keys(PAGES)])).toEqual(
@@ -135,16 +140,12 @@ describe('route inventory', () => {
     expect(undeclared.map(name)).toEqual([]);
   });
 
-  it('serves each page, left out of the API document, as what it is', async () => {
-    for (const [page, contentType] of Object.entries(PAGES)) {
+  it('serves each page, left out of the API document, as HTML', async () => {
+    for (const [page, status] of Object.entries(PAGES)) {
       const route = routes.find((candidate) => name(candidate) === page)!;
       expect({ page, excluded: Reflect.getMetadata(SWAGGER_EXCLUDE_CONTROLLER, route.controller) }).toEqual({ page, excluded: [true] });
       const response = await testApp.app.inject({ method: route.method as 'GET', url: route.path });
-      expect({ page, status: response.statusCode, type: response.headers['content-type'] }).toEqual({
-        page,
-        status: 200,
-        type: `${contentType}; charset=utf-8`,
-      });
+      expect({ page, status: response.statusCode, type: response.headers['content-type'] }).toEqual({ page, status, type: 'text/html; charset=utf-8' });
     }
   });
 });

@@ -35,7 +35,13 @@ const ROUTES = Object.keys(DOCUMENT.paths)
  * and a CORS preflight (OPTIONS) is answered by the CORS layer for any path, per the Fetch standard.
  */
 const isExcluded = (method: string, path: string) =>
-  path === '/docs' || path.startsWith('/docs/') || path === '/dev/mail' || path.startsWith('/dev/mail/') || method === 'OPTIONS';
+  path === '/docs' || path.startsWith('/docs/') || path === '/dev/mail' || path.startsWith('/dev/mail/') || method === 'OPTIONS' || isAuthorizationPage(path);
+
+/**
+ * Not checked either: the OAuth authorization endpoint and its two forms answer a browser with HTML pages and
+ * redirects (RFC 6749 §3.1), not with API operations (@ApiExcludeController: absent from the document).
+ */
+const isAuthorizationPage = (path: string) => path === '/oauth/authorize' || path.startsWith('/oauth/authorize/');
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);

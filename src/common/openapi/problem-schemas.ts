@@ -47,7 +47,7 @@ export const problemSchemas: Record<string, SchemaObject> = {
       error: {
         type: 'string',
         // RFC 6749 §5.2's codes, the only ones the token endpoint answers with (src/oauth/oauth-error.ts).
-        enum: ['invalid_request', 'invalid_client', 'unsupported_grant_type', 'invalid_scope'],
+        enum: ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope'],
       },
       error_description: { type: 'string', maxLength: 1024, pattern: '^[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]*$' },
     },

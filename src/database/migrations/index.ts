@@ -4,6 +4,7 @@ import { ApiKeysAndClients1764806400000 } from './1764806400000-api-keys-and-cli
 import { RetentionIndexes1764892800000 } from './1764892800000-retention-indexes';
 import { TokenGenerations1764979200000 } from './1764979200000-token-generations';
 import { AccountLifecycle1765152000000 } from './1765152000000-account-lifecycle';
+import { AppClients1765238400000 } from './1765238400000-app-clients';
 
 /** Every migration, in order. Listed explicitly so the build needs no file globbing. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   RetentionIndexes1764892800000,
   TokenGenerations1764979200000,
   AccountLifecycle1765152000000,
+  AppClients1765238400000,
 ];

@@ -27,6 +27,16 @@ const DOCS_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The pages of the OAuth authorization endpoint (sign-in, consent): no script, no style, nothing loaded, no
+ * framing, so nobody can overlay the Allow button (clickjacking, RFC 6749 §10.13). A form may post to this origin
+ * only, and, since browsers hold a form's submission to `form-action` through its redirects too, to the origin of
+ * the client's redirect URI, which the answer to the form is redirected to.
+ */
+export function authorizationPageCsp(redirectUri: string): string {
+  return ["default-src 'none'", `form-action 'self' ${new URL(redirectUri).origin}`, "base-uri 'none'", "frame-ancestors 'none'"].join('; ');
+}
+
 /** No powerful browser feature is ever needed by a response of this API (W3C Permissions Policy). */
 const PERMISSIONS_POLICY = 'geolocation=(), camera=(), microphone=()';
 

@@ -1,0 +1,64 @@
+import { HttpClient, HttpReply } from '../support/http-client';
+import { authorizeAs, authorizeUrl, AppClient, pkce } from '../support/oauth-apps';
+import { adminOverHttp, registerOverHttp } from '../support/remote-auth';
+import { ServiceDeployment, ServiceInstance } from '../support/service-deployment';
+
+const ROUNDS = 10;
+
+/**
+ * docs/http-contract.md, Delegated authorization: a code is redeemed once, by one atomic UPDATE. Two service
+ * processes share Postgres and Redis; each round, one code is redeemed on both at the same moment. Exactly one
+ * gets tokens; the other is a second use, which revokes them (RFC 6749 §4.1.2), on both instances.
+ */
+describe('One authorization code redeemed on two instances at once (Postgres and Redis)', () => {
+  let deployment: ServiceDeployment;
+  let instances: ServiceInstance[];
+  let spa: AppClient;
+  let user: { email: string; password: string };
+
+  beforeAll(async () => {
+    deployment = await ServiceDeployment.create();
+    const env = {
+      RATE_LIMIT_ANONYMOUS: '100000/60s',
+      RATE_LIMIT_LOGIN_IP: '100000/900s',
+      RATE_LIMIT_TOKEN: '100000/60s',
+      RATE_LIMIT_ACCOUNT_IP: '100000/900s',
+    };
+    instances = [await deployment.start({ env }), await deployment.start({ env })];
+    const root = await adminOverHttp(instances[0].http, deployment.db);
+    const registered = await instances[0].http.send({
+      method: 'POST',
+      path: '/api/v1/oauth/clients',
+      token: root.tokens.accessToken,
+      body: { name: 'Racing SPA', type: 'public', redirectUris: ['https://spa.example/callback'], scopes: ['orders:read'] },
+    });
+    expect(registered.status).toBe(201);
+    spa = registered.json<AppClient>();
+    user = await registerOverHttp(instances[0].http, deployment.db);
+  }, 60_000);
+  afterAll(() => deployment?.close());
+
+  const redeem = (http: HttpClient, form: Record<string, string>) => {
+    const payload = new URLSearchParams({ grant_type: 'authorization_code', client_id: spa.clientId, ...form }).toString();
+    return http.send({ method: 'POST', path: '/api/v1/oauth/token', payload, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  };
+  const ordersWith = async (http: HttpClient, token: string) => (await http.send({ path: '/api/v1/orders', token })).status;
+
+  it(`${ROUNDS} rounds: exactly one token response per code, and the second use revokes it everywhere`, async () => {
+    const origin = `http://127.0.0.1:${instances[0].server.port}`;
+    const outcomes: string[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const { verifier, challenge } = pkce();
+      const location = await authorizeAs(origin, authorizeUrl(origin, spa, challenge), user);
+      const form = { code: location.searchParams.get('code')!, redirect_uri: spa.redirectUris[0], code_verifier: verifier };
+      const replies: HttpReply[] = await Promise.all(instances.map((instance) => redeem(instance.http, form)));
+      const winners = replies.filter((reply) => reply.status === 200);
+      const losers = replies.filter((reply) => reply.status === 400 && reply.json().error === 'invalid_grant');
+      const revoked = await Promise.all(
+        winners.flatMap((reply) => instances.map((instance) => ordersWith(instance.http, reply.json<{ access_token: string }>().access_token))),
+      );
+      outcomes.push(`${winners.length} won, ${losers.length} refused, winner's token then ${revoked.join('/')}`);
+    }
+    expect(outcomes).toEqual(Array.from({ length: ROUNDS }, () => "1 won, 1 refused, winner's token then 401/401"));
+  });
+});

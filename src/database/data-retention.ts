@@ -16,6 +16,8 @@ const BATCH_SIZE = 500;
  * - account tokens: a mailed link works for a day at most; one day on, its row serves nothing.
  * - the mail outbox: a mail done (sent, kept, skipped or given up) a week ago is kept no longer; the
  *   development mailbox is emptied so too.
+ * - authorization requests: the browser steps end 10 minutes after the request and its code a minute after
+ *   the consent; a day on, the row serves nothing but a replay of the code, which then fails as unknown.
  */
 const RETENTION_RULES = {
   refreshTokens: `
@@ -35,6 +37,10 @@ const RETENTION_RULES = {
   mailOutbox: `
     DELETE FROM mail_outbox WHERE id IN (
       SELECT id FROM mail_outbox WHERE done_at < now() - interval '7 days' LIMIT ${BATCH_SIZE}
+    )`,
+  authorizationRequests: `
+    DELETE FROM authorization_requests WHERE id IN (
+      SELECT id FROM authorization_requests WHERE expires_at < now() - interval '1 day' LIMIT ${BATCH_SIZE}
     )`,
 } as const;
 
@@ -63,7 +69,7 @@ export class DataRetention implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Runs every rule until it finds nothing more to delete; returns how many rows each deleted. */
   async sweep(): Promise<RetentionSweep> {
-    const deleted = { refreshTokens: 0, idempotencyKeys: 0, accountTokens: 0, mailOutbox: 0 };
+    const deleted = { refreshTokens: 0, idempotencyKeys: 0, accountTokens: 0, mailOutbox: 0, authorizationRequests: 0 };
     for (const table of Object.keys(RETENTION_RULES) as Array<keyof RetentionSweep>) {
       let batch: number;
       do {
@@ -87,9 +93,9 @@ export class DataRetention implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async sweepAndLog(): Promise<void> {
     try {
-      const { refreshTokens, idempotencyKeys, accountTokens, mailOutbox } = await this.sweep();
+      const { refreshTokens, idempotencyKeys, accountTokens, mailOutbox, authorizationRequests } = await this.sweep();
       this.log.log(
-        `Retention sweep deleted ${refreshTokens} refresh tokens, ${idempotencyKeys} idempotency keys, ${accountTokens} account tokens and ${mailOutbox} mails`,
+        `Retention sweep deleted ${refreshTokens} refresh tokens, ${idempotencyKeys} idempotency keys, ${accountTokens} account tokens, ${mailOutbox} mails and ${authorizationRequests} authorization requests`,
       );
     } catch {
       // The next sweep retries; a failed one loses nothing but time. The error itself is left out:

@@ -134,4 +134,32 @@ describe('data retention sweep', () => {
     );
     expect(left.sort()).toEqual([recent, pending].sort());
   });
+
+  it('deletes authorization requests a day past their end, and keeps the recent ones', async () => {
+    const client = (
+      await db.query<Array<{ id: string }>>(
+        `INSERT INTO service_clients (client_id, name, scopes, client_type, grant_types, redirect_uris)
+         VALUES ('app.' || substr(md5(random()::text), 1, 22), 'Retained', '{orders:read}', 'public', '{authorization_code,refresh_token}', '{https://app.example/cb}')
+         RETURNING id`,
+      )
+    )[0].id;
+    const insertRequest = async (expiresAt: string): Promise<string> =>
+      (
+        await db.query<Array<{ id: string }>>(
+          `INSERT INTO authorization_requests (client_id, redirect_uri, scopes, state, code_challenge, browser_hash, expires_at)
+           VALUES ($1, 'https://app.example/cb', '{orders:read}', 's', repeat('a', 43), md5(random()::text) || md5(random()::text), ${expiresAt})
+           RETURNING id`,
+          [client],
+        )
+      )[0].id;
+    const [old, lately] = [await insertRequest(`now() - interval '25 hours'`), await insertRequest(`now() - interval '23 hours'`)];
+
+    const deleted = await app.get(DataRetention).sweep();
+
+    expect(deleted.authorizationRequests).toBe(1);
+    const left = (await db.query<Array<{ id: string }>>(`SELECT id FROM authorization_requests WHERE id = ANY($1::uuid[])`, [[old, lately]])).map(
+      (row) => row.id,
+    );
+    expect(left).toEqual([lately]);
+  });
 });

@@ -99,6 +99,7 @@ describe('The authorization code flow under attack', () => {
       ['a redirect_uri with an extra path', { redirect_uri: `${CALLBACK}/more` }],
       ['a redirect_uri with an extra query', { redirect_uri: `${CALLBACK}?next=https://evil.example` }],
       ['a redirect_uri with a trailing slash', { redirect_uri: `${CALLBACK}/` }],
+      ['a redirect_uri on another port', { redirect_uri: 'https://spa.example:8443/callback' }],
       ['another app’s host', { redirect_uri: 'https://evil.example/callback' }],
       ['no redirect_uri', { redirect_uri: undefined }],
     ])('shows an error page and never redirects for %s (RFC 6749 §4.1.2.1)', async (_name, overrides) => {
@@ -149,14 +150,26 @@ describe('The authorization code flow under attack', () => {
   });
 
   describe('sign-in and consent', () => {
-    it('answers a wrong password and an unknown email with the same 401 page', async () => {
+    it('answers a wrong password, an unknown email and a suspended account with the same 401 page', async () => {
       const browser = new AuthorizeBrowser(origin);
       await browser.open(authorizeUrl(origin, spa, pkce().challenge));
+      const suspended = await customer(testApp.app);
+      await testApp.app.get(DataSource).query(`UPDATE users SET status = 'suspended' WHERE id = $1`, [suspended.id]);
       const wrongPassword = await browser.signIn({ email: alice.email, password: 'not the password at all' });
       const unknownEmail = await browser.signIn({ email: uniqueEmail('nobody'), password: 'not the password at all' });
-      expect([wrongPassword.status, unknownEmail.status]).toEqual([401, 401]);
-      expect(unknownEmail.html).toBe(wrongPassword.html);
+      const suspendedAccount = await browser.signIn(suspended);
+      expect([wrongPassword.status, unknownEmail.status, suspendedAccount.status]).toEqual([401, 401, 401]);
+      expect(new Set([wrongPassword.html, unknownEmail.html, suspendedAccount.html]).size).toBe(1);
       expect(wrongPassword.html).toContain('Invalid email or password.');
+    });
+
+    it('takes no form once the request’s 10 minutes are over', async () => {
+      const browser = new AuthorizeBrowser(origin);
+      await browser.open(authorizeUrl(origin, spa, pkce().challenge));
+      await testApp.app
+        .get(DataSource)
+        .query(`UPDATE authorization_requests SET expires_at = now() - interval '1 second' WHERE id = $1`, [browser.form!.request]);
+      expect((await browser.signIn(alice)).status).toBe(403);
     });
 
     it('counts sign-ins under the login limits: past five failures for one email, 429', async () => {
@@ -326,9 +339,16 @@ describe('The authorization code flow under attack', () => {
   describe('an app’s refresh tokens', () => {
     it('rotate, and one reused after its rotation revokes the whole family (RFC 9700 §4.14.2)', async () => {
       const first = tokensOf(await redeem(await issueCode()));
-      const rotated = await refresh(first.refresh_token);
+      // A scope on a refresh is ignored (RFC 6749 §3.3): the new token carries what the user granted, no more.
+      const rotated = await tokenRequest(testApp.app, {
+        grant_type: 'refresh_token',
+        client_id: spa.clientId,
+        refresh_token: first.refresh_token,
+        scope: 'orders:read orders:write',
+      });
       expect(rotated.statusCode).toBe(200);
       const second = tokensOf(rotated);
+      expect(second.scope).toBe('orders:read');
       expectOAuthError(await refresh(first.refresh_token), 400, 'invalid_grant');
       expectOAuthError(await refresh(second.refresh_token), 400, 'invalid_grant');
       expect(await ordersWith(second.access_token)).toBe(401);
@@ -350,6 +370,29 @@ describe('The authorization code flow under attack', () => {
       expect((await testApp.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: bob.tokens.refreshToken } })).statusCode).toBe(
         200,
       );
+    });
+  });
+
+  describe('the user stays in control', () => {
+    it('sees no app’s family among their own sessions', async () => {
+      const bob = await customer(testApp.app);
+      expect((await redeem(await issueCode(spa, {}, bob))).statusCode).toBe(200);
+      const sessions = await testApp.app.inject({ method: 'GET', url: '/api/v1/auth/sessions', headers: bob.headers });
+      expect(sessions.json<{ page: { total: number } }>().page.total).toBe(1);
+    });
+
+    it.each([
+      ['“sign out everywhere”', () => ({ url: '/api/v1/auth/sessions/revoke-all', payload: {} })],
+      [
+        'a password change',
+        (bob: Caller) => ({ url: '/api/v1/auth/password', payload: { currentPassword: bob.password, newPassword: 'a brand new password here' } }),
+      ],
+    ])('ends the apps’ tokens with %s', async (_name, change) => {
+      const bob = await customer(testApp.app);
+      const tokens = tokensOf(await redeem(await issueCode(spa, {}, bob)));
+      expect((await testApp.app.inject({ method: 'POST', headers: bob.headers, ...change(bob) })).statusCode).toBe(204);
+      expect(await ordersWith(tokens.access_token)).toBe(401);
+      expectOAuthError(await refresh(tokens.refresh_token), 400, 'invalid_grant');
     });
   });
 

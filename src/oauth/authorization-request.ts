@@ -11,8 +11,8 @@ export interface RedirectTarget {
   redirectUri: string;
 }
 
-/** The RFC 6749 §4.1.2.1 error codes this endpoint redirects with. */
-export type AuthorizeErrorCode = 'invalid_request' | 'unsupported_response_type' | 'invalid_scope' | 'access_denied';
+/** The RFC 6749 §4.1.2.1 error codes a request's parameters are refused with (a denial is `access_denied`). */
+export type AuthorizeErrorCode = 'invalid_request' | 'unsupported_response_type' | 'invalid_scope';
 
 /** An error to send back to the client's redirect URI, with `state` only when the request's was well formed. */
 export interface AuthorizeError {

@@ -23,7 +23,7 @@ import { OAuthConsentsRepository } from './oauth-consents.repository';
 /** How long the browser steps (sign-in, consent) may take. */
 const REQUEST_TTL_SECONDS = 10 * 60;
 /** OAuth 2.1 §4.1.2: a code lives briefly; 60 s is enough for the client's back channel (RFC 6749 §4.1.2, "10 minutes" at most). */
-export const CODE_TTL_SECONDS = 60;
+const CODE_TTL_SECONDS = 60;
 
 const FORM_REFUSED = 'This form has expired, was already sent, or did not come from the browser that started the request.';
 

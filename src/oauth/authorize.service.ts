@@ -25,7 +25,9 @@ const REQUEST_TTL_SECONDS = 10 * 60;
 /** OAuth 2.1 §4.1.2: a code lives briefly; 60 s is enough for the client's back channel (RFC 6749 §4.1.2, "10 minutes" at most). */
 const CODE_TTL_SECONDS = 60;
 
-const FORM_REFUSED = 'This form has expired, was already sent, or did not come from the browser that started the request.';
+/** A form not taken: expired, decided already, or not this browser's (browser-binding.ts). Never a redirect. */
+const formRefused = () =>
+  errorAnswer(403, 'This form cannot be used', 'This form has expired, was already sent, or did not come from the browser that started the request.');
 
 /** A pending request, whose form this browser sent, with its app. */
 interface Bound {
@@ -72,7 +74,7 @@ export class AuthorizeService {
     );
     await this.record(origin, 'oauth.authorize', 'success', null, client.id);
     const page = loginPage({ appName: client.name, scopes: checked.scopes }, { requestId: id, csrf: secret });
-    return formAnswer(200, page, target.redirectUri, this.cookie(secret, REQUEST_TTL_SECONDS));
+    return formAnswer(200, page, target.redirectUri, this.cookie(secret));
   }
 
   /**
@@ -82,7 +84,7 @@ export class AuthorizeService {
    */
   async signIn(form: AuthorizeLoginForm, cookie: string | undefined, origin: HttpOrigin, report: RateLimitReport): Promise<AuthorizeAnswer> {
     const bound = await this.bound(form, cookie, origin);
-    if (!bound) return errorAnswer(403, 'This form cannot be used', FORM_REFUSED);
+    if (!bound) return formRefused();
     const { request, client, secret } = bound;
     const access = { appName: client.name, scopes: request.scopes };
     const newSecret = newOpaqueToken();
@@ -99,23 +101,24 @@ export class AuthorizeService {
       return this.allow({ request, client, secret: newSecret }, user.id, 'oauth.consent_remembered', origin);
     }
     const page = consentPage(access, { requestId: request.id, csrf: newSecret }, this.unverifiedFor(user, request.scopes));
-    return formAnswer(200, page, request.redirectUri, this.cookie(newSecret, REQUEST_TTL_SECONDS));
+    return formAnswer(200, page, request.redirectUri, this.cookie(newSecret));
   }
 
   /** POST /oauth/authorize/consent: Deny sends access_denied; Allow remembers the consent and sends a code. */
   async decide(form: AuthorizeConsentForm, cookie: string | undefined, origin: HttpOrigin): Promise<AuthorizeAnswer> {
     const bound = await this.bound(form, cookie, origin);
     const userId = bound?.request.userId;
-    if (!bound || !userId) return errorAnswer(403, 'This form cannot be used', FORM_REFUSED);
+    if (!bound || !userId) return formRefused();
     const { request, client, secret } = bound;
     if (form.decision === 'deny') {
-      if (!(await this.requests.decide(request.id, hashOpaqueToken(secret)))) return errorAnswer(403, 'This form cannot be used', FORM_REFUSED);
+      if (!(await this.requests.decide(request.id, hashOpaqueToken(secret)))) return formRefused();
       await this.record(origin, 'oauth.consent', 'failure', userId, client.id);
       return this.redirect(303, request.redirectUri, { error: 'access_denied', error_description: 'The user denied the request', state: request.state });
     }
-    // The page offered no Allow then (consentPage); a form posted anyway is refused the same way.
+    // An unverified account was offered no Allow for orders:write (consentPage): one posted anyway is refused.
     const user = await this.users.findById(userId);
-    const unverified = user ? this.unverifiedFor(user, request.scopes) : FORM_REFUSED;
+    if (!user) return formRefused();
+    const unverified = this.unverifiedFor(user, request.scopes);
     if (unverified) return errorAnswer(403, 'This cannot be allowed', unverified);
     await this.consents.grant(userId, client.id, request.scopes);
     return this.allow(bound, userId, 'oauth.consent', origin);
@@ -139,9 +142,7 @@ export class AuthorizeService {
   /** Issues the code (stored by hash only, CODE_TTL_SECONDS) and sends it with `state` and `iss`. */
   private async allow({ request, client, secret }: Bound, userId: string, action: string, origin: HttpOrigin): Promise<AuthorizeAnswer> {
     const code = newOpaqueToken();
-    if (!(await this.requests.decide(request.id, hashOpaqueToken(secret), { hash: hashOpaqueToken(code), ttlSeconds: CODE_TTL_SECONDS }))) {
-      return errorAnswer(403, 'This form cannot be used', FORM_REFUSED);
-    }
+    if (!(await this.requests.decide(request.id, hashOpaqueToken(secret), { hash: hashOpaqueToken(code), ttlSeconds: CODE_TTL_SECONDS }))) return formRefused();
     await this.record(origin, action, 'success', userId, client.id);
     return this.redirect(303, request.redirectUri, { code, state: request.state });
   }
@@ -160,8 +161,9 @@ export class AuthorizeService {
     return redirectAnswer(status, redirectUri, this.config.publicUrl, parameters, status === 303 ? expiredBindingCookie(this.config.isProduction) : undefined);
   }
 
-  private cookie(secret: string, maxAgeSeconds: number): string {
-    return bindingCookie(secret, maxAgeSeconds, this.config.isProduction);
+  /** The browser's secret, for as long as the browser steps may take. */
+  private cookie(secret: string): string {
+    return bindingCookie(secret, REQUEST_TTL_SECONDS, this.config.isProduction);
   }
 
   /** `oauth.*` events: the user once known, the app as the target; never a code, a secret or the state. */

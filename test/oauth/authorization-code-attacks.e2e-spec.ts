@@ -219,7 +219,9 @@ describe('The authorization code flow under attack', () => {
       expect(refusals.map((answer) => answer.headers.get('location'))).toEqual([null, null]);
       const allowed = await browser.decide('allow');
       expect(allowed.status).toBe(303);
-      expect(allowed.location!.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const { code, ...rest } = Object.fromEntries(allowed.location!.searchParams);
+      expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect({ at: `${allowed.location!.origin}${allowed.location!.pathname}`, ...rest }).toEqual({ at: CALLBACK, state: expect.any(String), iss: origin });
       // Decided once: the same form again is refused.
       expect((await browser.decide('allow')).status).toBe(403);
     });

@@ -389,6 +389,7 @@ describe('The authorization code flow under attack', () => {
         'a password change',
         (bob: Caller) => ({ url: '/api/v1/auth/password', payload: { currentPassword: bob.password, newPassword: 'a brand new password here' } }),
       ],
+      ['a suspension by an admin', (bob: Caller) => ({ url: `/api/v1/users/${bob.id}/suspend`, payload: {}, headers: root.headers })],
     ])('ends the apps’ tokens with %s', async (_name, change) => {
       const bob = await customer(testApp.app);
       const tokens = tokensOf(await redeem(await issueCode(spa, {}, bob)));

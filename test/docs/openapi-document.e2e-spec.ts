@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildOpenApiDocument, DocumentedOperation, documentedOperations, serializeOpenApiDocument } from '../../src/common/openapi/openapi';
 import { IS_PUBLIC } from '../../src/common/http/public-route';
-import { listRoutes, RouteEntry } from '../support/route-inventory';
+import { RouteEntry, isPage, listRoutes } from '../support/route-inventory';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -70,8 +70,7 @@ describe('OpenAPI document (openapi.json)', () => {
   });
 
   it('leaves out exactly the pages, which the app serves and marks as left out', () => {
-    const excluded = (route: RouteEntry) => (Reflect.getMetadata('swagger/apiExcludeController', route.controller) as unknown[] | undefined)?.[0] === true;
-    expect(routes.filter(excluded).map(routeName).sort()).toEqual([...PAGES].sort());
+    expect(routes.filter(isPage).map(routeName).sort()).toEqual([...PAGES].sort());
     expect(documentedNames().filter((name) => PAGES.includes(name))).toEqual([]);
   });
 

@@ -45,3 +45,11 @@ export function readsBody(route: RouteEntry): boolean {
   const args: Record<string, unknown> = Reflect.getMetadata(ROUTE_ARGS_METADATA, route.controller, route.handler.name) ?? {};
   return Object.keys(args).some((key) => key.startsWith(`${RouteParamtypes.BODY}:`));
 }
+
+/**
+ * A route of a page for a browser, not an API operation (@ApiExcludeController: the sign-in and consent pages of
+ * /oauth/authorize, the development mailbox): it answers HTML, errors included, and takes HTML forms.
+ */
+export function isPage(route: RouteEntry): boolean {
+  return (Reflect.getMetadata('swagger/apiExcludeController', route.controller) as unknown[] | undefined)?.[0] === true;
+}

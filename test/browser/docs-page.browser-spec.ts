@@ -1,26 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Browser, chromium, Locator, Page } from 'playwright-core';
+import { Browser, Locator } from 'playwright-core';
 import { uniqueEmail } from '../support/auth';
+import { inFreshPage, launchChromium } from '../support/chromium';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /** docs/http-contract.md, Response headers: the policy of every route but the docs page. */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
-
-const CHROMIUM_ARGS = [
-  // Chromium's sandbox refuses to start as root (CI containers); the page is our own local app.
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  // Without these Chromium keeps calling Google services, which a closed CI network refuses.
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /**
  * The docs page (Swagger UI) in a real browser, which enforces the Content-Security-Policy that
@@ -41,7 +27,7 @@ describe('The docs page in headless Chromium (docs/http-contract.md, Docs)', () 
     const { port } = testApp.app.getHttpServer().address() as AddressInfo;
     baseUrl = `http://127.0.0.1:${port}`;
     ({ email, accessToken } = await registerAndLogIn(baseUrl));
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -60,35 +46,28 @@ describe('The docs page in headless Chromium (docs/http-contract.md, Docs)', () 
   });
 
   it('calls GET /users/me from the UI: 401 before "Authorize", 200 with the token, and no CSP violation', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const problems = await watchForProblems(page);
-    try {
-      await withDiagnosticsOnFailure(page, problems, async () => {
-        await page.goto(`${baseUrl}/docs`);
-        const operation = page.locator('.opblock-get').filter({ has: page.locator('[data-path="/api/v1/users/me"]') });
-        await operation.locator('.opblock-summary-control').click();
-        await operation.getByRole('button', { name: 'Try it out' }).click();
+    const problems = await inFreshPage(browser, 'The docs page', async (page) => {
+      await page.goto(`${baseUrl}/docs`);
+      const operation = page.locator('.opblock-get').filter({ has: page.locator('[data-path="/api/v1/users/me"]') });
+      await operation.locator('.opblock-summary-control').click();
+      await operation.getByRole('button', { name: 'Try it out' }).click();
 
-        // Negative control first: before the dialog, the UI sends no credential.
-        expect(await execute(operation)).toMatchObject({ status: 401 });
-        // Removes that response, so the next one read is certainly the new one.
-        await operation.getByRole('button', { name: 'Clear' }).click();
+      // Negative control first: before the dialog, the UI sends no credential.
+      expect(await execute(operation)).toMatchObject({ status: 401 });
+      // Removes that response, so the next one read is certainly the new one.
+      await operation.getByRole('button', { name: 'Clear' }).click();
 
-        await page.getByRole('button', { name: 'Authorize', exact: true }).click();
-        // The dialog has one form per security scheme; this one is titled "<name> (http, Bearer)".
-        const bearerForm = page.locator('.modal-ux form').filter({ hasText: '(http, Bearer)' });
-        await bearerForm.getByLabel('auth-bearer-value').fill(accessToken);
-        await bearerForm.getByRole('button', { name: 'Apply credentials' }).click();
-        await bearerForm.getByRole('button', { name: 'Close', exact: true }).click();
+      await page.getByRole('button', { name: 'Authorize', exact: true }).click();
+      // The dialog has one form per security scheme; this one is titled "<name> (http, Bearer)".
+      const bearerForm = page.locator('.modal-ux form').filter({ hasText: '(http, Bearer)' });
+      await bearerForm.getByLabel('auth-bearer-value').fill(accessToken);
+      await bearerForm.getByRole('button', { name: 'Apply credentials' }).click();
+      await bearerForm.getByRole('button', { name: 'Close', exact: true }).click();
 
-        const authorized = await execute(operation);
-        expect(authorized.status).toBe(200);
-        expect(authorized.body).toContain(email);
-      });
-    } finally {
-      await context.close();
-    }
+      const authorized = await execute(operation);
+      expect(authorized.status).toBe(200);
+      expect(authorized.body).toContain(email);
+    });
     expect(problems).toEqual({
       cspViolations: [],
       // Chromium logs every 4xx fetch; this one is the negative control's, and nothing else may appear.
@@ -113,31 +92,6 @@ function postJson(url: string, body: unknown): Promise<Response> {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 }
 
-interface PageProblems {
-  cspViolations: string[];
-  consoleErrors: string[];
-  pageErrors: string[];
-}
-
-/**
- * Everything that would show the page is broken. A CSP violation fires the page's
- * `securitypolicyviolation` event; the init script forwards each one to the test through a binding
- * (both run outside the page's CSP, so watching cannot itself be blocked).
- */
-async function watchForProblems(page: Page): Promise<PageProblems> {
-  const problems: PageProblems = { cspViolations: [], consoleErrors: [], pageErrors: [] };
-  await page.exposeFunction('reportCspViolation', (violation: string) => problems.cspViolations.push(violation));
-  await page.addInitScript({
-    content: `document.addEventListener('securitypolicyviolation', (event) =>
-      window.reportCspViolation(event.effectiveDirective + ' blocked ' + event.blockedURI));`,
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.pageErrors.push(error.message));
-  return problems;
-}
-
 /** Clicks "Execute" and reads the status code and body Swagger UI shows for the call. */
 async function execute(operation: Locator): Promise<{ status: number; body: string }> {
   await operation.getByRole('button', { name: 'Execute' }).click();
@@ -146,15 +100,4 @@ async function execute(operation: Locator): Promise<{ status: number; body: stri
   const status = Number.parseInt(await response.locator('.response-col_status').innerText(), 10);
   const body = await response.locator('.response-col_description').innerText();
   return { status, body };
-}
-
-/** Runs browser steps; a failure's message gets what the page reported and a screenshot saved outside the repository. */
-async function withDiagnosticsOnFailure(page: Page, problems: PageProblems, steps: () => Promise<void>): Promise<void> {
-  try {
-    await steps();
-  } catch (error) {
-    const file = join(mkdtempSync(join(tmpdir(), 'docs-page-')), 'failure.png');
-    await page.screenshot({ path: file, fullPage: true });
-    throw new Error(`The docs page failed; screenshot: ${file}\nWhat the page reported: ${JSON.stringify(problems, null, 2)}`, { cause: error });
-  }
 }

@@ -1,5 +1,5 @@
 // ESLint (flat config): typescript-eslint's type-aware recommended rules over all the TypeScript
-// (src, test, bench) and the plain JavaScript (scripts, bench helpers, the jest configs).
+// (src, test, bench) and the plain JavaScript (scripts, bench helpers, the jest configs, the demo storefront).
 // Formatting is Prettier's job (.prettierrc.json): eslint-config-prettier turns off the rules it owns.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
@@ -38,6 +38,11 @@ export default defineConfig(
   {
     files: ['**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: globals.node },
+  },
+  {
+    // The demo storefront's script runs in a browser, as an ES module (demo/index.html).
+    files: ['demo/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: globals.browser },
   },
   {
     files: ['**/*.spec.ts', 'test/**/*.ts'],

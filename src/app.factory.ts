@@ -16,6 +16,7 @@ import { ProblemException } from './common/http/problem.exception';
 import { newRequestId } from './common/http/request-id';
 import { registerAccessLog } from './common/logging/access-log';
 import { setUpOpenApi } from './common/openapi/openapi';
+import { serveDemoStorefront } from './demo-storefront';
 import { registerHardening } from './security/hardening/hardening';
 import { tlsOptions } from './security/hardening/tls-options';
 
@@ -111,7 +112,10 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     done(null, payload);
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: [...OUTSIDE_API_PREFIX] });
-  if (!options.config.isProduction) setUpOpenApi(app);
+  if (!options.config.isProduction) {
+    setUpOpenApi(app);
+    serveDemoStorefront(fastify);
+  }
   await app.init();
   addMethodNotAllowedRoutes();
   await fastify.ready();

@@ -32,10 +32,12 @@ const ROUTES = Object.keys(DOCUMENT.paths)
  * Not checked, with the reason: the docs UI is SwaggerModule's page, not an operation of the API;
  * /dev/mail is the development mailbox's HTML page (no SMTP_URL, never in production), a page for a
  * developer and not an operation of the API either (@ApiExcludeController: absent from the document);
- * and a CORS preflight (OPTIONS) is answered by the CORS layer for any path, per the Fetch standard.
+ * /demo is the demo storefront's page and files (src/demo-storefront.ts, never in production), an app
+ * of the API and no operation of it; and a CORS preflight (OPTIONS) is answered by the CORS layer for
+ * any path, per the Fetch standard.
  */
 const isExcluded = (method: string, path: string) =>
-  path === '/docs' || path.startsWith('/docs/') || path === '/dev/mail' || path.startsWith('/dev/mail/') || method === 'OPTIONS' || isAuthorizationPage(path);
+  ['/docs', '/dev/mail', '/demo'].some((page) => path === page || path.startsWith(`${page}/`)) || method === 'OPTIONS' || isAuthorizationPage(path);
 
 /**
  * Not checked either: the OAuth authorization endpoint and its two forms answer a browser with HTML pages and

@@ -12,9 +12,9 @@ import { credentialCount } from '../credentials';
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 /**
- * The OpenAPI UI is the one HTML page served (outside production only). Its scripts, stylesheet
- * and favicons are files under /docs; it writes `<style>` blocks inline; its CSS draws icons from
- * data: URIs; "Try it out" calls this same origin. Scripts stay 'self' only: no inline script.
+ * The OpenAPI UI (outside production only). Its scripts, stylesheet and favicons are files under /docs; it writes
+ * `<style>` blocks inline; its CSS draws icons from data: URIs; "Try it out" calls this same origin. Scripts stay
+ * 'self' only: no inline script.
  */
 const DOCS_CSP = [
   "default-src 'none'",
@@ -26,6 +26,27 @@ const DOCS_CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/**
+ * The demo storefront (outside production only, src/demo-storefront.ts): its own script, stylesheet and icon, calls to
+ * this origin, nothing inline. An XSS that slipped in could neither run inline code nor send a token elsewhere.
+ */
+const DEMO_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** The HTML pages, by route prefix, each with the policy it needs; every other route gets API_CSP. */
+const PAGE_CSPS: readonly { prefix: string; csp: string }[] = [
+  { prefix: '/docs', csp: DOCS_CSP },
+  { prefix: '/demo', csp: DEMO_CSP },
+];
 
 /**
  * The pages of the OAuth authorization endpoint (sign-in, consent): no script, no style, nothing loaded, no
@@ -71,9 +92,10 @@ export function registerSecurityHeaders(fastify: FastifyInstance, config: AppCon
     'content-security-policy': API_CSP,
     'permissions-policy': PERMISSIONS_POLICY,
   };
-  const docsHeaders = { ...apiHeaders, 'content-security-policy': DOCS_CSP };
+  // Built once: a page's headers are the API's with its own policy.
+  const pages = PAGE_CSPS.map(({ prefix, csp }) => ({ prefix, headers: { ...apiHeaders, 'content-security-policy': csp } }));
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.headers(isDocsRoute(request) ? docsHeaders : apiHeaders);
+    void reply.headers(pageOf(request, pages)?.headers ?? apiHeaders);
     done();
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {
@@ -93,9 +115,9 @@ function mayHoldPrivateData(request: FastifyRequest, status: number): boolean {
   return credentialCount(request) > 0 || status >= 400;
 }
 
-// The matched route, not the URL: when the docs are not mounted (production), /docs is an
-// ordinary 404 and keeps the strict policy.
-function isDocsRoute(request: FastifyRequest): boolean {
+// The matched route, not the URL: when a page is not mounted (production), its path is an ordinary 404 and keeps
+// the strict policy.
+function pageOf<Page extends { prefix: string }>(request: FastifyRequest, pages: readonly Page[]): Page | undefined {
   const route = request.routeOptions.url;
-  return route !== undefined && (route === '/docs' || route.startsWith('/docs/'));
+  return route === undefined ? undefined : pages.find(({ prefix }) => route === prefix || route.startsWith(`${prefix}/`));
 }

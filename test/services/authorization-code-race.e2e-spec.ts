@@ -1,7 +1,8 @@
 import { HttpClient, HttpReply } from '../support/http-client';
+import type { Account } from '../support/auth';
 import { authorizeAs, authorizeUrl, AppClient, pkce } from '../support/oauth-apps';
-import { adminOverHttp, registerOverHttp } from '../support/remote-auth';
-import { ServiceDeployment, ServiceInstance } from '../support/service-deployment';
+import { appDeployment, appForm } from '../support/oauth-deployment';
+import type { ServiceDeployment, ServiceInstance } from '../support/service-deployment';
 
 const ROUNDS = 10;
 
@@ -14,34 +15,14 @@ describe('One authorization code redeemed on two instances at once (Postgres and
   let deployment: ServiceDeployment;
   let instances: ServiceInstance[];
   let spa: AppClient;
-  let user: { email: string; password: string };
+  let user: Account;
 
   beforeAll(async () => {
-    deployment = await ServiceDeployment.create();
-    const env = {
-      RATE_LIMIT_ANONYMOUS: '100000/60s',
-      RATE_LIMIT_LOGIN_IP: '100000/900s',
-      RATE_LIMIT_TOKEN: '100000/60s',
-      RATE_LIMIT_ACCOUNT_IP: '100000/900s',
-    };
-    instances = [await deployment.start({ env }), await deployment.start({ env })];
-    const root = await adminOverHttp(instances[0].http, deployment.db);
-    const registered = await instances[0].http.send({
-      method: 'POST',
-      path: '/api/v1/oauth/clients',
-      token: root.tokens.accessToken,
-      body: { name: 'Racing SPA', type: 'public', redirectUris: ['https://spa.example/callback'], scopes: ['orders:read'] },
-    });
-    expect(registered.status).toBe(201);
-    spa = registered.json<AppClient>();
-    user = await registerOverHttp(instances[0].http, deployment.db);
+    ({ deployment, instances, spa, user } = await appDeployment('Racing SPA'));
   }, 60_000);
   afterAll(() => deployment?.close());
 
-  const redeem = (http: HttpClient, form: Record<string, string>) => {
-    const payload = new URLSearchParams({ grant_type: 'authorization_code', client_id: spa.clientId, ...form }).toString();
-    return http.send({ method: 'POST', path: '/api/v1/oauth/token', payload, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-  };
+  const redeem = (http: HttpClient, form: Record<string, string>) => appForm(http, spa, 'token', { grant_type: 'authorization_code', ...form });
   const ordersWith = async (http: HttpClient, token: string) => (await http.send({ path: '/api/v1/orders', token })).status;
 
   it(`${ROUNDS} rounds: exactly one token response per code, and the second use revokes it everywhere`, async () => {

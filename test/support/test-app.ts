@@ -9,6 +9,7 @@ import { ServiceSecrets } from '../../src/secrets/service-secrets';
 import { HttpClient } from './http-client';
 import { tracked } from './open-apps';
 import { checkEveryResponseAgainstDocument } from './openapi-contract';
+import { freePort } from './server-process';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { testSecrets } from './test-secrets';
 
@@ -92,4 +93,21 @@ export async function startTestAppOnLoopback(options: TestAppOptions = {}): Prom
       await testApp.close();
     },
   };
+}
+
+/** A test app on a loopback socket whose issuer (PUBLIC_URL) is its own origin. */
+export interface IssuerTestApp extends TestApp {
+  origin: string;
+}
+
+/**
+ * The real application on a real loopback socket, its PUBLIC_URL the very origin it listens on: for OAuth
+ * clients, a browser's page included, that check the issuer is where they found it (RFC 8414 §3.3).
+ */
+export async function startTestAppAsIssuer(options: TestAppOptions = {}): Promise<IssuerTestApp> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const testApp = await startTestApp({ ...options, env: { ...options.env, PUBLIC_URL: origin } });
+  await testApp.app.listen(port, '127.0.0.1');
+  return { ...testApp, origin };
 }

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { TOKEN_AUDIENCE } from '../../src/auth/token.constants';
 import { bearer } from '../support/auth';
 import { insertProduct } from '../support/fixtures';
-import { AppClient, appClient, AuthorizeBrowser } from '../support/oauth-apps';
+import { AppClient, appClient, AuthorizeBrowser, authorizeAs } from '../support/oauth-apps';
 import { discover as discoverApp, libraryCodeFlow, startIssuer } from '../support/oauth-libraries';
 import { admin, Caller, customer } from '../support/principals';
 import type { TestApp } from '../support/test-app';
@@ -111,6 +111,38 @@ describe('The authorization code flow with real client libraries (RFC 6749 §4.1
     expect(tokens).toMatchObject({ token_type: 'bearer', scope: 'orders:read' });
     const refreshed = await client.refreshTokenGrant(await discover(webApp, auth()), tokens.refresh_token!);
     expect(refreshed.scope).toBe('orders:read');
+  });
+
+  it('runs the flow for a native app (RFC 8252 §7.3): registered on a loopback IP literal, redirected to the port it opened', async () => {
+    const native = await appClient(testApp.app, root, { name: 'Desktop tracker', type: 'public', redirectUris: ['http://127.0.0.1/callback'] });
+    const config = await discover(native, client.None());
+    const tokens = await libraryCodeFlow(issuer, config, { redirectUri: 'http://127.0.0.1:53127/callback', scope: 'orders:read', account: alice });
+    expect(tokens).toMatchObject({ token_type: 'bearer', scope: 'orders:read' });
+    // Only the port is free: another path is refused before any redirect (an error page, never a code).
+    await expect(libraryCodeFlow(issuer, config, { redirectUri: 'http://127.0.0.1:53127/other', scope: 'orders:read', account: alice })).rejects.toThrow(
+      /authorize answered 400/,
+    );
+  });
+
+  it.each([
+    ['names another issuer', (redirect: URL) => redirect.searchParams.set('iss', 'https://evil.example'), 'unexpected "iss" (issuer) response parameter value'],
+    ['names no issuer', (redirect: URL) => redirect.searchParams.delete('iss'), 'response parameter "iss" (issuer) missing'],
+  ])('lets openid-client refuse a redirect that %s (mix-up, RFC 9207 §2.4), and the code stays unused', async (_name, tamper, reason) => {
+    const config = await discover(spa, client.None());
+    const verifier = client.randomPKCECodeVerifier();
+    const redirect_uri = REDIRECT_URI;
+    const code_challenge = await client.calculatePKCECodeChallenge(verifier);
+    const url = client.buildAuthorizationUrl(config, { redirect_uri, scope: 'orders:read', state: 's1', code_challenge, code_challenge_method: 'S256' });
+    const redirect = await authorizeAs(issuer, url.href, alice);
+    const tampered = new URL(redirect);
+    tamper(tampered);
+    await expect(client.authorizationCodeGrant(config, tampered, { pkceCodeVerifier: verifier, expectedState: 's1' })).rejects.toMatchObject({
+      cause: { message: reason },
+    });
+    // The library sent nothing: the genuine redirect is still redeemed.
+    await expect(client.authorizationCodeGrant(config, redirect, { pkceCodeVerifier: verifier, expectedState: 's1' })).resolves.toMatchObject({
+      scope: 'orders:read',
+    });
   });
 
   it('refuses a confidential app’s code redeemed without its secret, through the library (invalid_client)', async () => {

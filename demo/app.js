@@ -11,8 +11,9 @@ const PENDING_KEY = 'demo.pending-authorization';
 // Refresh this long before the access token expires, so that no call meets an expired token.
 const REFRESH_MARGIN_SECONDS = 60;
 
-// Tokens live in this module's memory only (browser-based apps BCP, token storage): no other script or tab can read
-// them from storage or a cookie, and they are gone with the tab. A reload means signing in again.
+// Tokens live in this module's memory only (browser-based apps BCP, token storage): no storage or cookie holds them
+// for another script or tab to read, and they are gone with the tab; a reload means signing in again. A script
+// injected into this page could still act through it: keeping any out is the CSP's job.
 let session = null;
 let refreshTimer;
 let clientId;

@@ -85,7 +85,7 @@ describe('README security checklist', () => {
   // README sits at the root, so its link targets are paths from the root.
   const linkedFiles = (cell: string) => inlineLinks(cell).map((link) => link.target.split('#')[0]);
   // The names jest runs (jest.config.js: *.spec.ts, *.medium-spec.ts and *.e2e-spec.ts, one per tier).
-  const TEST_FILE = /\.(?:e2e-|medium-)?spec\.ts$/;
+  const TEST_FILE = /\.(?:e2e-|medium-|browser-)?spec\.ts$/;
   const HOLDS_A_TEST = /^\s*(?:it|test)(?:\.each)?\(/m;
   const OWASP_API_TOP_10_2023 = Array.from({ length: 10 }, (_, index) => `API${index + 1}`);
 

@@ -2,12 +2,12 @@ import * as oauth from 'oauth4webapi';
 import * as client from 'openid-client';
 import { DataSource } from 'typeorm';
 import { TOKEN_AUDIENCE } from '../../src/auth/token.constants';
-import { bearer } from '../support/auth';
+import { bearer, manyLoginsEnv } from '../support/auth';
 import { insertProduct } from '../support/fixtures';
 import { AppClient, appClient, AuthorizeBrowser, authorizeAs } from '../support/oauth-apps';
-import { discover as discoverApp, libraryCodeFlow, startIssuer } from '../support/oauth-libraries';
+import { discover as discoverApp, libraryCodeFlow } from '../support/oauth-libraries';
 import { admin, Caller, customer } from '../support/principals';
-import type { TestApp } from '../support/test-app';
+import { IssuerTestApp, startTestAppAsIssuer } from '../support/test-app';
 
 /**
  * The authorization code flow with PKCE (RFC 6749 §4.1, RFC 7636, RFC 9207) as certified client libraries run
@@ -19,7 +19,7 @@ import type { TestApp } from '../support/test-app';
  * The issuer is plain http on loopback, so each library is given its documented option for that (test/support/oauth-libraries.ts).
  */
 describe('The authorization code flow with real client libraries (RFC 6749 §4.1, RFC 7636, RFC 9207, RFC 9068)', () => {
-  let testApp: TestApp;
+  let testApp: IssuerTestApp;
   let issuer: string;
   let root: Caller;
   let alice: Caller;
@@ -28,7 +28,8 @@ describe('The authorization code flow with real client libraries (RFC 6749 §4.1
   const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 
   beforeAll(async () => {
-    ({ testApp, issuer } = await startIssuer());
+    testApp = await startTestAppAsIssuer({ env: manyLoginsEnv() });
+    issuer = testApp.origin;
     root = await admin(testApp.app);
     alice = await customer(testApp.app);
     spa = await appClient(testApp.app, root, { name: 'Storefront SPA', type: 'public', redirectUris: [REDIRECT_URI] });

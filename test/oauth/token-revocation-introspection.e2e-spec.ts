@@ -4,11 +4,11 @@ import { DataSource } from 'typeorm';
 import { TOKEN_AUDIENCE } from '../../src/auth/token.constants';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { basicAuth, ClientCaller, serviceClient } from '../support/api-keys';
-import { bearer } from '../support/auth';
+import { bearer, manyLoginsEnv } from '../support/auth';
 import { AppClient, appClient } from '../support/oauth-apps';
-import { discover, libraryCodeFlow, startIssuer } from '../support/oauth-libraries';
+import { discover, libraryCodeFlow } from '../support/oauth-libraries';
 import { admin, Caller, customer } from '../support/principals';
-import type { TestApp } from '../support/test-app';
+import { IssuerTestApp, startTestAppAsIssuer } from '../support/test-app';
 
 /**
  * RFC 7009 revocation and RFC 7662 introspection, driven by openid-client from the RFC 8414 metadata over a real
@@ -16,7 +16,7 @@ import type { TestApp } from '../support/test-app';
  * client's token, a public client introspecting, no token at all. Each refusal next to the request that works.
  */
 describe('Token revocation (RFC 7009) and introspection (RFC 7662)', () => {
-  let testApp: TestApp;
+  let testApp: IssuerTestApp;
   let issuer: string;
   let alice: Caller;
   let spa: AppClient;
@@ -26,7 +26,8 @@ describe('Token revocation (RFC 7009) and introspection (RFC 7662)', () => {
   const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 
   beforeAll(async () => {
-    ({ testApp, issuer } = await startIssuer());
+    testApp = await startTestAppAsIssuer({ env: manyLoginsEnv() });
+    issuer = testApp.origin;
     const root = await admin(testApp.app);
     alice = await customer(testApp.app);
     spa = await appClient(testApp.app, root, { name: 'Storefront SPA', type: 'public', redirectUris: [REDIRECT_URI] });

@@ -1,8 +1,6 @@
 import * as client from 'openid-client';
-import { Account, manyLoginsEnv } from './auth';
+import type { Account } from './auth';
 import { AppClient, authorizeAs } from './oauth-apps';
-import { freePort } from './server-process';
-import { startTestApp, TestApp } from './test-app';
 
 /**
  * openid-client configured for an app from the server's RFC 8414 metadata. The issuer is plain http on loopback,
@@ -35,11 +33,3 @@ export async function libraryCodeFlow(
   return client.authorizationCodeGrant(config, redirect, { pkceCodeVerifier: verifier, expectedState: state });
 }
 
-/** The app listening on a real loopback socket, with that socket's URL as its PUBLIC_URL: the issuer clients discover. */
-export async function startIssuer(): Promise<{ testApp: TestApp; issuer: string }> {
-  const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
-  const testApp = await startTestApp({ env: { ...manyLoginsEnv(), PUBLIC_URL: issuer } });
-  await testApp.app.listen(port, '127.0.0.1');
-  return { testApp, issuer };
-}

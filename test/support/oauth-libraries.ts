@@ -32,4 +32,3 @@ export async function libraryCodeFlow(
   const redirect = await authorizeAs(issuer, url.href, account);
   return client.authorizationCodeGrant(config, redirect, { pkceCodeVerifier: verifier, expectedState: state });
 }
-

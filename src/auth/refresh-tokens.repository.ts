@@ -105,7 +105,10 @@ export class RefreshTokensRepository {
    * not claimed (nor retired): it simply stops working, even if that revocation missed its rows.
    * The user's status and generation are read in the same statement, from their table. A token is bound to the
    * client it was issued to (RFC 6749 §6): `clientId` is the app's registry id, or null for the user's own login,
-   * so no app refreshes the user's session, and no app another's family.
+   * so no app refreshes the user's session, and no app another's family. An app's family refreshes only while the
+   * user's consent to the app stands, and the claim holds that consent row (FOR KEY SHARE) until it commits: a
+   * withdrawal deletes the row first, so it either waits for this rotation and then revokes the token it issued, or
+   * came first and leaves nothing to claim (src/oauth/user-authorizations.service.ts).
    */
   async claim(tokenHash: string, clientId: string | null, manager: EntityManager): Promise<ClaimedRefreshToken | undefined> {
     const result = await manager
@@ -115,6 +118,10 @@ export class RefreshTokensRepository {
       .where('token_hash = :tokenHash AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()', { tokenHash })
       .andWhere('client_id IS NOT DISTINCT FROM :clientId', { clientId })
       .andWhere(`EXISTS (SELECT 1 FROM users u WHERE u.id = user_id AND u.status = 'active' AND u.token_generation = refresh_tokens.token_generation)`)
+      // FOR KEY SHARE: the weakest lock a DELETE waits for; refreshes, and a consent widened (an UPDATE), never wait for it.
+      .andWhere(
+        `(client_id IS NULL OR EXISTS (SELECT 1 FROM oauth_consents c WHERE c.user_id = refresh_tokens.user_id AND c.client_id = refresh_tokens.client_id FOR KEY SHARE))`,
+      )
       .returning('id, family_id, user_id, expires_at, token_generation, scopes')
       .execute();
     const [row] = result.raw as Array<{ id: string; family_id: string; user_id: string; expires_at: Date; token_generation: number; scopes: Scope[] | null }>;
@@ -144,15 +151,15 @@ export class RefreshTokensRepository {
   }
 
   /**
-   * Revokes every family of an app (its deletion), in the caller's transaction, and returns the access tokens
-   * issued in them that have not expired yet.
+   * Revokes every family of an app (its deletion), or of one user's for it (`userId`: the user withdrew their
+   * authorization), in the caller's transaction, and returns the access tokens issued in them that have not expired yet.
    */
-  async revokeAllOfClient(clientId: string, manager: EntityManager): Promise<RevokedToken[]> {
+  async revokeAllOfClient(clientId: string, manager: EntityManager, userId?: string): Promise<RevokedToken[]> {
     const result = await manager
       .createQueryBuilder()
       .update(RefreshToken)
       .set({ revokedAt: () => 'COALESCE(revoked_at, now())' })
-      .where({ clientId })
+      .where({ clientId, ...(userId !== undefined && { userId }) })
       .returning('user_id, access_token_id, access_token_expires_at')
       .execute();
     const nowSeconds = Date.now() / 1000;

@@ -1,12 +1,13 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { DataSource } from 'typeorm';
+import { RevocationStoreUnavailableError } from '../../src/auth/revocation/revocation-store';
+import { Revocations } from '../../src/auth/revocation/revocations';
 import { tokenRequest, withApiKey } from '../support/api-keys';
-import { bearer, login, manyLoginsEnv } from '../support/auth';
+import { bearer, login } from '../support/auth';
 import { lastMail, linkIn, SUBJECTS } from '../support/mailbox';
-import { AppClient, appClient, AuthorizeBrowser, authorizeAs, authorizeUrl, pkce } from '../support/oauth-apps';
+import { AppClient, appClient, AuthorizeBrowser, authorizeAs, authorizeUrl, pkce, startOAuthTestApp } from '../support/oauth-apps';
 import { admin, Caller, customer } from '../support/principals';
-import { freePort } from '../support/server-process';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 
 const CALLBACK = 'https://spa.example/callback';
 const AUTHORIZATIONS = '/api/v1/users/me/authorizations';
@@ -38,10 +39,7 @@ describe('The apps a user authorized: listed, and withdrawn', () => {
   let tracker: AppClient;
 
   beforeAll(async () => {
-    const port = await freePort();
-    origin = `http://127.0.0.1:${port}`;
-    testApp = await startTestApp({ env: { ...manyLoginsEnv(), RATE_LIMIT_TOKEN: '100000/60s', PUBLIC_URL: origin } });
-    await testApp.app.listen(port, '127.0.0.1');
+    ({ testApp, origin } = await startOAuthTestApp());
     root = await admin(testApp.app);
     spa = await appClient(testApp.app, root, { name: 'Storefront SPA', type: 'public', redirectUris: [CALLBACK] });
     tracker = await appClient(testApp.app, root, { name: 'Order tracker', type: 'public', redirectUris: [CALLBACK], scopes: ['orders:read'] });
@@ -71,11 +69,13 @@ describe('The apps a user authorized: listed, and withdrawn', () => {
     return response.json<AppTokens>();
   }
 
-  const refresh = (app: AppClient, refreshToken: string) => tokenRequest(testApp.app, { grant_type: 'refresh_token', client_id: app.clientId, refresh_token: refreshToken });
+  const refresh = (app: AppClient, refreshToken: string) =>
+    tokenRequest(testApp.app, { grant_type: 'refresh_token', client_id: app.clientId, refresh_token: refreshToken });
   const ordersWith = async (headers: Record<string, string>) => (await testApp.app.inject({ method: 'GET', url: '/api/v1/orders', headers })).statusCode;
   const list = (headers: Record<string, string>) => testApp.app.inject({ method: 'GET', url: AUTHORIZATIONS, headers });
   const listed = async (caller: Caller) => (await list(caller.headers)).json<{ data: Authorization[]; page: { total: number } }>();
-  const withdraw = (headers: Record<string, string>, clientId: string) => testApp.app.inject({ method: 'DELETE', url: `${AUTHORIZATIONS}/${clientId}`, headers });
+  const withdraw = (headers: Record<string, string>, clientId: string) =>
+    testApp.app.inject({ method: 'DELETE', url: `${AUTHORIZATIONS}/${clientId}`, headers });
   const oauthError = (response: LightMyRequestResponse) => ({ status: response.statusCode, error: response.json<{ error?: string }>().error });
   const INVALID_GRANT = { status: 400, error: 'invalid_grant' };
 
@@ -95,7 +95,13 @@ describe('The apps a user authorized: listed, and withdrawn', () => {
     expect(page).toEqual({
       data: [
         { clientId: tracker.clientId, name: 'Order tracker', scopes: ['orders:read'], grantedAt: expect.any(String), lastUsedAt: expect.any(String) },
-        { clientId: spa.clientId, name: 'Storefront SPA', scopes: ['orders:read', 'orders:write'], grantedAt: expect.any(String), lastUsedAt: expect.any(String) },
+        {
+          clientId: spa.clientId,
+          name: 'Storefront SPA',
+          scopes: ['orders:read', 'orders:write'],
+          grantedAt: expect.any(String),
+          lastUsedAt: expect.any(String),
+        },
       ],
       page: { limit: 20, offset: 0, total: 2 },
     });
@@ -129,6 +135,7 @@ describe('The apps a user authorized: listed, and withdrawn', () => {
   describe('withdrawing one app', () => {
     let carol: Caller;
     let spaTokens: AppTokens;
+    let secondSpaTokens: AppTokens;
     let trackerTokens: AppTokens;
     let answer: LightMyRequestResponse;
 
@@ -137,15 +144,17 @@ describe('The apps a user authorized: listed, and withdrawn', () => {
       spaTokens = await authorize(spa, carol, 'orders:read orders:write');
       trackerTokens = await authorize(tracker, carol);
       // A second family of the same app: a withdrawal ends them all.
-      await authorize(spa, carol);
+      secondSpaTokens = await authorize(spa, carol);
       expect(await ordersWith(bearer(spaTokens.access_token))).toBe(200);
       answer = await withdraw(carol.headers, spa.clientId);
     });
 
-    it('answers 204 and ends the app’s access token (401) and refresh token (invalid_grant) at once', async () => {
+    it('answers 204 and ends the app’s access tokens (401) and refresh tokens (invalid_grant) at once, in every family', async () => {
       expect({ status: answer.statusCode, body: answer.body }).toEqual({ status: 204, body: '' });
-      expect(await ordersWith(bearer(spaTokens.access_token))).toBe(401);
-      expect(oauthError(await refresh(spa, spaTokens.refresh_token))).toEqual(INVALID_GRANT);
+      for (const tokens of [spaTokens, secondSpaTokens]) {
+        expect(await ordersWith(bearer(tokens.access_token))).toBe(401);
+        expect(oauthError(await refresh(spa, tokens.refresh_token))).toEqual(INVALID_GRANT);
+      }
     });
 
     it('leaves the other app’s tokens and the user’s own login working', async () => {
@@ -180,6 +189,24 @@ describe('The apps a user authorized: listed, and withdrawn', () => {
     const issued = await issueCode(spa, dave);
     expect((await withdraw(dave.headers, spa.clientId)).statusCode).toBe(204);
     expect(oauthError(await redeem(spa, issued))).toEqual(INVALID_GRANT);
+  });
+
+  it('fails closed: when the revocation store cannot be written, 503 and nothing withdrawn, until a retry succeeds', async () => {
+    const grace = await customer(testApp.app);
+    const tokens = await authorize(spa, grace);
+    const store = jest.spyOn(testApp.app.get(Revocations), 'revokeTokens').mockRejectedValueOnce(new RevocationStoreUnavailableError(new Error('down')));
+    try {
+      const refused = await withdraw(grace.headers, spa.clientId);
+      expect({ status: refused.statusCode, retryAfter: refused.headers['retry-after'] }).toEqual({ status: 503, retryAfter: expect.any(String) });
+    } finally {
+      store.mockRestore();
+    }
+    // Rolled back: still listed, and its refresh token still works (the consent was never gone while a token lived).
+    expect((await listed(grace)).data.map((grant) => grant.clientId)).toEqual([spa.clientId]);
+    const rotated = await refresh(spa, tokens.refresh_token);
+    expect(rotated.statusCode).toBe(200);
+    expect((await withdraw(grace.headers, spa.clientId)).statusCode).toBe(204);
+    expect(await ordersWith(bearer(rotated.json<AppTokens>().access_token))).toBe(401);
   });
 
   it('is the user’s alone: another user sees none of it and gets 404 withdrawing it, and it keeps working', async () => {
@@ -238,7 +265,11 @@ describe('The apps a user authorized: listed, and withdrawn', () => {
         async (user: Caller) => {
           await testApp.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { email: user.email } });
           const { token } = linkIn((await lastMail(testApp.app, user.email, SUBJECTS.reset)).text);
-          return testApp.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/confirm', payload: { token, newPassword: 'a brand new password here' } });
+          return testApp.app.inject({
+            method: 'POST',
+            url: '/api/v1/auth/password-reset/confirm',
+            payload: { token, newPassword: 'a brand new password here' },
+          });
         },
       ],
     ])('%s', async (_name, change) => {

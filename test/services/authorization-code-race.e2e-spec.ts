@@ -1,6 +1,7 @@
+import { manyLoginsEnv } from '../support/auth';
 import { HttpClient, HttpReply } from '../support/http-client';
 import { authorizeAs, authorizeUrl, AppClient, pkce } from '../support/oauth-apps';
-import { adminOverHttp, registerOverHttp } from '../support/remote-auth';
+import { adminOverHttp, publicAppOverHttp, registerOverHttp } from '../support/remote-auth';
 import { ServiceDeployment, ServiceInstance } from '../support/service-deployment';
 
 const ROUNDS = 10;
@@ -18,22 +19,10 @@ describe('One authorization code redeemed on two instances at once (Postgres and
 
   beforeAll(async () => {
     deployment = await ServiceDeployment.create();
-    const env = {
-      RATE_LIMIT_ANONYMOUS: '100000/60s',
-      RATE_LIMIT_LOGIN_IP: '100000/900s',
-      RATE_LIMIT_TOKEN: '100000/60s',
-      RATE_LIMIT_ACCOUNT_IP: '100000/900s',
-    };
+    const env = { ...manyLoginsEnv(), RATE_LIMIT_TOKEN: '100000/60s' };
     instances = [await deployment.start({ env }), await deployment.start({ env })];
     const root = await adminOverHttp(instances[0].http, deployment.db);
-    const registered = await instances[0].http.send({
-      method: 'POST',
-      path: '/api/v1/oauth/clients',
-      token: root.tokens.accessToken,
-      body: { name: 'Racing SPA', type: 'public', redirectUris: ['https://spa.example/callback'], scopes: ['orders:read'] },
-    });
-    expect(registered.status).toBe(201);
-    spa = registered.json<AppClient>();
+    spa = await publicAppOverHttp(instances[0].http, root.tokens.accessToken, 'Racing SPA');
     user = await registerOverHttp(instances[0].http, deployment.db);
   }, 60_000);
   afterAll(() => deployment?.close());

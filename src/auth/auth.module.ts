@@ -9,6 +9,7 @@ import { RateLimitModule } from '../throttling/rate-limit.module';
 import { UsersModule } from '../users/users.module';
 import { AccessTokenIssuer } from './access-token.issuer';
 import { AccessTokenVerifier } from './access-token-verifier';
+import { PresentedTokens } from './presented-tokens';
 import { AccountsService } from './accounts.service';
 import { AuthController } from './auth.controller';
 import { JwksController } from './jwks.controller';
@@ -52,6 +53,7 @@ const logger = new Logger('Revocations');
       inMemory: (clock) => new MemoryRevocationStore(clock),
     }),
     RefreshTokensRepository,
+    PresentedTokens,
     RevocationLedger,
     Revocations,
     AccessTokenIssuer,
@@ -79,6 +81,6 @@ const logger = new Logger('Revocations');
   // AccessTokenIssuer and Revocations for service clients (their tokens, and their deletion).
   // AccountMailComposer for the outbox worker (AppModule registers it).
   // LoginService for the sign-in page of the OAuth authorization endpoint.
-  exports: [JwtStrategy, SessionsService, AccountsService, KeyRing, AccessTokenIssuer, Revocations, AccountMailComposer, LoginService],
+  exports: [JwtStrategy, SessionsService, PresentedTokens, AccountsService, KeyRing, AccessTokenIssuer, Revocations, AccountMailComposer, LoginService],
 })
 export class AuthModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, IsNull } from 'typeorm';
 import type { Scope } from '../security/scopes';
 import { RefreshToken } from './refresh-token.entity';
 import { RevokedToken } from './revocation/revocation-store';
@@ -17,6 +17,14 @@ export interface ClaimedRefreshToken {
 }
 
 type Dates = { createdAt: string; lastUsedAt: string };
+
+/**
+ * A refresh token that can still be exchanged: unused, unrevoked, unexpired, and of its user's current token
+ * generation while the user is active (a password change or suspension since voids it, even if the revocation
+ * missed its row). Read from the users table in the same statement, as `refresh_tokens` rows.
+ */
+const CLAIMABLE = `used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+  AND EXISTS (SELECT 1 FROM users u WHERE u.id = refresh_tokens.user_id AND u.status = 'active' AND u.token_generation = refresh_tokens.token_generation)`;
 
 /** One session as its user sees it (GET /auth/sessions). */
 export interface ActiveSession {
@@ -93,6 +101,16 @@ export class RefreshTokensRepository {
     return this.dataSource.manager.findOneBy(RefreshToken, { tokenHash });
   }
 
+  /** A token by hash, and whether it can still be exchanged (CLAIMABLE): what introspection and revocation see. */
+  async findWithState(tokenHash: string): Promise<{ token: RefreshToken; claimable: boolean } | undefined> {
+    const { entities, raw } = await this.dataSource.manager
+      .createQueryBuilder(RefreshToken, 'refresh_tokens')
+      .addSelect(`(${CLAIMABLE})`, 'claimable')
+      .where({ tokenHash })
+      .getRawAndEntities<{ claimable: boolean }>();
+    return entities[0] && { token: entities[0], claimable: raw[0].claimable };
+  }
+
   /** The session an access token was issued with. */
   findByAccessTokenId(accessTokenId: string): Promise<RefreshToken | null> {
     return this.dataSource.manager.findOneBy(RefreshToken, { accessTokenId });
@@ -105,23 +123,16 @@ export class RefreshTokensRepository {
    * not claimed (nor retired): it simply stops working, even if that revocation missed its rows.
    * The user's status and generation are read in the same statement, from their table. A token is bound to the
    * client it was issued to (RFC 6749 §6): `clientId` is the app's registry id, or null for the user's own login,
-   * so no app refreshes the user's session, and no app another's family. An app's family refreshes only while the
-   * user's consent to the app stands, and the claim holds that consent row (FOR KEY SHARE) until it commits: a
-   * withdrawal deletes the row first, so it either waits for this rotation and then revokes the token it issued, or
-   * came first and leaves nothing to claim (src/oauth/user-authorizations.service.ts).
+   * so no app refreshes the user's session, and no app another's family.
    */
   async claim(tokenHash: string, clientId: string | null, manager: EntityManager): Promise<ClaimedRefreshToken | undefined> {
     const result = await manager
       .createQueryBuilder()
       .update(RefreshToken)
       .set({ usedAt: () => 'now()' })
-      .where('token_hash = :tokenHash AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()', { tokenHash })
+      .where('token_hash = :tokenHash', { tokenHash })
       .andWhere('client_id IS NOT DISTINCT FROM :clientId', { clientId })
-      .andWhere(`EXISTS (SELECT 1 FROM users u WHERE u.id = user_id AND u.status = 'active' AND u.token_generation = refresh_tokens.token_generation)`)
-      // FOR KEY SHARE: the weakest lock a DELETE waits for; refreshes, and a consent widened (an UPDATE), never wait for it.
-      .andWhere(
-        `(client_id IS NULL OR EXISTS (SELECT 1 FROM oauth_consents c WHERE c.user_id = refresh_tokens.user_id AND c.client_id = refresh_tokens.client_id FOR KEY SHARE))`,
-      )
+      .andWhere(CLAIMABLE)
       .returning('id, family_id, user_id, expires_at, token_generation, scopes')
       .execute();
     const [row] = result.raw as Array<{ id: string; family_id: string; user_id: string; expires_at: Date; token_generation: number; scopes: Scope[] | null }>;
@@ -138,16 +149,8 @@ export class RefreshTokensRepository {
   }
 
   /** Revokes a family's refresh tokens and returns the access tokens issued with them. */
-  async revokeFamily(familyId: string): Promise<RevokedToken[]> {
-    // Every row, already revoked or not, so a repeat (e.g. after a 503) deny-lists them all again.
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .update(RefreshToken)
-      .set({ revokedAt: () => 'COALESCE(revoked_at, now())' })
-      .where({ familyId })
-      .returning('user_id, access_token_id, access_token_expires_at')
-      .execute();
-    return revokedTokens(result.raw as RevokedRow[]);
+  revokeFamily(familyId: string): Promise<RevokedToken[]> {
+    return this.revokeAll({ familyId }, this.dataSource.manager);
   }
 
   /**
@@ -155,15 +158,37 @@ export class RefreshTokensRepository {
    * authorization), in the caller's transaction, and returns the access tokens issued in them that have not expired yet.
    */
   async revokeAllOfClient(clientId: string, manager: EntityManager, userId?: string): Promise<RevokedToken[]> {
+    const nowSeconds = Date.now() / 1000;
+    return (await this.revokeAll({ clientId, ...(userId !== undefined && { userId }) }, manager)).filter((token) => token.expiresAt > nowSeconds);
+  }
+
+  /**
+   * Revokes the refresh tokens `where` selects, and returns the access tokens issued with them, until no row of
+   * theirs is left unrevoked. One UPDATE is not enough against a rotation racing it: under READ COMMITTED it waits
+   * for the rotation's lock on the token being claimed, but the token the rotation then inserts was not in the
+   * UPDATE's snapshot, so it would stay unrevoked. Each further UPDATE takes a new snapshot and revokes what the
+   * last could not see; a rotation needs an unrevoked token to claim, so the loop ends.
+   */
+  private async revokeAll(where: FindOptionsWhere<RefreshToken>, manager: EntityManager): Promise<RevokedToken[]> {
+    // Every row the first time, already revoked or not, so a repeat (e.g. after a 503) deny-lists them all again.
+    let revoked = await this.revokeRows(where, manager);
+    const all = [...revoked];
+    while (revoked.length > 0) {
+      revoked = await this.revokeRows({ ...where, revokedAt: IsNull() }, manager);
+      all.push(...revoked);
+    }
+    return all;
+  }
+
+  private async revokeRows(where: FindOptionsWhere<RefreshToken>, manager: EntityManager): Promise<RevokedToken[]> {
     const result = await manager
       .createQueryBuilder()
       .update(RefreshToken)
       .set({ revokedAt: () => 'COALESCE(revoked_at, now())' })
-      .where({ clientId, ...(userId !== undefined && { userId }) })
+      .where(where)
       .returning('user_id, access_token_id, access_token_expires_at')
       .execute();
-    const nowSeconds = Date.now() / 1000;
-    return revokedTokens(result.raw as RevokedRow[]).filter((token) => token.expiresAt > nowSeconds);
+    return revokedTokens(result.raw as RevokedRow[]);
   }
 
   /** Revokes every refresh token of a user still in use (their access tokens die by the user's generation). */

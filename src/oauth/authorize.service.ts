@@ -7,6 +7,7 @@ import { hashOpaqueToken, newOpaqueToken } from '../auth/opaque-token';
 import { AppConfig } from '../config/app-config';
 import type { Scope } from '../security/scopes';
 import { ServiceClient, isAppClient } from '../service-clients/service-client.entity';
+import { isRegisteredRedirect } from '../service-clients/redirect-uri';
 import { ServiceClientsService } from '../service-clients/service-clients.service';
 import type { RateLimitReport } from '../throttling/rate-limit-report';
 import type { User } from '../users/user.entity';
@@ -59,7 +60,7 @@ export class AuthorizeService {
     if (typeof target === 'string') return this.refuseRequest(origin, null, target);
     const client = await this.clients.findActiveByClientId(target.clientId);
     if (!client || !isAppClient(client)) return this.refuseRequest(origin, null, 'The client_id names no registered app.');
-    if (!client.redirectUris.includes(target.redirectUri)) {
+    if (!isRegisteredRedirect(client.redirectUris, target.redirectUri)) {
       return this.refuseRequest(origin, client.id, 'The redirect_uri is not one this app registered, character for character.');
     }
     const checked = checkAuthorization(query, client.scopes);

@@ -75,9 +75,9 @@ export class OAuthConsentsRepository {
   }
 
   /**
-   * Deletes the consent, in the caller's transaction, whose lock on the row it keeps until commit: the refreshes
-   * and code redemptions of this app for this user hold the row while they issue (RefreshTokensRepository.claim),
-   * so this waits for those in flight, and those after find no consent. False when it was gone already.
+   * Deletes the consent, in the caller's transaction, keeping the row's lock until commit: a code redemption of this
+   * app for this user holds the row while it opens its family (AuthorizationRequestsRepository.redeem), so this waits
+   * for one in flight, and one after finds no consent. False when it was gone already.
    */
   async withdraw(authorization: OwnAuthorization, manager: EntityManager): Promise<boolean> {
     const result = await manager.delete(OAuthConsent, { userId: authorization.userId, clientId: authorization.appId });

@@ -6,6 +6,7 @@ import { PKCE_METHOD } from './pkce';
 import { CLIENT_AUTH_METHODS } from './token-request';
 
 const URL_FIELD = { format: 'uri', maxLength: 2048 } as const;
+const AUTH_METHODS = { enum: Object.values(CLIENT_AUTH_METHODS), isArray: true, maxItems: Object.values(CLIENT_AUTH_METHODS).length } as const;
 
 /** RFC 8414 §2: what an OAuth client library reads to find and use this authorization server. */
 export class AuthorizationServerMetadata {
@@ -16,6 +17,10 @@ export class AuthorizationServerMetadata {
   @ApiProperty(URL_FIELD) @Expose() authorization_endpoint: string;
   @ApiProperty(URL_FIELD) @Expose() token_endpoint: string;
   @ApiProperty(URL_FIELD) @Expose() jwks_uri: string;
+  @ApiProperty({ ...URL_FIELD, description: 'RFC 7009 token revocation' }) @Expose() revocation_endpoint: string;
+  @ApiProperty(AUTH_METHODS) @Expose() revocation_endpoint_auth_methods_supported: string[];
+  @ApiProperty({ ...URL_FIELD, description: 'RFC 7662 token introspection (confidential clients)' }) @Expose() introspection_endpoint: string;
+  @ApiProperty(AUTH_METHODS) @Expose() introspection_endpoint_auth_methods_supported: string[];
   @ApiProperty({ enum: SCOPES, isArray: true, maxItems: SCOPES.length, description: 'What service clients and apps can be granted' })
   @Expose()
   scopes_supported: string[];
@@ -23,9 +28,7 @@ export class AuthorizationServerMetadata {
   @ApiProperty({ enum: ['code'], isArray: true, maxItems: 1 }) @Expose() response_types_supported: string[];
   @ApiProperty({ enum: GRANT_TYPES, isArray: true, maxItems: GRANT_TYPES.length }) @Expose() grant_types_supported: string[];
 
-  @ApiProperty({ enum: Object.values(CLIENT_AUTH_METHODS), isArray: true, maxItems: Object.values(CLIENT_AUTH_METHODS).length })
-  @Expose()
-  token_endpoint_auth_methods_supported: string[];
+  @ApiProperty(AUTH_METHODS) @Expose() token_endpoint_auth_methods_supported: string[];
 
   // RFC 7636 §4.3, OAuth 2.1 §4.1.1: S256 only, never `plain`.
   @ApiProperty({ enum: [PKCE_METHOD], isArray: true, maxItems: 1 }) @Expose() code_challenge_methods_supported: string[];

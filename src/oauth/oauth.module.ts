@@ -9,8 +9,11 @@ import { AuthorizationRequestsRepository } from './authorization-requests.reposi
 import { AuthorizeController } from './authorize.controller';
 import { AuthorizationPolicy } from './authorization.policy';
 import { AuthorizeService } from './authorize.service';
+import { ClientAuthentication } from './client-authentication';
 import { OAuthConsentsRepository } from './oauth-consents.repository';
 import { OAuthMetadataController } from './oauth-metadata.controller';
+import { PresentedTokenController } from './presented-token.controller';
+import { PresentedTokenService } from './presented-token.service';
 import { RefreshTokenGrant } from './refresh-token.grant';
 import { TokenThrottle } from './token-throttle';
 import { TokenController } from './token.controller';
@@ -22,9 +25,11 @@ import { UserAuthorizationsService } from './user-authorizations.service';
   // AuthModule for the AccessTokenIssuer (every token is signed alike: RS256, same keys), the sessions (an app's
   // refresh-token families) and the login (the sign-in page checks passwords as POST /auth/login does).
   imports: [AuditModule, AuthModule, RateLimitModule, ServiceClientsModule, UsersModule],
-  controllers: [TokenController, OAuthMetadataController, AuthorizeController, UserAuthorizationsController],
+  controllers: [TokenController, PresentedTokenController, OAuthMetadataController, AuthorizeController, UserAuthorizationsController],
   providers: [
     TokenService,
+    ClientAuthentication,
+    PresentedTokenService,
     TokenThrottle,
     AuthorizationCodeGrant,
     RefreshTokenGrant,

@@ -24,25 +24,40 @@ export interface TokenRequest {
   refreshToken?: string;
 }
 
-const PARAMETERS = ['grant_type', 'scope', 'client_id', 'client_secret', 'code', 'redirect_uri', 'code_verifier', 'refresh_token'] as const;
-type Parameters = Partial<Record<(typeof PARAMETERS)[number], string>>;
+const PARAMETERS = ['grant_type', 'scope', 'code', 'redirect_uri', 'code_verifier', 'refresh_token'] as const;
 
 const BASIC = /^Basic ([A-Za-z0-9+/]+={0,2})$/i;
 
+/** A request to an endpoint the client authenticates at (token, revocation, introspection): its parameters and credentials. */
+export interface ClientRequest<Name extends string> {
+  parameters: Partial<Record<Name, string>>;
+  credentials?: ClientCredentials;
+}
+
 /**
- * Reads the body (a form or JSON) and the Authorization header of a token request. Only the
- * parameters above are read; RFC 6749 §3.2 says to ignore any others (so standard client libraries
+ * Reads the body (a form or JSON) and the Authorization header of a request to one of the client's endpoints.
+ * Only the parameters named are read; RFC 6749 §3.2 says to ignore any others (so standard client libraries
  * that add e.g. `audience` still work), and nothing else in the body is ever used.
  */
-export function readTokenRequest(body: unknown, authorization: string | undefined): TokenRequest {
-  const parameters = readParameters(body);
+export function readClientRequest<Name extends string>(
+  body: unknown,
+  authorization: string | undefined,
+  names: readonly Name[],
+): ClientRequest<Name | 'client_id' | 'client_secret'> {
+  const parameters = readParameters(body, [...names, 'client_id', 'client_secret']);
   const inBody = parameters.client_id !== undefined || parameters.client_secret !== undefined;
   // RFC 6749 §2.3: a client MUST NOT use more than one authentication method in a request.
   if (authorization !== undefined && inBody) {
     throw new OAuthError('invalid_request', 'Authenticate with HTTP Basic or with client_id and client_secret in the body, not both');
   }
-  if (parameters.grant_type === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
   const credentials = authorization !== undefined ? readBasic(authorization) : inBody ? readBodyCredentials(parameters) : undefined;
+  return { parameters, credentials };
+}
+
+/** A token request (RFC 6749 §4.1.3, §4.4.2, §6): grant_type is required before anything else is looked at. */
+export function readTokenRequest(body: unknown, authorization: string | undefined): TokenRequest {
+  const { parameters, credentials } = readClientRequest(body, authorization, PARAMETERS);
+  if (parameters.grant_type === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
   return {
     grantType: parameters.grant_type,
     scope: parameters.scope,
@@ -54,11 +69,11 @@ export function readTokenRequest(body: unknown, authorization: string | undefine
   };
 }
 
-function readParameters(body: unknown): Parameters {
+function readParameters<Name extends string>(body: unknown, names: readonly Name[]): Partial<Record<Name, string>> {
   if (body === undefined || body === null) return {};
   if (typeof body !== 'object' || Array.isArray(body)) throw new OAuthError('invalid_request', 'The body must be a form or a JSON object');
-  const parameters: Parameters = {};
-  for (const name of PARAMETERS) {
+  const parameters: Partial<Record<Name, string>> = {};
+  for (const name of names) {
     const value: unknown = (body as Record<string, unknown>)[name];
     if (Array.isArray(value)) throw new OAuthError('invalid_request', `${name} must not be sent more than once`);
     if (value !== undefined && typeof value !== 'string') throw new OAuthError('invalid_request', `${name} must be a string`);
@@ -80,7 +95,7 @@ function readBasic(authorization: string): ClientCredentials {
   return { clientId, clientSecret, method: 'basic' };
 }
 
-function readBodyCredentials({ client_id: clientId, client_secret: clientSecret }: Parameters): ClientCredentials {
+function readBodyCredentials({ client_id: clientId, client_secret: clientSecret }: { client_id?: string; client_secret?: string }): ClientCredentials {
   if (!clientId) throw new OAuthError('invalid_client', 'Client authentication failed');
   // An id alone: a public client (RFC 6749 §3.2.1), which TokenService holds to exactly that.
   return clientSecret ? { clientId, clientSecret, method: 'body' } : { clientId, method: 'none' };

@@ -4,41 +4,33 @@ import { AuditService } from '../audit/audit.service';
 import { HttpOrigin } from '../audit/request-origin.decorator';
 import { AccessTokenIssuer } from '../auth/access-token.issuer';
 import { ACCESS_TOKEN_TTL_SECONDS } from '../auth/token.constants';
-import { Clock } from '../common/clock';
 import type { RateLimitReport } from '../throttling/rate-limit-report';
-import { acceptsSecret } from '../service-clients/client-credentials';
 import { GRANT_TYPES, GrantType, ServiceClient } from '../service-clients/service-client.entity';
-import { ServiceClientsService } from '../service-clients/service-clients.service';
 import { AuthorizationCodeGrant } from './authorization-code.grant';
+import { ClientAuthentication } from './client-authentication';
 import { OAuthError } from './oauth-error';
 import { RefreshTokenGrant } from './refresh-token.grant';
 import { requestedScopes } from './requested-scopes';
-import { TokenThrottle } from './token-throttle';
-import { ClientCredentials, TokenRequest } from './token-request';
+import { TokenRequest } from './token-request';
 import { TokenResponse } from './token.response';
 
-/** Longer than any client_id we issue: refused before it is counted or looked up. */
-const MAX_CLIENT_ID_LENGTH = 64;
-
 /**
- * The token endpoint (RFC 6749 §3.2): authenticate the client, check that it may use the grant it asks for, and
+ * The token endpoint (RFC 6749 §3.2): authenticate the client (ClientAuthentication), check that it may use the grant it asks for, and
  * let the grant issue: client credentials (§4.4) here; the authorization code (§4.1.3) and refresh token (§6)
  * grants of apps in their own classes. Every request is audited once, as `oauth.token`.
  */
 @Injectable()
 export class TokenService {
   constructor(
-    private readonly clients: ServiceClientsService,
+    private readonly clientAuthentication: ClientAuthentication,
     private readonly issuer: AccessTokenIssuer,
     private readonly codes: AuthorizationCodeGrant,
     private readonly refreshTokens: RefreshTokenGrant,
-    private readonly throttle: TokenThrottle,
     private readonly audit: AuditService,
-    private readonly clock: Clock,
   ) {}
 
   async issue(request: TokenRequest, origin: HttpOrigin, report: RateLimitReport): Promise<TokenResponse> {
-    const client = await this.authenticate(request, origin, report);
+    const client = await this.clientAuthentication.authenticate(request.credentials, 'oauth.token', origin, report);
     try {
       const tokens = await this.grant(client, request, origin);
       await this.record(origin, 'success', client.id, client.id);
@@ -68,33 +60,6 @@ export class TokenService {
     if (!scopes) throw new OAuthError('invalid_scope', 'scope must be a space-separated subset of the scopes of the client');
     const token = this.issuer.issueForClient({ id: client.id, clientId: client.clientId, scopes, tokenGeneration: client.tokenGeneration });
     return { access_token: token.token, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_SECONDS, scope: token.scope };
-  }
-
-  /**
-   * The client whose credentials these are, else `invalid_client`: one answer for every reason.
-   * An unknown client_id is answered without a secret comparison; that it is unknown is no secret
-   * (client ids are public), and every request naming it was still counted by the limit.
-   */
-  private async authenticate({ credentials }: TokenRequest, origin: HttpOrigin, report: RateLimitReport): Promise<ServiceClient> {
-    if (!credentials) throw new OAuthError('invalid_client', 'Client authentication is required');
-    const fail = new OAuthError('invalid_client', 'Client authentication failed', credentials.method === 'basic');
-    if (credentials.clientId.length > MAX_CLIENT_ID_LENGTH) throw fail;
-    await this.throttle.limit(credentials.clientId, origin.ip, report);
-    const client = await this.clients.findActiveByClientId(credentials.clientId);
-    if (!client || !this.authenticates(client, credentials)) {
-      await this.record(origin, 'failure', null, client?.id ?? null);
-      throw fail;
-    }
-    return client;
-  }
-
-  /**
-   * RFC 6749 §2.3: a confidential client proves itself with its secret and may not go without; a public client has
-   * none to prove (§2.1), names itself alone, and PKCE binds its code to it (RFC 7636).
-   */
-  private authenticates(client: ServiceClient, credentials: ClientCredentials): boolean {
-    if (credentials.method === 'none') return client.type === 'public';
-    return client.type === 'confidential' && acceptsSecret(client, credentials.clientSecret, this.clock.now());
   }
 
   /** `oauth.token` events: ids and outcome only, never a secret or the token (docs/http-contract.md, Audit). */

@@ -30,8 +30,8 @@ export class UserAuthorizationsService {
    */
   async withdraw(authorization: OwnAuthorization, origin: RequestOrigin): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      // The consent first: deleting it waits for the refreshes and code redemptions in flight, which hold its row,
-      // so the revocation below sees the tokens they issue; later ones find no consent (RefreshTokensRepository.claim).
+      // The consent first: deleting it waits for a code redemption in flight (it holds the row), so the revocation
+      // below sees the family it opens. A refresh racing this is caught by the revocation itself (revokeAll's loop).
       if (!(await this.consents.withdraw(authorization, manager))) throw new ProblemException(404, AuthorizationPolicy.notFound);
       await this.sessions.endAllOfClient(authorization.appId, manager, authorization.userId);
       await this.audit.record(

@@ -27,8 +27,13 @@ const OPENAPI_JSON = join(__dirname, '..', '..', 'openapi.json');
 const routeName = (route: RouteEntry) => `${route.method} ${route.path.replace(/:(\w+)/g, '{$1}')}`;
 const operationName = ({ method, path }: DocumentedOperation) => `${method.toUpperCase()} ${path}`;
 
-/** The one public route that authenticates its caller: the token endpoint, by HTTP Basic or in the body (RFC 6749 §2.3.1). */
-const PUBLIC_SECURITY: Record<string, unknown> = { 'POST /api/v1/oauth/token': [{ clientSecretBasic: [] }, {}] };
+/** The public routes that authenticate their caller: the OAuth client endpoints, by HTTP Basic or in the body (RFC 6749 §2.3.1). */
+const PUBLIC_SECURITY: Record<string, unknown> = {
+  'POST /api/v1/oauth/token': [{ clientSecretBasic: [] }, {}],
+  'POST /api/v1/oauth/revoke': [{ clientSecretBasic: [] }, {}],
+  // RFC 7662 §2.1: introspection takes a confidential client's secret only.
+  'POST /api/v1/oauth/introspect': [{ clientSecretBasic: [] }],
+};
 
 /** Routes that are pages, not API operations (see above): served, and not in the document. */
 const PAGES = ['GET /dev/mail', 'GET /oauth/authorize', 'POST /oauth/authorize/login', 'POST /oauth/authorize/consent'];

@@ -5,7 +5,7 @@ import { serviceClient, withApiKey } from '../support/api-keys';
 import { insertProduct, insertUser } from '../support/fixtures';
 import { HttpReply } from '../support/http-client';
 import { admin, Caller, customer } from '../support/principals';
-import { isPage, listRoutes, readsBody } from '../support/route-inventory';
+import { isOAuthClientEndpoint, isPage, listRoutes, readsBody } from '../support/route-inventory';
 import { LoopbackTestApp, startTestAppOnLoopback } from '../support/test-app';
 
 /** Names every JavaScript object inherits: a body or query key with one of them is still just a key. */
@@ -53,10 +53,10 @@ describe('Hostile input over HTTP', () => {
 
     it('gets on every write route that reads a body the answer an ordinary unknown field gets', async () => {
       const ids = await fixtureIds();
-      // RFC 6749 §3.2: the token endpoint ignores parameters it does not know, whatever their name. Pages take
+      // RFC 6749 §3.2: the token, revocation and introspection endpoints ignore parameters they do not know, whatever their name. Pages take
       // HTML forms, not JSON bodies (their tests: test/oauth/authorization-code-attacks.e2e-spec.ts).
       const routes = listRoutes(t.app).filter(
-        (route) => ['POST', 'PATCH', 'PUT'].includes(route.method) && readsBody(route) && !route.path.endsWith('/oauth/token') && !isPage(route),
+        (route) => ['POST', 'PATCH', 'PUT'].includes(route.method) && readsBody(route) && !isOAuthClientEndpoint(route) && !isPage(route),
       );
       expect(routes.length).toBeGreaterThan(15);
       for (const route of routes) {

@@ -2,12 +2,12 @@ import * as oauth from 'oauth4webapi';
 import * as client from 'openid-client';
 import { DataSource } from 'typeorm';
 import { TOKEN_AUDIENCE } from '../../src/auth/token.constants';
-import { bearer, manyLoginsEnv } from '../support/auth';
+import { bearer } from '../support/auth';
 import { insertProduct } from '../support/fixtures';
 import { AppClient, appClient, AuthorizeBrowser, authorizeAs } from '../support/oauth-apps';
+import { discover as discoverApp, libraryCodeFlow, startIssuer } from '../support/oauth-libraries';
 import { admin, Caller, customer } from '../support/principals';
-import { freePort } from '../support/server-process';
-import { startTestApp, TestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
 
 /**
  * The authorization code flow with PKCE (RFC 6749 §4.1, RFC 7636, RFC 9207) as certified client libraries run
@@ -16,7 +16,7 @@ import { startTestApp, TestApp } from '../support/test-app';
  * app; the browser steps in between (sign-in, consent) are plain fetch with the endpoint's cookie and form
  * token. oauth4webapi validates the access token as an RFC 9068 resource server would.
  *
- * The issuer is plain http on loopback, so each library is given its documented option for that.
+ * The issuer is plain http on loopback, so each library is given its documented option for that (test/support/oauth-libraries.ts).
  */
 describe('The authorization code flow with real client libraries (RFC 6749 §4.1, RFC 7636, RFC 9207, RFC 9068)', () => {
   let testApp: TestApp;
@@ -28,10 +28,7 @@ describe('The authorization code flow with real client libraries (RFC 6749 §4.1
   const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    testApp = await startTestApp({ env: { ...manyLoginsEnv(), PUBLIC_URL: issuer } });
-    await testApp.app.listen(port, '127.0.0.1');
+    ({ testApp, issuer } = await startIssuer());
     root = await admin(testApp.app);
     alice = await customer(testApp.app);
     spa = await appClient(testApp.app, root, { name: 'Storefront SPA', type: 'public', redirectUris: [REDIRECT_URI] });
@@ -39,23 +36,9 @@ describe('The authorization code flow with real client libraries (RFC 6749 §4.1
   });
   afterAll(() => testApp.close());
 
-  const discover = (app: AppClient, auth: client.ClientAuth) =>
-    client.discovery(new URL(issuer), app.clientId, undefined, auth, { algorithm: 'oauth2', execute: [client.allowInsecureRequests] });
-
-  /** openid-client's own authorization request, the browser steps, then openid-client's check and redemption of the redirect. */
-  async function codeFlow(config: client.Configuration, scope: string, as: Caller = alice): Promise<client.TokenEndpointResponse> {
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT_URI,
-      scope,
-      state,
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    });
-    const redirect = await authorizeAs(issuer, url.href, as);
-    return client.authorizationCodeGrant(config, redirect, { pkceCodeVerifier: verifier, expectedState: state });
-  }
+  const discover = (app: AppClient, auth: client.ClientAuth) => discoverApp(issuer, app, auth);
+  const codeFlow = (config: client.Configuration, scope: string, account: Caller = alice) =>
+    libraryCodeFlow(issuer, config, { redirectUri: REDIRECT_URI, scope, account });
 
   it('publishes the authorization endpoint, the code flow and its rules in the RFC 8414 metadata', async () => {
     const metadata = (await discover(spa, client.None())).serverMetadata();
@@ -128,6 +111,38 @@ describe('The authorization code flow with real client libraries (RFC 6749 §4.1
     expect(tokens).toMatchObject({ token_type: 'bearer', scope: 'orders:read' });
     const refreshed = await client.refreshTokenGrant(await discover(webApp, auth()), tokens.refresh_token!);
     expect(refreshed.scope).toBe('orders:read');
+  });
+
+  it('runs the flow for a native app (RFC 8252 §7.3): registered on a loopback IP literal, redirected to the port it opened', async () => {
+    const native = await appClient(testApp.app, root, { name: 'Desktop tracker', type: 'public', redirectUris: ['http://127.0.0.1/callback'] });
+    const config = await discover(native, client.None());
+    const tokens = await libraryCodeFlow(issuer, config, { redirectUri: 'http://127.0.0.1:53127/callback', scope: 'orders:read', account: alice });
+    expect(tokens).toMatchObject({ token_type: 'bearer', scope: 'orders:read' });
+    // Only the port is free: another path is refused before any redirect (an error page, never a code).
+    await expect(libraryCodeFlow(issuer, config, { redirectUri: 'http://127.0.0.1:53127/other', scope: 'orders:read', account: alice })).rejects.toThrow(
+      /authorize answered 400/,
+    );
+  });
+
+  it.each([
+    ['names another issuer', (redirect: URL) => redirect.searchParams.set('iss', 'https://evil.example'), 'unexpected "iss" (issuer) response parameter value'],
+    ['names no issuer', (redirect: URL) => redirect.searchParams.delete('iss'), 'response parameter "iss" (issuer) missing'],
+  ])('lets openid-client refuse a redirect that %s (mix-up, RFC 9207 §2.4), and the code stays unused', async (_name, tamper, reason) => {
+    const config = await discover(spa, client.None());
+    const verifier = client.randomPKCECodeVerifier();
+    const redirect_uri = REDIRECT_URI;
+    const code_challenge = await client.calculatePKCECodeChallenge(verifier);
+    const url = client.buildAuthorizationUrl(config, { redirect_uri, scope: 'orders:read', state: 's1', code_challenge, code_challenge_method: 'S256' });
+    const redirect = await authorizeAs(issuer, url.href, alice);
+    const tampered = new URL(redirect);
+    tamper(tampered);
+    await expect(client.authorizationCodeGrant(config, tampered, { pkceCodeVerifier: verifier, expectedState: 's1' })).rejects.toMatchObject({
+      cause: { message: reason },
+    });
+    // The library sent nothing: the genuine redirect is still redeemed.
+    await expect(client.authorizationCodeGrant(config, redirect, { pkceCodeVerifier: verifier, expectedState: 's1' })).resolves.toMatchObject({
+      scope: 'orders:read',
+    });
   });
 
   it('refuses a confidential app’s code redeemed without its secret, through the library (invalid_client)', async () => {

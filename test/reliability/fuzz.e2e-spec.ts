@@ -7,7 +7,7 @@ import { OpeningStock, Sql, unbalancedBooks } from '../support/books';
 import { insertProduct } from '../support/fixtures';
 import { appClient } from '../support/oauth-apps';
 import { admin, Caller, customer } from '../support/principals';
-import { isPage, listRoutes, RouteEntry } from '../support/route-inventory';
+import { isOAuthClientEndpoint, isPage, listRoutes, RouteEntry } from '../support/route-inventory';
 import { startTestApp, TestApp } from '../support/test-app';
 import { changesBetween, DataSnapshot, snapshotOthers } from './data-snapshot';
 import { anyBody, anyPathSegment, anyQuery, BodySpec, bodyText, shapeOf } from './fuzz-inputs';
@@ -202,7 +202,7 @@ function expectSafeAnswer(route: RouteEntry, response: LightMyRequestResponse): 
   }
   const { instance: _echoedPath, ...body } = response.json<Record<string, unknown>>();
   expect({ where, leaks: INTERNALS.test(JSON.stringify(body)) }).toEqual({ where, leaks: false });
-  if (route.path.endsWith('/oauth/token')) {
+  if (isOAuthClientEndpoint(route)) {
     // Every error there, even for a body Fastify could not read, is RFC 6749 §5.2's `{ error, error_description }`.
     expect({ where, keys: Object.keys(body).sort() }).toEqual({ where, keys: ['error', 'error_description'] });
     return;

@@ -1,8 +1,8 @@
-import { manyLoginsEnv } from '../support/auth';
 import { HttpClient, HttpReply } from '../support/http-client';
+import type { Account } from '../support/auth';
 import { authorizeAs, authorizeUrl, AppClient, pkce } from '../support/oauth-apps';
-import { adminOverHttp, publicAppOverHttp, registerOverHttp } from '../support/remote-auth';
-import { ServiceDeployment, ServiceInstance } from '../support/service-deployment';
+import { appDeployment, appForm } from '../support/oauth-deployment';
+import type { ServiceDeployment, ServiceInstance } from '../support/service-deployment';
 
 const ROUNDS = 10;
 
@@ -15,22 +15,14 @@ describe('One authorization code redeemed on two instances at once (Postgres and
   let deployment: ServiceDeployment;
   let instances: ServiceInstance[];
   let spa: AppClient;
-  let user: { email: string; password: string };
+  let user: Account;
 
   beforeAll(async () => {
-    deployment = await ServiceDeployment.create();
-    const env = { ...manyLoginsEnv(), RATE_LIMIT_TOKEN: '100000/60s' };
-    instances = [await deployment.start({ env }), await deployment.start({ env })];
-    const root = await adminOverHttp(instances[0].http, deployment.db);
-    spa = await publicAppOverHttp(instances[0].http, root.tokens.accessToken, 'Racing SPA');
-    user = await registerOverHttp(instances[0].http, deployment.db);
+    ({ deployment, instances, spa, user } = await appDeployment('Racing SPA'));
   }, 60_000);
   afterAll(() => deployment?.close());
 
-  const redeem = (http: HttpClient, form: Record<string, string>) => {
-    const payload = new URLSearchParams({ grant_type: 'authorization_code', client_id: spa.clientId, ...form }).toString();
-    return http.send({ method: 'POST', path: '/api/v1/oauth/token', payload, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-  };
+  const redeem = (http: HttpClient, form: Record<string, string>) => appForm(http, spa, 'token', { grant_type: 'authorization_code', ...form });
   const ordersWith = async (http: HttpClient, token: string) => (await http.send({ path: '/api/v1/orders', token })).status;
 
   it(`${ROUNDS} rounds: exactly one token response per code, and the second use revokes it everywhere`, async () => {

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Account, RegisterOptions, TokenPair, uniqueEmail } from './auth';
 import { Sql } from './books';
 import { HttpClient, HttpReply } from './http-client';
-import type { AppClient } from './oauth-apps';
 
 /**
  * The auth helpers of auth.ts, over real HTTP to a service in another process. Sign-up answers `202` with no id,
@@ -47,12 +46,4 @@ export async function adminOverHttp(http: HttpClient, db: Sql): Promise<Account 
   const account = await registerOverHttp(http, db);
   await db.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [account.id]);
   return { ...account, tokens: await loginOverHttp(http, account) };
-}
-
-/** A public app of a deployment, registered over HTTP by `admin` (its access token), for the code flow's first redirect URI. */
-export async function publicAppOverHttp(http: HttpClient, adminToken: string, name: string): Promise<AppClient> {
-  const body = { name, type: 'public', redirectUris: ['https://spa.example/callback'], scopes: ['orders:read'] };
-  const reply = await http.send({ method: 'POST', path: '/api/v1/oauth/clients', token: adminToken, body });
-  if (reply.status !== 201) throw new Error(`app registration answered ${reply.status}: ${reply.text}`);
-  return reply.json<AppClient>();
 }

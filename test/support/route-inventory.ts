@@ -53,3 +53,11 @@ export function readsBody(route: RouteEntry): boolean {
 export function isPage(route: RouteEntry): boolean {
   return (Reflect.getMetadata('swagger/apiExcludeController', route.controller) as unknown[] | undefined)?.[0] === true;
 }
+
+/**
+ * An endpoint an OAuth client authenticates at (token, RFC 7009 revocation, RFC 7662 introspection): it ignores
+ * parameters it does not know (RFC 6749 §3.2), and answers every error in RFC 6749 §5.2's shape, not as a problem.
+ */
+export function isOAuthClientEndpoint(route: Pick<RouteEntry, 'path'>): boolean {
+  return /\/api\/v1\/oauth\/(token|revoke|introspect)$/.test(route.path);
+}

@@ -154,12 +154,12 @@ export class RefreshTokensRepository {
   }
 
   /**
-   * Revokes every family of an app (its deletion), in the caller's transaction, and returns the access tokens
-   * issued in them that have not expired yet.
+   * Revokes every family of an app (its deletion), or of one user's for it (`userId`: the user withdrew their
+   * authorization), in the caller's transaction, and returns the access tokens issued in them that have not expired yet.
    */
-  async revokeAllOfClient(clientId: string, manager: EntityManager): Promise<RevokedToken[]> {
+  async revokeAllOfClient(clientId: string, manager: EntityManager, userId?: string): Promise<RevokedToken[]> {
     const nowSeconds = Date.now() / 1000;
-    return (await this.revokeAll({ clientId }, manager)).filter((token) => token.expiresAt > nowSeconds);
+    return (await this.revokeAll({ clientId, ...(userId !== undefined && { userId }) }, manager)).filter((token) => token.expiresAt > nowSeconds);
   }
 
   /**

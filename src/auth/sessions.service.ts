@@ -184,11 +184,12 @@ export class SessionsService {
   }
 
   /**
-   * Ends every family of an app (its deletion) and, on every instance, every access token issued in them, in the
-   * caller's transaction, which rolls back with a 503 if the revocation store cannot be written.
+   * Ends every family of an app (its deletion), or of one user's for it (`userId`: a withdrawn authorization), and,
+   * on every instance, every access token issued in them, in the caller's transaction, which rolls back with a 503
+   * if the revocation store cannot be written.
    */
-  async endAllOfClient(clientId: string, manager: EntityManager): Promise<void> {
-    const familyTokens = await this.refreshTokens.revokeAllOfClient(clientId, manager);
+  async endAllOfClient(clientId: string, manager: EntityManager, userId?: string): Promise<void> {
+    const familyTokens = await this.refreshTokens.revokeAllOfClient(clientId, manager, userId);
     await failClosed(() => this.revocations.revokeTokens(familyTokens));
   }
 

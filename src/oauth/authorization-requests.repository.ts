@@ -88,7 +88,9 @@ export class AuthorizationRequestsRepository {
    * Redeems a code, once, in one atomic statement: unused, unexpired, and bound to this client, redirect URI and
    * challenge (RFC 6749 §4.1.3, RFC 7636 §4.6), for a user still active in the generation they signed in with.
    * Of two redemptions racing, the second waits for the first's row lock, then finds `code_used_at` set. A code
-   * presented with a wrong binding is not used up by it.
+   * presented with a wrong binding is not used up by it. The user's consent to the app must still stand, and the
+   * redemption holds its row until it commits: a withdrawal deletes the row first, so it waits for a redemption in
+   * flight and then revokes the family it opened, and a code redeemed after it opens nothing.
    */
   async redeem(code: CodeRedemption, manager: EntityManager): Promise<RedeemedCode | undefined> {
     const result = await manager
@@ -98,6 +100,10 @@ export class AuthorizationRequestsRepository {
       .where('code_hash = :codeHash AND code_used_at IS NULL AND code_expires_at > now()', { codeHash: code.codeHash })
       .andWhere('client_id = :clientId AND redirect_uri = :redirectUri AND code_challenge = :codeChallenge', code)
       .andWhere(`EXISTS (SELECT 1 FROM users u WHERE u.id = user_id AND u.status = 'active' AND u.token_generation = authorization_requests.token_generation)`)
+      // FOR KEY SHARE: the weakest lock a DELETE waits for; other redemptions, and a consent widened (an UPDATE), never wait for it.
+      .andWhere(
+        `EXISTS (SELECT 1 FROM oauth_consents c WHERE c.user_id = authorization_requests.user_id AND c.client_id = authorization_requests.client_id FOR KEY SHARE)`,
+      )
       .returning('user_id, scopes, token_generation')
       .execute();
     const [row] = result.raw as Array<{ user_id: string; scopes: Scope[]; token_generation: number }>;

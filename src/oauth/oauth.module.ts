@@ -7,6 +7,7 @@ import { UsersModule } from '../users/users.module';
 import { AuthorizationCodeGrant } from './authorization-code.grant';
 import { AuthorizationRequestsRepository } from './authorization-requests.repository';
 import { AuthorizeController } from './authorize.controller';
+import { AuthorizationPolicy } from './authorization.policy';
 import { AuthorizeService } from './authorize.service';
 import { ClientAuthentication } from './client-authentication';
 import { OAuthConsentsRepository } from './oauth-consents.repository';
@@ -17,12 +18,14 @@ import { RefreshTokenGrant } from './refresh-token.grant';
 import { TokenThrottle } from './token-throttle';
 import { TokenController } from './token.controller';
 import { TokenService } from './token.service';
+import { UserAuthorizationsController } from './user-authorizations.controller';
+import { UserAuthorizationsService } from './user-authorizations.service';
 
 @Module({
   // AuthModule for the AccessTokenIssuer (every token is signed alike: RS256, same keys), the sessions (an app's
   // refresh-token families) and the login (the sign-in page checks passwords as POST /auth/login does).
   imports: [AuditModule, AuthModule, RateLimitModule, ServiceClientsModule, UsersModule],
-  controllers: [TokenController, PresentedTokenController, OAuthMetadataController, AuthorizeController],
+  controllers: [TokenController, PresentedTokenController, OAuthMetadataController, AuthorizeController, UserAuthorizationsController],
   providers: [
     TokenService,
     ClientAuthentication,
@@ -33,6 +36,8 @@ import { TokenService } from './token.service';
     AuthorizeService,
     AuthorizationRequestsRepository,
     OAuthConsentsRepository,
+    UserAuthorizationsService,
+    AuthorizationPolicy,
   ],
 })
 export class OAuthModule {}

@@ -2,8 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ProblemException } from '../common/http/problem.exception';
-import { UUID } from '../common/uuid';
-import { PolicyClass, PolicyRule, RESOURCE_POLICY, RoutePolicy } from './policy';
+import { paramOf, PolicyClass, PolicyRule, RESOURCE_POLICY, RoutePolicy } from './policy';
 import { PerRoute } from './route-metadata';
 
 /** The last guard: runs the route's policy rule and hands the loaded object on. */
@@ -23,10 +22,10 @@ export class PolicyGuard implements CanActivate {
     const route = this.policies.of(context);
     if (!route) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    // Lower-cased first: ids are stored as Postgres prints them, and an upper-case UUID names the same one.
-    const id = ((request.params as { id?: string }).id ?? '').toLowerCase();
-    // Guards run before pipes: check the id's shape here so a malformed id is 400, never a DB error.
-    if (!UUID.test(id)) throw new ProblemException(400, 'Validation failed (uuid is expected)');
+    const param = paramOf(route.policy);
+    const id = param.parse((request.params as Record<string, string | undefined>)[param.name] ?? '');
+    // Guards run before pipes: check the parameter's shape here so a malformed one is 400, never a DB error.
+    if (id === undefined) throw new ProblemException(400, `Validation failed (${param.expected} is expected)`);
     const policy = this.instanceOf(route.policy);
     const resource = request.principal && (await policy[route.rule].call(policy, request.principal, id));
     if (!resource) throw new ProblemException(404, route.policy.notFound);

@@ -2,11 +2,10 @@ import type { LightMyRequestResponse } from 'fastify';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { basicAuth, serviceClient, tokenRequest } from '../support/api-keys';
-import { bearer, manyLoginsEnv, register, uniqueEmail } from '../support/auth';
-import { AppClient, appClient, authorizeAs, AuthorizeBrowser, authorizeUrl, BrowserAnswer, pkce } from '../support/oauth-apps';
+import { bearer, register, uniqueEmail } from '../support/auth';
+import { AppClient, appClient, authorizeAs, AuthorizeBrowser, authorizeUrl, BrowserAnswer, pkce, startOAuthTestApp } from '../support/oauth-apps';
 import { admin, Caller, customer } from '../support/principals';
-import { freePort } from '../support/server-process';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 
 /**
  * The attacks RFC 9700 §4 and RFC 6749 §10 describe against the authorization code flow, each shown failing
@@ -27,10 +26,7 @@ describe('The authorization code flow under attack', () => {
   const SECOND_CALLBACK = 'https://spa.example/other';
 
   beforeAll(async () => {
-    const port = await freePort();
-    origin = `http://127.0.0.1:${port}`;
-    testApp = await startTestApp({ env: { ...manyLoginsEnv(), RATE_LIMIT_TOKEN: '100000/60s', PUBLIC_URL: origin } });
-    await testApp.app.listen(port, '127.0.0.1');
+    ({ testApp, origin } = await startOAuthTestApp());
     root = await admin(testApp.app);
     alice = await customer(testApp.app);
     spa = await appClient(testApp.app, root, { type: 'public', redirectUris: [CALLBACK, SECOND_CALLBACK] });

@@ -5,6 +5,7 @@ import { IS_PUBLIC } from '../../src/common/http/public-route';
 import { login, manyLoginsEnv } from '../support/auth';
 import { OpeningStock, Sql, unbalancedBooks } from '../support/books';
 import { insertProduct } from '../support/fixtures';
+import { appClient } from '../support/oauth-apps';
 import { admin, Caller, customer } from '../support/principals';
 import { isOAuthClientEndpoint, isPage, listRoutes, RouteEntry } from '../support/route-inventory';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -57,8 +58,12 @@ describe('Fuzzing every route with hostile input', () => {
       (
         await t.app.inject({ method: 'POST', url: '/api/v1/orders', headers: caller.headers, payload: { items: [{ productId: products[0].id, quantity: 1 }] } })
       ).json<{ id: string }>().id;
+    const app = await appClient(t.app, administrator, { type: 'public', redirectUris: ['https://app.example/callback'] });
+    // Alice authorized it (a fixture: the code flow has its own suites), so withdrawing it is there for others to try.
+    await dataSource.query(`INSERT INTO oauth_consents (user_id, client_id, scopes) VALUES ($1, $2, ARRAY['orders:read'])`, [alice.id, app.id]);
     known = [
       ...products.map((product) => product.id),
+      app.clientId,
       await orderOf(alice),
       await orderOf(mallory),
       alice.id,

@@ -2,7 +2,7 @@ import { IS_PUBLIC } from '../../src/common/http/public-route';
 import { withApiKey } from '../support/api-keys';
 import { customer } from '../support/principals';
 import { REQUIRED_ROLE } from '../../src/security/access.decorators';
-import { RESOURCE_POLICY } from '../../src/security/policy';
+import { paramOf, RESOURCE_POLICY, RoutePolicy } from '../../src/security/policy';
 import { listRoutes, RouteEntry } from '../support/route-inventory';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -42,8 +42,18 @@ const ACCOUNT_ROUTES = {
     'POST /api/v1/auth/password-reset/confirm',
     'POST /api/v1/auth/email-change/confirm',
   ],
-  userToken: ['POST /api/v1/users/me/email', 'GET /api/v1/auth/sessions', 'DELETE /api/v1/auth/sessions/:id', 'POST /api/v1/auth/sessions/revoke-all'],
+  userToken: [
+    'POST /api/v1/users/me/email',
+    'GET /api/v1/auth/sessions',
+    'DELETE /api/v1/auth/sessions/:id',
+    'POST /api/v1/auth/sessions/revoke-all',
+    'GET /api/v1/users/me/authorizations',
+    'DELETE /api/v1/users/me/authorizations/:clientId',
+  ],
 };
+
+/** A well-formed value for each path parameter of those routes, so that a refusal is about the credential, not the shape. */
+const PARAMETER_VALUES: Record<string, string> = { id: '00000000-0000-4000-8000-000000000000', clientId: `app.${'A'.repeat(22)}` };
 
 interface DeclaredResponse {
   type?: unknown;
@@ -90,7 +100,7 @@ describe('route inventory', () => {
       const body = method === 'POST' ? (path.endsWith('/email') ? { newEmail: 'new@example.test', currentPassword: withKey.password } : {}) : undefined;
       const response = await testApp.app.inject({
         method: method as 'GET',
-        url: path.replace(':id', '00000000-0000-4000-8000-000000000000'),
+        url: path.replace(/:(\w+)/g, (_, parameter: string) => PARAMETER_VALUES[parameter]),
         headers: withKey.headers,
         payload: body,
       });
@@ -121,6 +131,14 @@ describe('route inventory', () => {
       .filter((route) => (Reflect.getMetadata(REQUIRED_ROLE, route.handler) ?? Reflect.getMetadata(REQUIRED_ROLE, route.controller)) !== 'admin')
       .map(name);
     expect(unguarded).toEqual([]);
+  });
+
+  it('every route with a @Policy() has the path parameter its policy reads, so the guard checks and loads what the route names', () => {
+    const mismatched = routes
+      .map((route) => ({ route, declared: Reflect.getMetadata(RESOURCE_POLICY, route.handler) as RoutePolicy | undefined }))
+      .filter(({ route, declared }) => declared && !route.path.split('/').includes(`:${paramOf(declared.policy).name}`))
+      .map(({ route }) => name(route));
+    expect(mismatched).toEqual([]);
   });
 
   it('every route declares its response (a class, a schema made of classes, or an explicit no-content)', () => {

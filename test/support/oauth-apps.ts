@@ -1,7 +1,9 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHash, randomBytes } from 'node:crypto';
-import type { Account } from './auth';
+import { type Account, manyLoginsEnv } from './auth';
 import type { Caller } from './principals';
+import { freePort } from './server-process';
+import { startTestApp, TestApp } from './test-app';
 
 /** An app as its 201 shows it once (docs/http-contract.md, Delegated authorization). */
 export interface AppClient {
@@ -18,6 +20,19 @@ export interface NewApp {
   type: 'public' | 'confidential';
   redirectUris: string[];
   scopes?: string[];
+}
+
+/**
+ * The application on a loopback port of its own, whose origin is its issuer (PUBLIC_URL): the pages are driven over
+ * a real socket as a browser would, and the `iss` of each redirect names that origin. Logins and token requests
+ * unlimited, for tests that make many.
+ */
+export async function startOAuthTestApp(): Promise<{ testApp: TestApp; origin: string }> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const testApp = await startTestApp({ env: { ...manyLoginsEnv(), RATE_LIMIT_TOKEN: '100000/60s', PUBLIC_URL: origin } });
+  await testApp.app.listen(port, '127.0.0.1');
+  return { testApp, origin };
 }
 
 /** An app registered by `admin` (default: both delegable scopes). */

@@ -4,6 +4,7 @@ import { DocumentBuilder, OpenAPIObject, OperationObject, SecurityRequirementObj
 import type { SchemaObject } from '@nestjs/swagger';
 import { IS_PUBLIC } from '../http/public-route';
 import { pageInfoSchema } from './api-page.decorator';
+import { API_PATH_PARAMS } from './api-path-param.decorator';
 import { API_OAUTH_ERRORS, API_PROBE, API_PROBLEMS, DocumentedProblem } from './api-problems.decorator';
 import { declareErrorResponses } from './error-responses';
 import { problemSchemas, responseHeaders } from './problem-schemas';
@@ -72,7 +73,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     const route = routes.get(operation.operationId ?? '');
     const authenticated = !route?.isPublic;
     declareSecurity(operation, authenticated);
-    declarePathIds(path, operation);
+    declarePathIds(path, operation, route?.pathParams);
     declareErrorResponses(operation, {
       method,
       authenticated,
@@ -123,6 +124,8 @@ interface RouteMetadata {
   problems: DocumentedProblem[];
   oauthErrors: boolean;
   probe: boolean;
+  /** The shapes of path parameters that are not ids (@ApiPathParam). */
+  pathParams?: Record<string, SchemaObject>;
 }
 
 /** The metadata of every handler, by operationId, looked up as the guards do (handler, then class). */
@@ -140,6 +143,7 @@ function routeMetadata(app: NestFastifyApplication): Map<string, RouteMetadata> 
           problems: reflector.getAllAndMerge<DocumentedProblem[]>(API_PROBLEMS, targets),
           oauthErrors: reflector.getAllAndOverride<boolean>(API_OAUTH_ERRORS, targets) ?? false,
           probe: reflector.getAllAndOverride<boolean>(API_PROBE, targets) ?? false,
+          pathParams: reflector.get<Record<string, SchemaObject> | undefined>(API_PATH_PARAMS, targets[0]),
         });
       }
     }

@@ -2,7 +2,7 @@ import type { OpenAPIObject, OperationObject, ParameterObject, ReferenceObject, 
 
 /** `2026-12-01T15:11:26.000Z`: what JSON.stringify makes of a Date, the only way this API writes a time. */
 const DATE_TIME_LENGTH = 24;
-const UUID_LENGTH = 36;
+export const UUID_LENGTH = 36;
 
 /**
  * Every request body and response of this API is a class whose fields are a whitelist: unknown body
@@ -27,18 +27,19 @@ export function boundSchema(schema: SchemaObject): void {
 }
 
 /**
- * Every path parameter of this API is an id, and ids are UUIDs (a malformed one is 400, before any
- * lookup). Routes whose id is read by a @Policy() guard have no @Param() for the generator to see,
- * so each `{name}` of the path is declared here, from the path itself.
+ * Every path parameter of this API is an id, and ids are UUIDs (a malformed one is 400, before any lookup), unless
+ * the route declared its shape (`declared`, from @ApiPathParam: an app's public client_id). Routes whose parameter
+ * is read by a @Policy() guard have no @Param() for the generator to see, so each `{name}` of the path is declared
+ * here, from the path itself.
  */
-export function declarePathIds(path: string, operation: OperationObject): void {
+export function declarePathIds(path: string, operation: OperationObject, declared: Record<string, SchemaObject> = {}): void {
   const names = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
   const others = (operation.parameters ?? []).filter((parameter: ParameterObject | ReferenceObject) => !('in' in parameter && parameter.in === 'path'));
   const ids: ParameterObject[] = names.map((name) => ({
     name,
     in: 'path',
     required: true,
-    schema: { type: 'string', format: 'uuid', maxLength: UUID_LENGTH },
+    schema: declared[name] ?? { type: 'string', format: 'uuid', maxLength: UUID_LENGTH },
   }));
   operation.parameters = [...ids, ...others];
 }

@@ -2,8 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHash, randomBytes } from 'node:crypto';
 import { type Account, manyLoginsEnv } from './auth';
 import type { Caller } from './principals';
-import { freePort } from './server-process';
-import { startTestApp, TestApp } from './test-app';
+import { startTestAppAsIssuer, TestApp } from './test-app';
 
 /** An app as its 201 shows it once (docs/http-contract.md, Delegated authorization). */
 export interface AppClient {
@@ -28,11 +27,8 @@ export interface NewApp {
  * unlimited, for tests that make many.
  */
 export async function startOAuthTestApp(): Promise<{ testApp: TestApp; origin: string }> {
-  const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
-  const testApp = await startTestApp({ env: { ...manyLoginsEnv(), RATE_LIMIT_TOKEN: '100000/60s', PUBLIC_URL: origin } });
-  await testApp.app.listen(port, '127.0.0.1');
-  return { testApp, origin };
+  const testApp = await startTestAppAsIssuer({ env: { ...manyLoginsEnv(), RATE_LIMIT_TOKEN: '100000/60s' } });
+  return { testApp, origin: testApp.origin };
 }
 
 /** An app registered by `admin` (default: both delegable scopes). */

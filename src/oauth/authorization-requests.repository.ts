@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import type { Scope } from '../security/scopes';
 import { AuthorizationRequest } from './authorization-request.entity';
 
@@ -108,6 +108,20 @@ export class AuthorizationRequestsRepository {
       .execute();
     const [row] = result.raw as Array<{ user_id: string; scopes: Scope[]; token_generation: number }>;
     return row && { userId: row.user_id, scopes: row.scopes, tokenGeneration: row.token_generation };
+  }
+
+  /**
+   * Ends, in the caller's transaction, every request of this user to this app not redeemed yet: its pages, and a
+   * code issued but not used (a withdrawal). Without this, a code issued before the withdrawal would open a new
+   * family if the user consented again within the code's 60 seconds.
+   */
+  async endPending(userId: string, clientId: string, manager: EntityManager): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .update(AuthorizationRequest)
+      .set({ expiresAt: () => 'LEAST(expires_at, now())', codeExpiresAt: () => 'LEAST(code_expires_at, now())' })
+      .where({ userId, clientId, codeUsedAt: IsNull() })
+      .execute();
   }
 
   /** The family a code's first redemption opened, if it was redeemed: a second use revokes it. */

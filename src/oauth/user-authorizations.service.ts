@@ -7,6 +7,7 @@ import { ProblemException } from '../common/http/problem.exception';
 import { PageQuery } from '../common/pagination/page-query.dto';
 import { UserToken } from '../security/require-user';
 import { AuthorizationPolicy } from './authorization.policy';
+import { AuthorizationRequestsRepository } from './authorization-requests.repository';
 import { GrantedApp, OAuthConsentsRepository, OwnAuthorization } from './oauth-consents.repository';
 
 /** The apps a user authorized, and withdrawing one (docs/http-contract.md, Delegated authorization). */
@@ -15,6 +16,7 @@ export class UserAuthorizationsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly consents: OAuthConsentsRepository,
+    private readonly requests: AuthorizationRequestsRepository,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
   ) {}
@@ -25,7 +27,7 @@ export class UserAuthorizationsService {
 
   /**
    * Forgets the consent and ends, at once and on every instance, every token of the app for this user: its refresh
-   * families and every access token issued in them. One transaction, which rolls back with a 503 if the revocation
+   * families and every access token issued in them, and any code or sign-in page of it still pending. One transaction, which rolls back with a 503 if the revocation
    * store cannot be written, so the consent is never gone while a token still works.
    */
   async withdraw(authorization: OwnAuthorization, origin: RequestOrigin): Promise<void> {
@@ -33,6 +35,7 @@ export class UserAuthorizationsService {
       // The consent first: deleting it waits for a code redemption in flight (it holds the row), so the revocation
       // below sees the family it opens. A refresh racing this is caught by the revocation itself (revokeAll's loop).
       if (!(await this.consents.withdraw(authorization, manager))) throw new ProblemException(404, AuthorizationPolicy.notFound);
+      await this.requests.endPending(authorization.userId, authorization.appId, manager);
       await this.sessions.endAllOfClient(authorization.appId, manager, authorization.userId);
       await this.audit.record(
         {

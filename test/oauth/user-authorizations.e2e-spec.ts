@@ -191,6 +191,15 @@ describe('The apps a user authorized: listed, and withdrawn', () => {
     expect(oauthError(await redeem(spa, issued))).toEqual(INVALID_GRANT);
   });
 
+  it('keeps that code void when the user authorizes the app again within its 60 seconds', async () => {
+    const erin = await customer(testApp.app);
+    const issued = await issueCode(spa, erin);
+    expect((await withdraw(erin.headers, spa.clientId)).statusCode).toBe(204);
+    const fresh = await issueCode(spa, erin);
+    expect(oauthError(await redeem(spa, issued))).toEqual(INVALID_GRANT);
+    expect((await redeem(spa, fresh)).statusCode).toBe(200);
+  });
+
   it('fails closed: when the revocation store cannot be written, 503 and nothing withdrawn, until a retry succeeds', async () => {
     const grace = await customer(testApp.app);
     const tokens = await authorize(spa, grace);

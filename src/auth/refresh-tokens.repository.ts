@@ -4,6 +4,7 @@ import { DataSource, EntityManager, FindOptionsWhere, IsNull } from 'typeorm';
 import type { Scope } from '../security/scopes';
 import { RefreshToken } from './refresh-token.entity';
 import { RevokedToken } from './revocation/revocation-store';
+import { jsonValue } from '../database/json-value';
 
 /** A refresh token just claimed: what the rotation needs to issue the next one of its family. */
 export interface ClaimedRefreshToken {
@@ -88,7 +89,7 @@ export class RefreshTokensRepository {
               (SELECT coalesce(json_agg(p), '[]') FROM (SELECT * FROM active ORDER BY "lastUsedAt" DESC, "id" LIMIT $3 OFFSET $4) p) AS page`,
       [userId, currentTokenId, limit, offset],
     );
-    const rows = typeof page === 'string' ? (JSON.parse(page) as typeof page) : page;
+    const rows = jsonValue(page);
     return [rows.map((row) => ({ ...row, createdAt: new Date(row.createdAt), lastUsedAt: new Date(row.lastUsedAt) })), total];
   }
 

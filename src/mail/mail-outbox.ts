@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Not, IsNull } from 'typeorm';
 import type { MailMessage } from './mail-message';
 import { MailOutcome, OutboxMail } from './outbox-mail.entity';
+import { jsonValue } from '../database/json-value';
 
 /** A mail to queue: its kind names the composer (MailComposer.kinds). */
 export interface QueuedMail {
@@ -45,7 +46,7 @@ export class MailOutbox {
     );
     const row = rows[0];
     if (!row) return undefined;
-    const params = typeof row.params === 'string' ? (JSON.parse(row.params) as Record<string, string>) : (row.params as Record<string, string>);
+    const params = jsonValue(row.params as Record<string, string> | string);
     return Object.assign(new OutboxMail(), { id: row.id, kind: row.kind, recipient: row.recipient, userId: row.user_id, params, attempts: row.attempts });
   }
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Scope } from '../security/scopes';
 import { OAuthConsent } from './oauth-consent.entity';
+import { jsonValue } from '../database/json-value';
 
 /** A consent as the user sees it (GET /users/me/authorizations): the app by its public client_id and name. */
 export interface GrantedApp {
@@ -60,7 +61,7 @@ export class OAuthConsentsRepository {
               ) p) AS page`,
       [userId, limit, offset],
     );
-    const rows = typeof page === 'string' ? (JSON.parse(page) as typeof page) : page;
+    const rows = jsonValue(page);
     return [rows.map((row) => ({ ...row, grantedAt: new Date(row.grantedAt), lastUsedAt: row.lastUsedAt === null ? null : new Date(row.lastUsedAt) })), total];
   }
 

@@ -19,6 +19,7 @@ export const FIRST_PARTY_CLIENT_ID = 'orders-api:first-party';
  */
 export const APP_CLIENT_ID_PREFIX = 'app.';
 export const APP_CLIENT_ID = /^app\.[A-Za-z0-9_-]{22}$/;
+export const APP_CLIENT_ID_LENGTH = APP_CLIENT_ID_PREFIX.length + 22;
 
 /** RFC 9068 §2.1: access tokens are typed, so no other kind of JWT can pass for one. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { APP_CLIENT_ID } from '../auth/token.constants';
+import { APP_CLIENT_ID, APP_CLIENT_ID_LENGTH } from '../auth/token.constants';
 import type { PolicyParam } from '../security/policy';
 import type { Principal } from '../security/principal';
 import { requireUserToken } from '../security/require-user';
@@ -11,7 +11,7 @@ const APP_CLIENT_ID_PARAM: PolicyParam = {
   expected: 'an app client_id',
   // Case matters: a client_id is base64url, compared exactly (RFC 6749 §2.2).
   parse: (raw) => (APP_CLIENT_ID.test(raw) ? raw : undefined),
-  schema: { type: 'string', pattern: APP_CLIENT_ID.source, minLength: 26, maxLength: 26 },
+  schema: { type: 'string', pattern: APP_CLIENT_ID.source, minLength: APP_CLIENT_ID_LENGTH, maxLength: APP_CLIENT_ID_LENGTH },
 };
 
 /** The apps a user authorized (`@Policy(AuthorizationPolicy, 'own')`), by the app's public client_id. */

@@ -1,5 +1,5 @@
 import type { SchemaObject } from '@nestjs/swagger';
-import { tokenRequestSchema } from './token-request.body';
+import { tokenRequestSchema, VISIBLE_ASCII } from './token-request.body';
 
 const clientFields = tokenRequestSchema.properties as Record<string, SchemaObject>;
 
@@ -11,11 +11,11 @@ export const presentedTokenRequestSchema: SchemaObject = {
   ...tokenRequestSchema,
   required: ['token'],
   properties: {
-    token: { type: 'string', maxLength: 4096, pattern: '^[\\x20-\\x7e]+$', description: 'An access token or a refresh token issued to this client' },
+    token: { type: 'string', maxLength: 4096, pattern: VISIBLE_ASCII, description: 'An access token or a refresh token issued to this client' },
     token_type_hint: {
       type: 'string',
       maxLength: 64,
-      pattern: '^[\\x20-\\x7e]+$',
+      pattern: VISIBLE_ASCII,
       description: '`access_token` or `refresh_token`; ignored, since the token itself tells which it is',
     },
     client_id: clientFields.client_id,

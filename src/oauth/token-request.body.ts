@@ -2,7 +2,8 @@ import type { SchemaObject } from '@nestjs/swagger';
 import { SCOPES } from '../security/scopes';
 
 const scopeList = SCOPES.join('|');
-const VISIBLE_ASCII = '^[\\x20-\\x7e]+$';
+/** Printable ASCII only: what every OAuth parameter here is made of (RFC 6749 Appendix A). */
+export const VISIBLE_ASCII = '^[\\x20-\\x7e]+$';
 
 /**
  * The token request of RFC 6749 §4.1.3, §4.4.2 and §6, as a form (the RFC's encoding) or as JSON. Only these

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Expose } from 'class-transformer';
-import { APP_CLIENT_ID } from '../auth/token.constants';
+import { APP_CLIENT_ID, APP_CLIENT_ID_LENGTH } from '../auth/token.constants';
 import { APP_SCOPES, Scope } from '../security/scopes';
 
 /** An app the user authorized, as they see it (docs/http-contract.md, Delegated authorization): never a token, nor the registry's id. */
@@ -8,7 +8,7 @@ export class UserAuthorizationResponse {
   @ApiProperty({
     description: 'The app’s public client_id: withdraw with DELETE /users/me/authorizations/{clientId}',
     pattern: APP_CLIENT_ID.source,
-    maxLength: 26,
+    maxLength: APP_CLIENT_ID_LENGTH,
   })
   @Expose()
   clientId: string;

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Expose } from 'class-transformer';
+import { APP_CLIENT_ID, APP_CLIENT_ID_LENGTH } from '../auth/token.constants';
 import { APP_SCOPES, Scope } from '../security/scopes';
 import { MAX_REDIRECT_URI_LENGTH, MAX_REDIRECT_URIS } from './dto/create-app-client.dto';
 import { CLIENT_TYPES, ClientType } from './service-client.entity';
@@ -9,7 +10,11 @@ import { CLIENT_SECRET } from './service-client.response';
 export class AppClientResponse {
   @ApiProperty({ format: 'uuid' }) @Expose() id: string;
   @ApiProperty({ maxLength: 100 }) @Expose() name: string;
-  @ApiProperty({ description: 'The public client_id for /oauth/authorize and the token endpoint', pattern: '^app\\.[A-Za-z0-9_-]{22}$', maxLength: 26 })
+  @ApiProperty({
+    description: 'The public client_id for /oauth/authorize and the token endpoint',
+    pattern: APP_CLIENT_ID.source,
+    maxLength: APP_CLIENT_ID_LENGTH,
+  })
   @Expose()
   clientId: string;
   @ApiProperty({ enum: CLIENT_TYPES }) @Expose() type: ClientType;

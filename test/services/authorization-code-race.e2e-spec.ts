@@ -1,7 +1,7 @@
 import { HttpClient, HttpReply } from '../support/http-client';
 import type { Account } from '../support/auth';
 import { authorizeAs, authorizeUrl, AppClient, pkce } from '../support/oauth-apps';
-import { appDeployment, appForm } from '../support/oauth-deployment';
+import { appDeployment, appForm, ordersStatus } from '../support/oauth-deployment';
 import type { ServiceDeployment, ServiceInstance } from '../support/service-deployment';
 
 const ROUNDS = 10;
@@ -23,7 +23,6 @@ describe('One authorization code redeemed on two instances at once (Postgres and
   afterAll(() => deployment?.close());
 
   const redeem = (http: HttpClient, form: Record<string, string>) => appForm(http, spa, 'token', { grant_type: 'authorization_code', ...form });
-  const ordersWith = async (http: HttpClient, token: string) => (await http.send({ path: '/api/v1/orders', token })).status;
 
   it(`${ROUNDS} rounds: exactly one token response per code, and the second use revokes it everywhere`, async () => {
     const origin = `http://127.0.0.1:${instances[0].server.port}`;
@@ -36,7 +35,7 @@ describe('One authorization code redeemed on two instances at once (Postgres and
       const winners = replies.filter((reply) => reply.status === 200);
       const losers = replies.filter((reply) => reply.status === 400 && reply.json().error === 'invalid_grant');
       const revoked = await Promise.all(
-        winners.flatMap((reply) => instances.map((instance) => ordersWith(instance.http, reply.json<{ access_token: string }>().access_token))),
+        winners.flatMap((reply) => instances.map((instance) => ordersStatus(instance.http, reply.json<{ access_token: string }>().access_token))),
       );
       outcomes.push(`${winners.length} won, ${losers.length} refused, winner's token then ${revoked.join('/')}`);
     }

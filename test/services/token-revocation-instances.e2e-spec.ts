@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { HttpClient, HttpReply } from '../support/http-client';
 import type { Account } from '../support/auth';
 import { authorizeAs, authorizeUrl, AppClient, pkce } from '../support/oauth-apps';
-import { appDeployment, appForm } from '../support/oauth-deployment';
+import { appDeployment, appForm, appRefresh, ordersStatus } from '../support/oauth-deployment';
 import type { ServiceDeployment, ServiceInstance } from '../support/service-deployment';
 
 const ROUNDS = 40;
@@ -27,12 +27,11 @@ describe('Revocation racing a refresh on two instances (Postgres and Redis)', ()
   afterAll(() => deployment?.close());
 
   const form = (http: HttpClient, route: 'token' | 'revoke', fields: Record<string, string>) => appForm(http, spa, route, fields);
-  const refresh = (http: HttpClient, refreshToken: string) => form(http, 'token', { grant_type: 'refresh_token', refresh_token: refreshToken });
-  const ordersWith = async (http: HttpClient, token: string) => (await http.send({ path: '/api/v1/orders', token })).status;
+  const refresh = (http: HttpClient, refreshToken: string) => appRefresh(http, spa, refreshToken);
 
   /** What still works of a pair, asked of both instances: "401/401" for its access token and "400" for its refresh token is none. */
   async function stillWorking(pair: TokenPair): Promise<string> {
-    const access = await Promise.all(instances.map((instance) => ordersWith(instance.http, pair.access_token)));
+    const access = await Promise.all(instances.map((instance) => ordersStatus(instance.http, pair.access_token)));
     return `access ${access.join('/')}, refresh ${(await refresh(instances[1].http, pair.refresh_token)).status}`;
   }
 

@@ -1,7 +1,7 @@
 import type { Account, TokenPair } from '../support/auth';
 import { HttpClient, HttpReply } from '../support/http-client';
 import { AppClient, AuthorizeBrowser, authorizeUrl, pkce } from '../support/oauth-apps';
-import { appDeployment, appForm } from '../support/oauth-deployment';
+import { appDeployment, appForm, appRefresh, ordersStatus } from '../support/oauth-deployment';
 import { loginOverHttp } from '../support/remote-auth';
 import type { ServiceDeployment, ServiceInstance } from '../support/service-deployment';
 
@@ -40,8 +40,7 @@ describe('Withdrawing an app’s authorization on one instance, racing a refresh
   afterAll(() => deployment?.close());
 
   const form = (http: HttpClient, fields: Record<string, string>) => appForm(http, spa, 'token', fields);
-  const refresh = (http: HttpClient, refreshToken: string) => form(http, { grant_type: 'refresh_token', refresh_token: refreshToken });
-  const ordersWith = async (http: HttpClient, token: string) => (await http.send({ path: '/api/v1/orders', token })).status;
+  const refresh = (http: HttpClient, refreshToken: string) => appRefresh(http, spa, refreshToken);
   const refreshRefused = async (http: HttpClient, refreshToken: string) => {
     const reply = await refresh(http, refreshToken);
     return reply.status === 400 && reply.json().error === 'invalid_grant';
@@ -68,7 +67,7 @@ describe('Withdrawing an app’s authorization on one instance, racing a refresh
     const left: string[] = [];
     const next = raced.json<AppTokens>();
     for (const instance of [a, b])
-      if ((await ordersWith(instance.http, next.access_token)) !== 401) left.push(`${whose} access token on ${instance === a ? 'A' : 'B'}`);
+      if ((await ordersStatus(instance.http, next.access_token)) !== 401) left.push(`${whose} access token on ${instance === a ? 'A' : 'B'}`);
     if (!(await refreshRefused(a.http, next.refresh_token))) left.push(`${whose} refresh token`);
     return left;
   }
@@ -81,11 +80,11 @@ describe('Withdrawing an app’s authorization on one instance, racing a refresh
       const redeemed = await form(a.http, redemption);
       expect(redeemed.status).toBe(200);
       const tokens = redeemed.json<AppTokens>();
-      const before = await ordersWith(b.http, tokens.access_token);
+      const before = await ordersStatus(b.http, tokens.access_token);
       const [withdrawn, raced] = await Promise.all([withdrawOnA(), refresh(b.http, tokens.refresh_token)]);
       refreshes.set(raced.status, (refreshes.get(raced.status) ?? 0) + 1);
       const left = await leftWorking(raced, 'the refresh’s');
-      if ((await ordersWith(b.http, tokens.access_token)) !== 401) left.push('the first access token on B');
+      if ((await ordersStatus(b.http, tokens.access_token)) !== 401) left.push('the first access token on B');
       if (!(await refreshRefused(b.http, tokens.refresh_token))) left.push('the first refresh token');
       outcomes.push(`consent asked ${consentAsked}, before ${before}, withdrawal ${withdrawn.status}, still working: ${left.join(', ') || 'nothing'}`);
     }

@@ -40,3 +40,13 @@ export function appForm(http: HttpClient, spa: Pick<AppClient, 'clientId'>, rout
   const payload = new URLSearchParams({ client_id: spa.clientId, ...fields }).toString();
   return http.send({ method: 'POST', path: `/api/v1/oauth/${route}`, payload, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 }
+
+/** The app's refresh token grant on `http` (RFC 6749 §6). */
+export function appRefresh(http: HttpClient, spa: Pick<AppClient, 'clientId'>, refreshToken: string): Promise<HttpReply> {
+  return appForm(http, spa, 'token', { grant_type: 'refresh_token', refresh_token: refreshToken });
+}
+
+/** The status GET /api/v1/orders answers `token` on `http`: 200 while the token works, 401 once it is revoked. */
+export async function ordersStatus(http: HttpClient, token: string): Promise<number> {
+  return (await http.send({ path: '/api/v1/orders', token })).status;
+}

@@ -33,10 +33,10 @@ export class TokenService {
     const client = await this.clientAuthentication.authenticate(request.credentials, 'oauth.token', origin, report);
     try {
       const tokens = await this.grant(client, request, origin);
-      await this.record(origin, 'success', client.id, client.id);
+      await this.record(origin, 'success', client);
       return tokens;
     } catch (error) {
-      if (error instanceof OAuthError) await this.record(origin, 'failure', client.id, client.id);
+      if (error instanceof OAuthError) await this.record(origin, 'failure', client);
       throw error;
     }
   }
@@ -63,8 +63,15 @@ export class TokenService {
   }
 
   /** `oauth.token` events: ids and outcome only, never a secret or the token (docs/http-contract.md, Audit). */
-  private record(origin: HttpOrigin, outcome: AuditOutcome, actorId: string | null, clientId: string | null): Promise<void> {
-    const actorType = actorId ? 'client' : 'anonymous';
-    return this.audit.record({ ...origin, actorType, actorId, action: 'oauth.token', targetType: 'service_client', targetId: clientId, outcome });
+  private record(origin: HttpOrigin, outcome: AuditOutcome, client: ServiceClient): Promise<void> {
+    return this.audit.record({
+      ...origin,
+      actorType: 'client',
+      actorId: client.id,
+      action: 'oauth.token',
+      targetType: 'service_client',
+      targetId: client.id,
+      outcome,
+    });
   }
 }

@@ -8,7 +8,7 @@ import type { ErrorWriter } from '../common/http/error-writer';
  */
 export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type' | 'invalid_scope';
 
-/** RFC 6749 §5.2's error body (docs/http-contract.md: the one route whose errors are not problem details). */
+/** RFC 6749 §5.2's error body, at the token, revocation and introspection endpoints (docs/http-contract.md, Errors). */
 export interface OAuthErrorBody {
   error: OAuthErrorCode;
   error_description: string;
@@ -30,7 +30,7 @@ export class OAuthError extends HttpException {
 }
 
 /**
- * The token endpoint's ErrorWriter (set with `@RouteConfig()` on the route, read by the global ProblemFilter,
+ * The ErrorWriter of the client endpoints (set by ClientEndpoint's `@RouteConfig()`, read by the global ProblemFilter,
  * so it also covers what the handler never sees: a body Fastify refused, a rate limit, a 405): any error
  * as RFC 6749 §5.2 JSON. The status, its detail and headers are the ProblemFilter's, as on every route.
  */
